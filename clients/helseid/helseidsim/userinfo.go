@@ -1,0 +1,156 @@
+package helseidsim
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/oppslag/oppslag/clients/dpop"
+)
+
+// Errors of VerifyAccessToken besides the dpop package's (dpop.ErrMissing,
+// dpop.ErrInvalid, dpop.ErrReplay, dpop.ErrWrongBinding): an API answers 401
+// for ErrInvalidToken and the dpop errors, 403 for ErrInsufficientScope.
+var (
+	ErrInvalidToken      = errors.New("helseidsim: invalid access token")
+	ErrInsufficientScope = errors.New("helseidsim: required scope missing")
+)
+
+// VerifyAccessToken checks an access token and its DPoP proof as an API
+// protected by HelseID does: signature with s's key, typ at+jwt, iss,
+// exp/nbf, aud equal to audience (as the only audience), scope present (when
+// not empty), and a proof for r (scheme and host from apiBaseURL) with ath
+// whose key matches cnf.jkt. It returns the token's claims.
+//
+// r.URL.Path must be the full path the client addressed (as in its htu):
+// call it before any http.StripPrefix.
+func (s *Server) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scope string) (map[string]any, error) {
+	token, err := dpopAccessToken(r)
+	if err != nil {
+		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
+	}
+	claims, err := s.checkAccessToken(token)
+	if err != nil {
+		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
+	}
+	if aud := audiences(claims); len(aud) != 1 || aud[0] != audience {
+		return nil, fmt.Errorf("helseidsim: verify access token: %w: aud %v, want only %q", ErrInvalidToken, aud, audience)
+	}
+	if scope != "" && !slices.Contains(scopesOf(claims), scope) {
+		return nil, fmt.Errorf("helseidsim: verify access token: %w: %q", ErrInsufficientScope, scope)
+	}
+	if err := s.checkProof(r, apiBaseURL, token, claims); err != nil {
+		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
+	}
+	return claims, nil
+}
+
+// dpopAccessToken takes the token from "Authorization: DPoP <token>". A
+// DPoP-bound token sent as Bearer is refused (RFC 9449 §7.1).
+func dpopAccessToken(r *http.Request) (string, error) {
+	values := r.Header.Values("Authorization")
+	if len(values) != 1 {
+		return "", fmt.Errorf("%w: want one Authorization header", ErrInvalidToken)
+	}
+	scheme, token, ok := strings.Cut(values[0], " ")
+	if !ok || !strings.EqualFold(scheme, "DPoP") {
+		return "", fmt.Errorf("%w: Authorization scheme must be DPoP", ErrInvalidToken)
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return "", fmt.Errorf("%w: empty token", ErrInvalidToken)
+	}
+	return token, nil
+}
+
+// checkAccessToken verifies a token this simulator issued: signature, iss,
+// typ at+jwt, exp and nbf.
+func (s *Server) checkAccessToken(token string) (map[string]any, error) {
+	claims, typ, err := s.parseOwnToken(token)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	if typ != typAccessToken {
+		return nil, fmt.Errorf("%w: typ %q is not an access token", ErrInvalidToken, typ)
+	}
+	now := s.now()
+	exp, ok := numericClaim(claims, "exp")
+	if !ok || !now.Before(exp) {
+		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
+	}
+	if nbf, ok := numericClaim(claims, "nbf"); ok && nbf.After(now.Add(clockSkew)) {
+		return nil, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
+	}
+	return claims, nil
+}
+
+// checkProof verifies the DPoP proof of a resource request and its binding
+// to the token's cnf.jkt.
+func (s *Server) checkProof(r *http.Request, baseURL, token string, claims map[string]any) error {
+	cnf, _ := claims["cnf"].(map[string]any)
+	jkt, _ := cnf["jkt"].(string)
+	if jkt == "" {
+		return fmt.Errorf("%w: token is not DPoP-bound", ErrInvalidToken)
+	}
+	proof, err := s.apiProofs.Verify(r, baseURL, token)
+	if err != nil {
+		return err
+	}
+	if !equalConstantTime(proof.Thumbprint, jkt) {
+		return dpop.ErrWrongBinding
+	}
+	return nil
+}
+
+// handleUserinfo is the userinfo endpoint: a DPoP-bound access token with
+// the openid scope, and a proof with ath.
+func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
+	s.count(func(st *Stats) { st.Userinfo++ })
+	token, err := dpopAccessToken(r)
+	if err != nil {
+		userinfoError(w, http.StatusUnauthorized, "invalid_token", "DPoP access token required")
+		return
+	}
+	claims, err := s.checkAccessToken(token)
+	if err != nil {
+		userinfoError(w, http.StatusUnauthorized, "invalid_token", "access token invalid or expired")
+		return
+	}
+	scopes := scopesOf(claims)
+	if !slices.Contains(scopes, scopeOpenID) {
+		userinfoError(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the openid scope")
+		return
+	}
+	if err := s.checkProof(s.asEndpoint(r, pathUserinfo), s.issuer, token, claims); err != nil {
+		userinfoError(w, http.StatusUnauthorized, "invalid_dpop_proof", "DPoP proof invalid or not bound to the token")
+		return
+	}
+	sub, _ := claims["sub"].(string)
+	i := slices.IndexFunc(s.personas, func(p Persona) bool { return p.subject() == sub })
+	if i < 0 {
+		userinfoError(w, http.StatusUnauthorized, "invalid_token", "unknown subject")
+		return
+	}
+	p := s.personas[i]
+	out := userClaims(p, scopes)
+	if slices.Contains(scopes, scopeHPRNumber) {
+		if d, ok := p.hprDetails(); ok {
+			out[claimHPRDetails] = d
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// userinfoError answers a protected-resource error (RFC 6750 §3, RFC 9449
+// §7.1) with a WWW-Authenticate challenge for the DPoP scheme.
+func userinfoError(w http.ResponseWriter, status int, code, description string) {
+	algs := make([]string, 0, len(asymmetricAlgs))
+	for _, a := range asymmetricAlgs {
+		algs = append(algs, string(a))
+	}
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`DPoP error=%q, error_description=%q, algs=%q`,
+		code, description, strings.Join(algs, " ")))
+	oauthError(w, status, code, description)
+}

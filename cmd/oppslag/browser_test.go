@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// axeSource is axe-core, vendored from npm (axe-core@4.11.0, MPL-2.0).
+//
+//go:embed testdata/axe-4.11.0.min.js
+var axeSource string
+
+// cspRecorder records every CSP violation the page reports, from before any
+// page script runs.
+const cspRecorder = `window.__csp = [];
+document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`
+
+// browserFor starts headless Chromium, or skips the test when there is none
+// (CI sets OPPSLAG_REQUIRE_BROWSER=1 and installs it, so there it fails instead).
+func browserFor(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("OPPSLAG_REQUIRE_BROWSER") != "" {
+			t.Fatal("no Chromium found, and OPPSLAG_REQUIRE_BROWSER is set")
+		}
+		t.Skip("no Chromium found: browser tests skipped (install Debian's chromium to run them)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	t.Cleanup(cancelTimeout)
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: cspRecorder})
+		return err
+	})); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// axeViolation is the part of an axe-core result a failure message needs.
+type axeViolation struct {
+	ID    string `json:"id"`
+	Help  string `json:"help"`
+	Nodes []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// checkPage runs axe-core and the CSP recorder on the current page and writes
+// a screenshot named name.png under dir.
+func checkPage(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatalf("%s: load axe: %v", name, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", name, err)
+	}
+	csp, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if err != nil {
+		t.Fatalf("%s: csp: %v", name, err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("%s: screenshot: %v", name, err)
+	}
+	file := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(file, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", file)
+	for _, v := range violations {
+		b, _ := json.Marshal(v.Nodes)
+		t.Errorf("%s: axe %s: %s %s", name, v.ID, v.Help, b)
+	}
+	for _, c := range csp {
+		t.Errorf("%s: CSP violation: %s", name, c)
+	}
+}
+
+func TestBrowserLoginEachPersona(t *testing.T) {
+	ctx := browserFor(t)
+	p := startPortal(t)
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, persona := range []string{"doctor", "nurse", "admin", "auditor"} {
+		t.Run(persona, func(t *testing.T) {
+			must(t, chromedp.Do(ctx,
+				chromedp.Navigate(p.url+"/"),
+				chromedp.WaitVisible(`a[href="/login"]`),
+			))
+			checkPage(t, ctx, shots, persona+"-0-welcome")
+			button := fmt.Sprintf(`button[value="%s"]`, persona)
+			must(t, chromedp.Do(ctx,
+				chromedp.Click(`a[href="/login"]`),
+				chromedp.WaitVisible(button),
+			))
+			checkPage(t, ctx, shots, persona+"-1-helseid-picker")
+			must(t, chromedp.Do(ctx,
+				chromedp.Click(button),
+				chromedp.WaitVisible(`form[action="/logout"]`),
+			))
+			body, err := chromedp.Run(ctx, chromedp.Text(`body`))
+			must(t, err)
+			if !strings.Contains(body, "DEMO") {
+				t.Error("no demo band")
+			}
+			checkPage(t, ctx, shots, persona+"-2-start")
+
+			// The user's own page, reached from the name in the header.
+			must(t, chromedp.Do(ctx,
+				chromedp.Click(`a[href="/me"]`),
+				chromedp.WaitVisible(`[data-testid="me"]`),
+			))
+			checkPage(t, ctx, shots, persona+"-2b-me")
+			must(t, chromedp.Do(ctx,
+				chromedp.Navigate(p.url+"/"),
+				chromedp.WaitVisible(`#search-q`),
+			))
+
+			// Keyboard: "/" focuses the search field.
+			must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+			focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+			must(t, err)
+			if focused != "search-q" {
+				t.Errorf("after '/', focus is on %q; want search-q", focused)
+			}
+
+			// Switch language to English and back, without a mouse.
+			must(t, chromedp.Do(ctx,
+				chromedp.SetValue(`select[name="lang"]`, "en"),
+				chromedp.Submit(`select[name="lang"]`),
+				chromedp.WaitVisible(`html[lang="en"]`),
+			))
+			checkPage(t, ctx, shots, persona+"-3-english")
+			must(t, chromedp.Do(ctx,
+				chromedp.SetValue(`select[name="lang"]`, "nb"),
+				chromedp.Submit(`select[name="lang"]`),
+				chromedp.WaitVisible(`html[lang="nb"]`),
+			))
+
+			// Log out with the keyboard: back at the portal's signed-out page.
+			must(t, chromedp.Do(ctx,
+				chromedp.Focus(`form[action="/logout"] button`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`a[href="/login"]`),
+			))
+			loc, err := chromedp.Run(ctx, chromedp.Location())
+			must(t, err)
+			if u, err := url.Parse(loc); err != nil || u.Path != "/signed-out" {
+				t.Errorf("after logout at %s; want /signed-out", loc)
+			}
+			checkPage(t, ctx, shots, persona+"-4-signed-out")
+		})
+	}
+
+	t.Run("level3 is refused", func(t *testing.T) {
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(p.url+"/login?login_hint=level3"),
+			chromedp.WaitVisible(`main h1`),
+		))
+		body, err := chromedp.Run(ctx, chromedp.Text(`main`))
+		must(t, err)
+		if !strings.Contains(body, "4") {
+			t.Errorf("refusal does not mention security level 4: %q", body)
+		}
+		checkPage(t, ctx, shots, "level3-refused")
+	})
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the portal's configuration, read from OPPSLAG_* environment
+// variables. Every variable is listed, with its default, in the README.
+type config struct {
+	Addr            string
+	BaseURL         string // empty: derived from the bound address
+	HelseIDIssuer   string // empty: start the HelseID simulator
+	HelseIDClientID string
+	HelseIDKeyFile  string
+	PersonAPIURL    string
+	HPRAPIURL       string
+	MaskinportenURL string
+	LabsAPIURL      string
+	DatabaseURL     string
+	RedisURL        string
+	DemoSeed        int64
+	DemoPersons     int
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	TrustedProxies  []netip.Prefix
+	AuditorPIDs     []string
+	LogFormat       string
+}
+
+// configError names the variable that is wrong, so start-up stops with one clear line.
+type configError struct{ name, problem string }
+
+func (e *configError) Error() string { return "configuration: " + e.name + ": " + e.problem }
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:            "127.0.0.1:8080",
+		DatabaseURL:     "sqlite:oppslag.db",
+		DemoSeed:        1,
+		DemoPersons:     20000,
+		IdleTimeout:     30 * time.Minute,
+		AbsoluteTimeout: 12 * time.Hour,
+		LogFormat:       "text",
+	}
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	var errs []error
+	fail := func(name, problem string) { errs = append(errs, &configError{name, problem}) }
+
+	str("OPPSLAG_ADDR", &c.Addr)
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		fail("OPPSLAG_ADDR", "want host:port, e.g. 127.0.0.1:8080")
+	}
+	str("OPPSLAG_BASE_URL", &c.BaseURL)
+	if c.BaseURL != "" && !isHTTPURL(c.BaseURL) {
+		fail("OPPSLAG_BASE_URL", "want an http(s) URL, e.g. https://oppslag.example.no")
+	}
+	for _, v := range []struct {
+		name string
+		dst  *string
+	}{
+		{"OPPSLAG_HELSEID_ISSUER", &c.HelseIDIssuer},
+		{"OPPSLAG_PERSON_API_URL", &c.PersonAPIURL},
+		{"OPPSLAG_HPR_API_URL", &c.HPRAPIURL},
+		{"OPPSLAG_MASKINPORTEN_URL", &c.MaskinportenURL},
+		{"OPPSLAG_LABS_API_URL", &c.LabsAPIURL},
+	} {
+		str(v.name, v.dst)
+		if *v.dst != "" && !isHTTPURL(*v.dst) {
+			fail(v.name, "want an http(s) URL")
+		}
+	}
+	c.HelseIDIssuer = strings.TrimSuffix(c.HelseIDIssuer, "/")
+	str("OPPSLAG_HELSEID_CLIENT_ID", &c.HelseIDClientID)
+	str("OPPSLAG_HELSEID_KEY_FILE", &c.HelseIDKeyFile)
+	if c.HelseIDIssuer != "" {
+		if c.HelseIDClientID == "" {
+			fail("OPPSLAG_HELSEID_CLIENT_ID", "required when OPPSLAG_HELSEID_ISSUER is set")
+		}
+		if c.HelseIDKeyFile == "" {
+			fail("OPPSLAG_HELSEID_KEY_FILE", "required when OPPSLAG_HELSEID_ISSUER is set (a private JWK file)")
+		}
+	}
+	str("OPPSLAG_DATABASE_URL", &c.DatabaseURL)
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		fail("OPPSLAG_DATABASE_URL", "want sqlite:<file> or postgres://…")
+	}
+	str("OPPSLAG_REDIS_URL", &c.RedisURL)
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		fail("OPPSLAG_REDIS_URL", "want redis://… or rediss://…")
+	}
+	if v := getenv("OPPSLAG_DEMO_SEED"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			fail("OPPSLAG_DEMO_SEED", "want a whole number")
+		}
+		c.DemoSeed = n
+	}
+	if v := getenv("OPPSLAG_DEMO_PERSONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 100 || n > 2_000_000 {
+			fail("OPPSLAG_DEMO_PERSONS", "want a whole number from 100 to 2000000")
+		}
+		c.DemoPersons = n
+	}
+	duration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				fail(name, "want a positive duration, e.g. 30m or 12h")
+				return
+			}
+			*dst = d
+		}
+	}
+	duration("OPPSLAG_SESSION_IDLE_TIMEOUT", &c.IdleTimeout)
+	duration("OPPSLAG_SESSION_MAX_AGE", &c.AbsoluteTimeout)
+	if v := getenv("OPPSLAG_TRUSTED_PROXIES"); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			p, err := netip.ParsePrefix(strings.TrimSpace(s))
+			if err != nil {
+				fail("OPPSLAG_TRUSTED_PROXIES", "want comma-separated CIDR prefixes, e.g. 10.0.0.0/8")
+				break
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if v := getenv("OPPSLAG_AUDITOR_PIDS"); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				c.AuditorPIDs = append(c.AuditorPIDs, s)
+			}
+		}
+	}
+	str("OPPSLAG_LOG_FORMAT", &c.LogFormat)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		fail("OPPSLAG_LOG_FORMAT", "want text or json")
+	}
+	if len(errs) > 0 {
+		return c, errs[0]
+	}
+	return c, nil
+}
+
+// demo reports whether any upstream is simulated: the data shown is synthetic.
+func (c config) demo() bool {
+	return c.HelseIDIssuer == "" || c.PersonAPIURL == "" || c.HPRAPIURL == "" || c.LabsAPIURL == ""
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func (c config) String() string {
+	return fmt.Sprintf("addr=%s database=%s redis=%t helseid=%s", c.Addr, scheme(c.DatabaseURL), c.RedisURL != "", orSim(c.HelseIDIssuer))
+}
+
+func scheme(u string) string {
+	if i := strings.Index(u, ":"); i > 0 {
+		return u[:i]
+	}
+	return u
+}
+
+func orSim(u string) string {
+	if u == "" {
+		return "simulator"
+	}
+	return u
+}

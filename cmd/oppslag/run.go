@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/web"
+	"github.com/oppslag/oppslag/web/logging"
+	"github.com/oppslag/oppslag/web/sessionstore"
+)
+
+// helseIDScopes is the scope string sent to HelseID at login: identity scopes
+// for the header and the audit trail, offline_access for the refresh token,
+// and the API scopes the portal calls on the user's behalf.
+var helseIDScopes = []string{
+	"openid", "profile", "offline_access",
+	"helseid://scopes/identity/pid", "helseid://scopes/identity/pid_pseudonym",
+	"helseid://scopes/identity/assurance_level", "helseid://scopes/identity/security_level",
+	"helseid://scopes/identity/network", "helseid://scopes/hpr/hpr_number",
+	"nhn:hgd-persontjenesten-api/full-access", "nhn:pps/provesvar-read",
+}
+
+// apiResources are the API audiences; each gets its own single-audience token.
+var apiResources = []string{"nhn:hgd-persontjenesten-api", "nhn:pps"}
+
+// demoClientID is the client id the portal registers with the HelseID simulator.
+const demoClientID = "oppslag-demo"
+
+// run is the whole program; main only calls it, and tests start the same run.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch {
+	case cmd == "serve":
+		return serve(ctx, getenv, stdout, stderr)
+	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
+		return auditVerify(ctx, getenv, stdout)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprintln(stdout, "usage: oppslag [serve | audit verify]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))
+	}
+}
+
+func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := logging.New(stderr, cfg.LogFormat == "json", slog.LevelInfo)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on OPPSLAG_ADDR %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	base := cfg.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	baseURL, _ := url.Parse(strings.TrimSuffix(base, "/"))
+
+	auditStore, err := audit.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("OPPSLAG_DATABASE_URL: %w", err)
+	}
+	defer auditStore.Close()
+	sessions, err := sessionstore.Open(ctx, sessionURL(cfg))
+	if err != nil {
+		return fmt.Errorf("session store: %w", err)
+	}
+	defer sessions.Close()
+
+	var (
+		issuer  = cfg.HelseIDIssuer
+		key     jose.JSONWebKey
+		auditor = cfg.AuditorPIDs
+	)
+	if issuer == "" {
+		sim, err := startHelseIDSim(ctx, logger)
+		if err != nil {
+			return err
+		}
+		issuer = sim.issuer
+		if key, err = helseid.GenerateKey(); err != nil {
+			return fmt.Errorf("demo client key: %w", err)
+		}
+		sim.RegisterClient(helseidsim.Client{
+			ID:                     demoClientID,
+			Keys:                   []jose.JSONWebKey{key.Public()},
+			RedirectURIs:           []string{baseURL.String() + "/auth/callback"},
+			PostLogoutRedirectURIs: []string{baseURL.String() + "/signed-out"},
+			Scopes:                 helseIDScopes,
+		})
+		cfg.HelseIDClientID = demoClientID
+		if len(auditor) == 0 {
+			for _, p := range helseidsim.Personas() {
+				if p.ID == "auditor" {
+					auditor = append(auditor, p.PID)
+				}
+			}
+		}
+		logger.Info("HelseID simulator started", "issuer", issuer)
+	} else if key, err = helseid.LoadKey(cfg.HelseIDKeyFile); err != nil {
+		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
+	}
+
+	hc, err := helseid.New(helseid.Config{
+		Issuer:                issuer,
+		ClientID:              cfg.HelseIDClientID,
+		Key:                   key,
+		RedirectURL:           baseURL.String() + "/auth/callback",
+		PostLogoutRedirectURL: baseURL.String() + "/signed-out",
+		Scopes:                helseIDScopes,
+		Resources:             apiResources,
+	})
+	if err != nil {
+		return fmt.Errorf("helseid client: %w", err)
+	}
+	srv, err := web.New(web.Config{
+		BaseURL:         baseURL,
+		HelseID:         hc,
+		HelseIDIssuer:   issuer,
+		Audit:           auditStore,
+		Sessions:        sessions,
+		Logger:          logger,
+		Demo:            cfg.demo(),
+		IdleTimeout:     cfg.IdleTimeout,
+		AbsoluteTimeout: cfg.AbsoluteTimeout,
+		TrustedProxies:  cfg.TrustedProxies,
+		AuditorPIDs:     auditor,
+	})
+	if err != nil {
+		return err
+	}
+	if sw, ok := sessions.(interface {
+		Sweep(context.Context, time.Time) (int, error)
+	}); ok {
+		go sweepSessions(ctx, sw, logger)
+	}
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	logger.Info("Oppslag started", "url", baseURL.String(), "demo", cfg.demo(), "config", cfg.String())
+	fmt.Fprintf(stdout, "Oppslag listening on %s\n", baseURL)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// sessionURL picks the session store: Redis when configured, else the SQLite
+// database file, else (audit in PostgreSQL without Redis) a local SQLite file.
+func sessionURL(cfg config) string {
+	switch {
+	case cfg.RedisURL != "":
+		return cfg.RedisURL
+	case strings.HasPrefix(cfg.DatabaseURL, "sqlite:"):
+		return cfg.DatabaseURL
+	default:
+		return "sqlite:oppslag-sessions.db"
+	}
+}
+
+func sweepSessions(ctx context.Context, sw interface {
+	Sweep(context.Context, time.Time) (int, error)
+}, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if _, err := sw.Sweep(ctx, now); err != nil {
+				logger.Warn("session sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// simServer is a simulator running on a loopback port for the process's life.
+type simServer struct {
+	*helseidsim.Server
+	issuer string
+}
+
+func startHelseIDSim(ctx context.Context, logger *slog.Logger) (*simServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("helseid simulator: listen: %w", err)
+	}
+	issuer := "http://" + ln.Addr().String()
+	sim, err := helseidsim.New(issuer, helseidsim.Options{})
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("helseid simulator: %w", err)
+	}
+	serveLoopback(ctx, ln, sim, logger)
+	return &simServer{Server: sim, issuer: issuer}, nil
+}
+
+// serveLoopback serves h on ln until ctx ends.
+func serveLoopback(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go func() { _ = hs.Serve(ln) }()
+	go func() {
+		<-ctx.Done()
+		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(c)
+	}()
+}
+
+func auditVerify(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	store, err := audit.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("OPPSLAG_DATABASE_URL: %w", err)
+	}
+	defer store.Close()
+	rep, err := store.Verify(ctx)
+	if err != nil {
+		return fmt.Errorf("audit verify: %w", err)
+	}
+	if rep.OK() {
+		fmt.Fprintf(stdout, "audit: %d records, hash chain intact\n", rep.Records)
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(stdout, "audit: record %d: %s\n", p.Seq, p.Reason)
+	}
+	return fmt.Errorf("audit verify: %d problems in %d records", len(rep.Problems), rep.Records)
+}

@@ -1,0 +1,130 @@
+// Package request holds the request-scoped values that the middleware in web
+// sets and that handlers read: the signed-in user, the correlation id, the CSRF
+// token and the client address. It is a leaf: it imports nothing of ours, so
+// web, handlers and views can all depend on it.
+package request
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Role is what a signed-in user may do in the portal.
+type Role string
+
+// The roles the portal knows. A user can hold several.
+const (
+	// RoleClinician is an HPR-authorised health professional at security level 4:
+	// may look up patients (person, KRR, labs).
+	RoleClinician Role = "clinician"
+	// RoleAuditor may read and review the audit log.
+	RoleAuditor Role = "auditor"
+)
+
+// Approval is one HPR approval of the user, from userinfo's hpr_details.
+type Approval struct {
+	Profession        string   // code set 9060, e.g. "LE"
+	Authorization     string   // code set 7704 value, e.g. "1"
+	AuthorizationText string   // e.g. "Autorisasjon"
+	Specialities      []string // descriptions, e.g. "Psykiatri"
+	RequisitionRights []string // descriptions, e.g. "Full rekvisisjonsrett"
+}
+
+// User is the signed-in person as HelseID described them at login.
+type User struct {
+	Subject        string // HelseID sub (pseudonymous)
+	PID            string // national identity number; never logged, never in a URL
+	Name           string
+	GivenName      string
+	MiddleName     string
+	FamilyName     string
+	HPRNumber      string // empty for users without an HPR number
+	Approvals      []Approval
+	SecurityLevel  string // "3", "4"
+	AssuranceLevel string
+	Network        string
+	OrgParent      string // legal entity organisation number
+	OrgChild       string // sub-unit organisation number
+	Roles          []Role
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
+
+// Professions lists the user's distinct HPR profession codes in order.
+func (u *User) Professions() []string {
+	var out []string
+	for _, a := range u.Approvals {
+		if a.Profession != "" && !slices.Contains(out, a.Profession) {
+			out = append(out, a.Profession)
+		}
+	}
+	return out
+}
+
+type key int
+
+const (
+	userKey key = iota
+	correlationKey
+	csrfKey
+	clientIPKey
+)
+
+// WithUser returns ctx carrying u.
+func WithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// UserFrom returns the signed-in user, or nil.
+func UserFrom(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey).(*User)
+	return u
+}
+
+// WithCorrelationID returns ctx carrying the request's correlation id.
+func WithCorrelationID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, correlationKey, id)
+}
+
+// CorrelationID returns the request's correlation id, or "".
+func CorrelationID(ctx context.Context) string {
+	s, _ := ctx.Value(correlationKey).(string)
+	return s
+}
+
+// WithCSRFToken returns ctx carrying the session's CSRF token.
+func WithCSRFToken(ctx context.Context, tok string) context.Context {
+	return context.WithValue(ctx, csrfKey, tok)
+}
+
+// CSRFToken returns the session's CSRF token, or "" without a session.
+func CSRFToken(ctx context.Context) string {
+	s, _ := ctx.Value(csrfKey).(string)
+	return s
+}
+
+// WithClientIP returns ctx carrying the client address (after trusted proxies).
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey, ip)
+}
+
+// ClientIP returns the client address, or "".
+func ClientIP(ctx context.Context) string {
+	s, _ := ctx.Value(clientIPKey).(string)
+	return s
+}
+
+type signedInKey struct{}
+
+// WithSignedInAt returns ctx carrying when the session's login happened.
+func WithSignedInAt(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, signedInKey{}, t)
+}
+
+// SignedInAt returns when the session's login happened, or the zero time.
+func SignedInAt(ctx context.Context) time.Time {
+	t, _ := ctx.Value(signedInKey{}).(time.Time)
+	return t
+}

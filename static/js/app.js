@@ -1,0 +1,130 @@
+// Oppslag keyboard shortcuts. Runs under a strict CSP: no eval, no inline
+// handlers, no injected styles. Without this file every page still works.
+//
+//   /  focuses the search field (id "search-q")
+//   ?  opens or closes the shortcut help (<dialog id="shortcuts">)
+//
+// WCAG 2.1.4 (character key shortcuts): the switch in the help dialog turns
+// the single-key shortcuts off; the choice (a plain "off" flag, nothing
+// personal) is kept in localStorage.
+(function () {
+  "use strict";
+
+  var STORE_KEY = "oppslag.shortcuts";
+
+  function shortcutsOff() {
+    try {
+      return window.localStorage.getItem(STORE_KEY) === "off";
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function setShortcutsOff(off) {
+    try {
+      if (off) {
+        window.localStorage.setItem(STORE_KEY, "off");
+      } else {
+        window.localStorage.removeItem(STORE_KEY);
+      }
+    } catch (e) {
+      // Storage may be blocked; the switch then lasts for this page only.
+    }
+  }
+
+  function typingIn(el) {
+    if (!el) {
+      return false;
+    }
+    var tag = el.tagName;
+    if (tag === "INPUT") {
+      // A checkbox or a button takes no text, so the shortcuts stay live there.
+      return !/^(checkbox|radio|button|submit|reset|image|range|color|file)$/.test(el.type);
+    }
+    return tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function dialog() {
+    var d = document.getElementById("shortcuts");
+    return d && typeof d.showModal === "function" ? d : null;
+  }
+
+  function toggleHelp() {
+    var d = dialog();
+    if (!d) {
+      return;
+    }
+    if (d.open) {
+      d.close();
+    } else {
+      d.showModal();
+    }
+  }
+
+  var disabled = shortcutsOff();
+
+  document.addEventListener("keydown", function (ev) {
+    if (disabled || ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) {
+      return;
+    }
+    if (typingIn(ev.target)) {
+      return;
+    }
+    if (ev.key === "/") {
+      var q = document.getElementById("search-q");
+      var d = dialog();
+      if (q) {
+        if (d && d.open) {
+          d.close();
+        }
+        ev.preventDefault();
+        q.focus();
+        q.select();
+      }
+    } else if (ev.key === "?") {
+      ev.preventDefault();
+      toggleHelp();
+    }
+  });
+
+  function init() {
+    // The off switch only means something when this script runs.
+    var toggle = document.getElementById("shortcuts-toggle");
+    var box = document.getElementById("shortcuts-off");
+    if (toggle && box) {
+      box.checked = disabled;
+      box.addEventListener("change", function () {
+        disabled = box.checked;
+        setShortcutsOff(disabled);
+      });
+      toggle.hidden = false;
+    }
+
+    // Buttons with commandfor/command="show-modal" open the dialog natively;
+    // older browsers without invoker commands get the same from here.
+    if (!("commandForElement" in HTMLButtonElement.prototype)) {
+      document.addEventListener("click", function (ev) {
+        var b = ev.target && ev.target.closest ? ev.target.closest("button[commandfor]") : null;
+        if (!b) {
+          return;
+        }
+        var target = document.getElementById(b.getAttribute("commandfor"));
+        if (!target || typeof target.showModal !== "function") {
+          return;
+        }
+        var cmd = b.getAttribute("command");
+        if (cmd === "show-modal" && !target.open) {
+          target.showModal();
+        } else if (cmd === "close" && target.open) {
+          target.close();
+        }
+      });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,102 @@
+// Package static embeds the portal's stylesheets and scripts and serves them
+// under content-hashed names, so a browser may cache them for a year and a new
+// build still reaches it at once. Views reach an asset only through Path.
+package static
+
+import (
+	"embed"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/benbjohnson/hashfs"
+)
+
+// Only CSS and JS are embedded: VENDOR.md and this package's Go files stay out
+// of the served tree.
+//
+//go:embed css/*.css js/*.js
+var embedFS embed.FS
+
+// FS is the embedded asset tree with content-hashed names.
+var FS = hashfs.NewFS(embedFS)
+
+// Prefix is the URL path under which Handler serves the assets.
+const Prefix = "/static/"
+
+// Path returns the URL of the named asset (e.g. "css/app.css") with its content
+// hash in the file name. For a missing asset hashfs gives back the plain name;
+// the views tests check every referenced name with Exists.
+func Path(name string) string {
+	return Prefix + FS.HashName(name)
+}
+
+// Exists reports whether the named asset is embedded.
+func Exists(name string) bool {
+	fi, err := fs.Stat(embedFS, name)
+	return err == nil && !fi.IsDir()
+}
+
+// Handler serves FS under Prefix. A name with the right content hash is cached
+// for a year as immutable; a plain name (or a stale hash that happens to match
+// nothing) is never cached as immutable, so an old page cannot pin a new file.
+func Handler() http.Handler {
+	return http.HandlerFunc(serve)
+}
+
+func serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, Prefix)
+	if !ok || name == "" || strings.Contains(name, "\\") || path.Clean(name) != name || !fs.ValidPath(name) {
+		http.NotFound(w, r)
+		return
+	}
+
+	// A hashed name is served only when the hash is the current content's,
+	// so a stale or forged hash cannot be cached as immutable.
+	base, hash := FS.ParseName(name)
+	immutable := hash != "" && FS.HashName(base) == name
+	if hash != "" && !immutable {
+		http.NotFound(w, r)
+		return
+	}
+
+	f, err := embedFS.Open(base)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+
+	if immutable {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("ETag", `"`+hash+`"`)
+	} else {
+		// Plain names are for tools and humans; revalidate every time.
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	// The embedded files carry no modification time, so ServeContent sends no
+	// Last-Modified; the content type comes from the extension of base.
+	http.ServeContent(w, r, base, fi.ModTime(), rs)
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// handle adapts an error-returning handler; its error goes to renderError.
+func (s *Server) handle(fn handlers.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+// renderError is the one place an error becomes a response: a plain message
+// in the user's language and the correlation id, never err.Error() (S26).
+// 5xx are logged with the correlation id. htmx requests get the message as a
+// fragment with the real status; the htmx config swaps 4xx/5xx responses so
+// the panel that asked shows it.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	e := handlers.AsError(err)
+	ctx := r.Context()
+	cid := request.CorrelationID(ctx)
+	if e.Status >= 500 {
+		s.log.ErrorContext(ctx, "request failed", "status", e.Status, "err", e.Err, "correlation_id", cid)
+	} else if e.Err != nil {
+		s.log.InfoContext(ctx, "request refused", "status", e.Status, "err", e.Err, "correlation_id", cid)
+	}
+	data := views.StatusError(ctx, e.Status, cid)
+	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
+		data.Title = i18n.T(ctx, e.MessageKey+".title")
+		data.Message = i18n.T(ctx, e.MessageKey+".message")
+	}
+	var buf bytes.Buffer
+	var rerr error
+	if handlers.IsFragment(r) {
+		rerr = views.ErrorFragment(data).Render(ctx, &buf)
+	} else {
+		rerr = views.ErrorPage(s.site.Base(r, ""), data).Render(ctx, &buf)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	if rerr != nil {
+		s.log.ErrorContext(ctx, "error page failed to render", "err", rerr, "correlation_id", cid)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(e.Status)
+		_, _ = w.Write([]byte(http.StatusText(e.Status) + " (" + cid + ")\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(buf.Bytes())
+}

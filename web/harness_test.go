@@ -1,0 +1,290 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/web/logging"
+	"github.com/oppslag/oppslag/web/sessionstore"
+)
+
+// clock is a settable time source shared by the portal, its HelseID client
+// and the simulator, so timeouts are tested without waiting.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// harness is a portal wired to the real HelseID simulator and real stores,
+// served over loopback: nothing in between is mocked.
+type harness struct {
+	t      *testing.T
+	clock  *clock
+	sim    *helseidsim.Server
+	simURL string
+	srv    *Server
+	url    string
+	audit  audit.Store
+	kv     sessionstore.Store
+	logs   *syncBuffer
+}
+
+type harnessOption func(*Config)
+
+func newHarness(t *testing.T, opts ...harnessOption) *harness {
+	t.Helper()
+	h := &harness{t: t, clock: &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}}
+
+	simTS := httptest.NewUnstartedServer(nil)
+	h.simURL = "http://" + simTS.Listener.Addr().String()
+	sim, err := helseidsim.New(h.simURL, helseidsim.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sim = sim
+	simTS.Config.Handler = sim
+	simTS.Start()
+	t.Cleanup(simTS.Close)
+
+	portalTS := httptest.NewUnstartedServer(nil)
+	h.url = "http://" + portalTS.Listener.Addr().String()
+	key, err := helseid.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := []string{"openid", "profile", "offline_access", "helseid://scopes/identity/pid",
+		"helseid://scopes/identity/security_level", "helseid://scopes/identity/assurance_level",
+		"helseid://scopes/identity/network", "helseid://scopes/hpr/hpr_number",
+		"nhn:hgd-persontjenesten-api/full-access", "nhn:pps/provesvar-read"}
+	sim.RegisterClient(helseidsim.Client{
+		ID: "portal", Keys: []jose.JSONWebKey{key.Public()},
+		RedirectURIs:           []string{h.url + "/auth/callback"},
+		PostLogoutRedirectURIs: []string{h.url + "/signed-out"},
+		Scopes:                 scopes,
+	})
+	hc, err := helseid.New(helseid.Config{
+		Issuer: h.simURL, ClientID: "portal", Key: key,
+		RedirectURL: h.url + "/auth/callback", PostLogoutRedirectURL: h.url + "/signed-out",
+		Scopes: scopes, Resources: []string{"nhn:hgd-persontjenesten-api", "nhn:pps"},
+		Now: h.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.audit, err = audit.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "audit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.audit.Close() })
+	h.kv = sessionstore.NewMemory(sessionstore.WithClock(h.clock.Now))
+	base, _ := url.Parse(h.url)
+	cfg := Config{
+		BaseURL: base, HelseID: hc, HelseIDIssuer: h.simURL, Audit: h.audit, Sessions: h.kv,
+		Logger: logging.New(h.logs, false, slog.LevelDebug), Demo: true, Now: h.clock.Now,
+		AuditorPIDs: []string{persona(t, "auditor").PID},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h.srv, err = New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	portalTS.Config.Handler = h.srv
+	portalTS.Start()
+	t.Cleanup(portalTS.Close)
+	return h
+}
+
+func persona(t *testing.T, id string) helseidsim.Persona {
+	t.Helper()
+	for _, p := range helseidsim.Personas() {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("no persona %q", id)
+	return helseidsim.Persona{}
+}
+
+// browser is a cookie-keeping HTTP client that does not follow redirects by
+// itself, so each hop can be inspected.
+type browser struct {
+	t   *testing.T
+	h   *harness
+	jar http.CookieJar
+	c   *http.Client
+}
+
+func (h *harness) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: h.t, h: h, jar: jar, c: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// page is a response with its body read.
+type page struct {
+	*http.Response
+	body string
+}
+
+func (b *browser) do(req *http.Request) *page {
+	b.t.Helper()
+	if _, set := req.Header["Sec-Fetch-Site"]; !set && req.Method != http.MethodGet {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return &page{Response: resp, body: string(body)}
+}
+
+func (b *browser) get(path string, header ...string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.abs(path), nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values, header ...string) *page {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.abs(path), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return b.do(req)
+}
+
+func (b *browser) abs(p string) string {
+	if strings.HasPrefix(p, "http") {
+		return p
+	}
+	return b.h.url + p
+}
+
+// follow GETs redirects from p until a non-redirect response.
+func (b *browser) follow(p *page) *page {
+	b.t.Helper()
+	for i := 0; i < 10 && p.StatusCode >= 300 && p.StatusCode < 400; i++ {
+		loc, err := p.Request.URL.Parse(p.Header.Get("Location"))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		p = b.get(loc.String())
+	}
+	return p
+}
+
+// login signs in as the persona and returns the start page.
+func (b *browser) login(personaID string) *page {
+	b.t.Helper()
+	p := b.follow(b.get("/login?login_hint=" + personaID))
+	if p.StatusCode != http.StatusOK {
+		b.t.Fatalf("login as %s: status %d at %s", personaID, p.StatusCode, p.Request.URL.Path)
+	}
+	return p
+}
+
+// cookie returns the browser's value of the named cookie at the portal.
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.h.url)
+	for _, c := range b.jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// csrfToken reads the hidden csrf_token field from a page.
+func csrfToken(t *testing.T, body string) string {
+	t.Helper()
+	for _, m := range inputRE.FindAllString(body, -1) {
+		if strings.Contains(m, `name="csrf_token"`) {
+			if v := valueRE.FindStringSubmatch(m); v != nil {
+				return v[1]
+			}
+		}
+	}
+	t.Fatalf("no csrf_token field in page")
+	return ""
+}
+
+var (
+	inputRE = regexp.MustCompile(`<input[^>]*>`)
+	valueRE = regexp.MustCompile(`value="([^"]*)"`)
+)
+
+// records returns every audit record so far.
+func (h *harness) records() []audit.Record {
+	h.t.Helper()
+	recs, err := h.audit.Query(context.Background(), audit.Filter{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return recs
+}
+
+func countActions(recs []audit.Record, action string, outcome audit.Outcome) int {
+	n := 0
+	for _, r := range recs {
+		if r.Action == action && r.Outcome == outcome {
+			n++
+		}
+	}
+	return n
+}

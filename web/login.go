@@ -1,0 +1,267 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// login starts a HelseID login: a pushed authorization request, then a
+// redirect that carries only client_id and request_uri (S11). login_hint is
+// passed through PAR; the simulator uses it to pick a persona directly.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	if request.UserFrom(r.Context()) != nil {
+		http.Redirect(w, r, safeReturn(r.URL.Query().Get("return")), http.StatusSeeOther)
+		return nil
+	}
+	hint := r.URL.Query().Get("login_hint")
+	if !validLoginHint(hint) {
+		return handlers.Errorf(http.StatusBadRequest, "error.login.hint", nil)
+	}
+	ar, err := s.cfg.HelseID.PushAuthorization(r.Context(), hint)
+	if err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "error.helseid.down", err)
+	}
+	rs := sessionFrom(r.Context())
+	st := stateOf(rs.sess)
+	now := s.cfg.Now()
+	if rs.sess.IsNew {
+		st.Created, st.LastSeen = now, now
+	}
+	if st.Pending == nil {
+		st.Pending = map[string]pendingLogin{}
+	}
+	for state, p := range st.Pending {
+		if now.Sub(p.Auth.Created) > pendingLoginTTL {
+			delete(st.Pending, state)
+		}
+	}
+	for len(st.Pending) >= maxPendingLogins {
+		delete(st.Pending, oldestPending(st.Pending))
+	}
+	st.Pending[ar.State] = pendingLogin{Auth: *ar, ReturnTo: safeReturn(r.URL.Query().Get("return"))}
+	if err := s.sessions.Save(r, w, rs.sess); err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	http.Redirect(w, r, ar.AuthorizeURL, http.StatusSeeOther)
+	return nil
+}
+
+func oldestPending(p map[string]pendingLogin) string {
+	var oldest string
+	var at time.Time
+	for state, pl := range p {
+		if oldest == "" || pl.Auth.Created.Before(at) {
+			oldest, at = state, pl.Auth.Created
+		}
+	}
+	return oldest
+}
+
+// validLoginHint keeps the hint to a short persona-like token.
+func validLoginHint(h string) bool {
+	if len(h) > 64 {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// safeReturn accepts only a local absolute path, so the return parameter can
+// never send the user to another site.
+func safeReturn(p string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return "/"
+	}
+	return p
+}
+
+// callback finishes a login. The state must name a login this browser started
+// and iss must be our issuer before any token request is made (S7); the ID
+// token, nonce and security level are checked by the client (S8–S10). The
+// session id is replaced at login (S2).
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	rs := sessionFrom(ctx)
+	q := r.URL.Query()
+	var pending pendingLogin
+	found := false
+	if !rs.sess.IsNew {
+		st := stateOf(rs.sess)
+		pending, found = st.Pending[q.Get("state")]
+		if found {
+			delete(st.Pending, q.Get("state")) // single use
+			if err := s.sessions.Save(r, w, rs.sess); err != nil {
+				return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+			}
+		}
+	}
+	if !found || s.cfg.Now().Sub(pending.Auth.Created) > pendingLoginTTL {
+		s.recordLoginFailure(ctx, nil, "unknown or expired state")
+		return handlers.Errorf(http.StatusBadRequest, "error.login.state", nil)
+	}
+	login, err := s.cfg.HelseID.Exchange(ctx, &pending.Auth, q)
+	var levelErr *helseid.SecurityLevelError
+	var cbErr *helseid.CallbackError
+	switch {
+	case errors.As(err, &levelErr):
+		u := s.userFromLogin(login)
+		if aerr := s.record(ctx, u, audit.Event{Resource: "session", Action: "login_refused", Outcome: audit.Denied,
+			Reason: "security level " + levelErr.Got + ", required " + levelErr.Want}); aerr != nil {
+			return handlers.Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
+		}
+		return handlers.Errorf(http.StatusForbidden, "error.login.level", nil)
+	case errors.As(err, &cbErr):
+		s.recordLoginFailure(ctx, nil, "helseid: "+cbErr.Code)
+		return handlers.Errorf(http.StatusUnauthorized, "error.login.cancelled", nil)
+	case errors.Is(err, helseid.ErrStateMismatch), errors.Is(err, helseid.ErrIssuerMismatch):
+		s.recordLoginFailure(ctx, nil, "state or issuer mismatch")
+		return handlers.Errorf(http.StatusBadRequest, "error.login.state", err)
+	case errors.Is(err, helseid.ErrUnavailable):
+		s.recordLoginFailure(ctx, nil, "helseid unavailable")
+		return handlers.Errorf(http.StatusServiceUnavailable, "error.helseid.down", err)
+	case err != nil:
+		s.recordLoginFailure(ctx, nil, "token or id token rejected")
+		return handlers.Errorf(http.StatusBadRequest, "error.login.failed", err)
+	}
+
+	u := s.userFromLogin(login)
+	if err := s.sessions.rotate(ctx, rs.sess); err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	now := s.cfg.Now()
+	rs.sess.Values[dataKey] = &sessionState{
+		CSRFToken: randomToken(),
+		Created:   now,
+		LastSeen:  now,
+		User:      u,
+		IDToken:   login.IDToken,
+		Tokens:    login.Tokens,
+	}
+	// Audit first: a login that cannot be recorded does not happen.
+	if err := s.record(ctx, u, audit.Event{Resource: "session", Action: "login", Outcome: audit.Success}); err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
+	if err := s.sessions.Save(r, w, rs.sess); err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	s.log.InfoContext(ctx, "login", "hpr_number", u.HPRNumber, "correlation_id", request.CorrelationID(ctx))
+	http.Redirect(w, r, pending.ReturnTo, http.StatusSeeOther)
+	return nil
+}
+
+// recordLoginFailure audits a failed login; a failing audit store is logged,
+// since the user is refused either way.
+func (s *Server) recordLoginFailure(ctx context.Context, u *request.User, reason string) {
+	if err := s.record(ctx, u, audit.Event{Resource: "session", Action: "login", Outcome: audit.Failure, Reason: reason}); err != nil {
+		s.log.ErrorContext(ctx, "audit: login failure not recorded", "err", err, "correlation_id", request.CorrelationID(ctx))
+	}
+}
+
+// userFromLogin maps HelseID's description of the user to the portal's user
+// and roles. Clinicians are HPR-registered health personnel with at least one
+// approval at security level 4; auditors are named in configuration, since
+// HelseID carries no such role.
+func (s *Server) userFromLogin(l *helseid.Login) *request.User {
+	if l == nil {
+		return nil
+	}
+	c := l.Claims
+	u := &request.User{
+		Subject: c.Subject, PID: c.PID, Name: c.Name, GivenName: c.GivenName, MiddleName: c.MiddleName,
+		FamilyName: c.FamilyName, HPRNumber: c.HPRNumber, SecurityLevel: c.SecurityLevel,
+		AssuranceLevel: c.AssuranceLevel, Network: c.Network, OrgParent: c.OrgParent, OrgChild: c.OrgChild,
+	}
+	if u.Name == "" {
+		u.Name = strings.Join(strings.Fields(c.GivenName+" "+c.MiddleName+" "+c.FamilyName), " ")
+	}
+	for _, a := range l.Approvals {
+		ap := request.Approval{Profession: a.Profession, Authorization: a.Authorization.Value, AuthorizationText: a.Authorization.Description}
+		for _, sp := range a.Specialities {
+			ap.Specialities = append(ap.Specialities, sp.Description)
+		}
+		for _, rr := range a.RequisitionRights {
+			ap.RequisitionRights = append(ap.RequisitionRights, rr.Description)
+		}
+		u.Approvals = append(u.Approvals, ap)
+	}
+	if u.HPRNumber != "" && len(u.Approvals) > 0 && u.SecurityLevel == "4" {
+		u.Roles = append(u.Roles, request.RoleClinician)
+	}
+	if u.PID != "" && slices.Contains(s.cfg.AuditorPIDs, u.PID) {
+		u.Roles = append(u.Roles, request.RoleAuditor)
+	}
+	return u
+}
+
+// record writes an audit event for u, filling in what the request knows. It
+// returns only after the store has committed the record.
+func (s *Server) record(ctx context.Context, u *request.User, e audit.Event) error {
+	e.CorrelationID = request.CorrelationID(ctx)
+	e.ClientIP = request.ClientIP(ctx)
+	if u != nil {
+		e.Actor = audit.Actor{PID: u.PID, Name: u.Name, HPRNumber: u.HPRNumber, SecurityLevel: u.SecurityLevel,
+			OrgParent: u.OrgParent, OrgChild: u.OrgChild}
+		if p := u.Professions(); len(p) > 0 {
+			e.Actor.HPRRole = p[0]
+		}
+	}
+	_, err := s.cfg.Audit.Record(ctx, e)
+	return err
+}
+
+// logout ends the session here and at HelseID (S5): the server-side session is
+// deleted, the browser told to clear site data, and sent to end_session with
+// the ID token as hint.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	rs := sessionFrom(ctx)
+	u := request.UserFrom(ctx)
+	if rs.sess.IsNew || u == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	st := stateOf(rs.sess)
+	idToken := st.IDToken
+	if err := s.record(ctx, u, audit.Event{Resource: "session", Action: "logout", Outcome: audit.Success}); err != nil {
+		s.log.ErrorContext(ctx, "audit: logout not recorded", "err", err, "correlation_id", request.CorrelationID(ctx))
+	}
+	if err := s.sessions.destroy(r, w, rs.sess); err != nil {
+		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	s.tokenLocks.Delete(rs.sess.ID)
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	target, err := s.cfg.HelseID.EndSessionURL(ctx, idToken, randomToken())
+	if err != nil {
+		// HelseID unreachable: the portal session is gone all the same.
+		s.log.WarnContext(ctx, "end_session unavailable", "err", err, "correlation_id", request.CorrelationID(ctx))
+		target = "/signed-out"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return nil
+}
+
+// setLanguage stores the chosen language in a cookie and returns to the page.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
+	lang, ok := i18n.Parse(r.PostFormValue("lang"))
+	if !ok {
+		return handlers.Errorf(http.StatusBadRequest, "error.lang", nil)
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeReturn(r.PostFormValue("return")), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/static"
+)
+
+// routes is the whole URL surface of the portal, one route per line.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(
+		s.requestID,
+		s.clientIP,
+		s.accessLog,
+		s.recoverer,
+		s.securityHeaders,
+		s.language,
+		s.session,
+		s.crossOrigin,
+		s.csrf,
+	)
+	r.NotFound(s.handle(notFound))
+	r.MethodNotAllowed(s.handle(methodNotAllowed))
+
+	start := handlers.Start{Site: s.site}
+
+	// Public: no login needed.
+	r.Handle("/static/*", static.Handler())
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Get("/", s.handle(start.ServeHTTP))
+	r.Get("/login", s.handle(s.login))
+	r.Get("/auth/callback", s.handle(s.callback))
+	r.Get("/signed-out", s.handle(start.SignedOut))
+	r.Post("/logout", s.handle(s.logout))
+	r.Post("/lang", s.handle(s.setLanguage))
+
+	// Signed in: every route below needs a user.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireUser)
+		r.Get("/me", s.handle(start.Me))
+	})
+	return r
+}
+
+func notFound(http.ResponseWriter, *http.Request) error {
+	return handlers.Errorf(http.StatusNotFound, "", nil)
+}
+
+func methodNotAllowed(http.ResponseWriter, *http.Request) error {
+	return handlers.Errorf(http.StatusMethodNotAllowed, "", nil)
+}

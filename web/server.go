@@ -1,0 +1,104 @@
+// Package web is the portal's HTTP server: the routes, the middleware, the
+// session and the HelseID login flow, and the one error renderer. Nothing here
+// knows what a person or a lab result is; that lives in handlers.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/web/sessionstore"
+)
+
+// Config is what the server needs from its surroundings.
+type Config struct {
+	BaseURL         *url.URL // where browsers reach the portal
+	HelseID         *helseid.Client
+	HelseIDIssuer   string // for the CSP form-action after logout
+	Audit           audit.Store
+	Sessions        sessionstore.Store
+	Logger          *slog.Logger
+	Demo            bool
+	IdleTimeout     time.Duration  // default 30 min (S3)
+	AbsoluteTimeout time.Duration  // default 12 h (S4)
+	TrustedProxies  []netip.Prefix // whose X-Forwarded-For is believed
+	AuditorPIDs     []string       // users who get the auditor role
+	Now             func() time.Time
+}
+
+// Server is the portal's http.Handler.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	sessions *sessionStore
+	site     handlers.Site
+	handler  http.Handler
+
+	// tokenLocks serialises token refreshes per session so parallel panels
+	// do not race on one refresh token.
+	tokenLocks sync.Map // session id → *sync.Mutex
+}
+
+// New checks cfg and builds the server.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case cfg.BaseURL == nil:
+		return nil, errors.New("web: BaseURL is required")
+	case cfg.HelseID == nil:
+		return nil, errors.New("web: HelseID client is required")
+	case cfg.Audit == nil:
+		return nil, errors.New("web: audit store is required")
+	case cfg.Sessions == nil:
+		return nil, errors.New("web: session store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.AbsoluteTimeout == 0 {
+		cfg.AbsoluteTimeout = 12 * time.Hour
+	}
+	s := &Server{
+		cfg:  cfg,
+		log:  cfg.Logger,
+		site: handlers.Site{Demo: cfg.Demo},
+		sessions: &sessionStore{
+			kv: cfg.Sessions, now: cfg.Now, idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, log: cfg.Logger,
+		},
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Ready reports whether the server can serve logins and patient data:
+// storage reachable and HelseID discovery available.
+func (s *Server) Ready(ctx context.Context) error {
+	if err := s.cfg.Audit.Ping(ctx); err != nil {
+		return fmt.Errorf("audit store: %w", err)
+	}
+	if err := s.cfg.Sessions.Ping(ctx); err != nil {
+		return fmt.Errorf("session store: %w", err)
+	}
+	if err := s.cfg.HelseID.Ready(ctx); err != nil {
+		return fmt.Errorf("helseid: %w", err)
+	}
+	return nil
+}
