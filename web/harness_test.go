@@ -75,7 +75,7 @@ type harness struct {
 	logs   *syncBuffer
 }
 
-type harnessOption func(*Config)
+type harnessOption func(*harness, *Config)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
@@ -130,7 +130,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		AuditorPIDs: []string{persona(t, "auditor").PID},
 	}
 	for _, o := range opts {
-		o(&cfg)
+		o(h, &cfg)
 	}
 	h.srv, err = New(cfg)
 	if err != nil {

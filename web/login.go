@@ -28,8 +28,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return handlers.Errorf(http.StatusBadRequest, "error.login.hint", nil)
 	}
 	ar, err := s.cfg.HelseID.PushAuthorization(r.Context(), hint)
-	if err != nil {
+	switch {
+	case errors.Is(err, helseid.ErrUnavailable):
 		return handlers.Errorf(http.StatusServiceUnavailable, "error.helseid.down", err)
+	case err != nil:
+		// HelseID answered and said no: the portal's client registration or
+		// key does not match. Only an administrator can fix that.
+		return handlers.Errorf(http.StatusBadGateway, "error.login.config", err)
 	}
 	rs := sessionFrom(r.Context())
 	st := stateOf(rs.sess)

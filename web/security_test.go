@@ -3,12 +3,14 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/helseid"
 )
 
 func TestS7_CallbackStateAndIssuer(t *testing.T) {
@@ -377,10 +379,61 @@ func TestS36_PanicGivesGeneric500(t *testing.T) {
 }
 
 func TestLoginAuditFailsClosed(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Audit = audit.Failing() })
+	h := newHarness(t, func(_ *harness, c *Config) { c.Audit = audit.Failing() })
 	b := h.browser()
 	res := b.follow(b.get("/login?login_hint=doctor"))
 	if res.StatusCode != http.StatusServiceUnavailable || strings.Contains(res.body, `action="/logout"`) {
 		t.Fatalf("login with a failing audit store: status %d; want 503 and no session", res.StatusCode)
+	}
+}
+
+func TestLoginWithUnregisteredClientKey(t *testing.T) {
+	h := newHarness(t, func(h *harness, c *Config) {
+		key, err := helseid.GenerateKey() // not the key registered at HelseID
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, err := helseid.New(helseid.Config{Issuer: h.simURL, ClientID: "portal", Key: key,
+			RedirectURL: h.url + "/auth/callback", Scopes: []string{"openid"}, Now: h.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.HelseID = hc
+	})
+	p := h.browser().get("/login?login_hint=doctor")
+	if p.StatusCode != http.StatusBadGateway {
+		t.Fatalf("status %d; want 502", p.StatusCode)
+	}
+	if !strings.Contains(p.body, "HelseID") || !strings.Contains(p.body, p.Header.Get(CorrelationHeader)) {
+		t.Errorf("page should say HelseID refused the portal and give the reference")
+	}
+	if h.sim.Stats().Authorize != 0 {
+		t.Error("the browser was sent to HelseID anyway")
+	}
+}
+
+func TestClientAddrTrustsOnlyConfiguredProxies(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	cases := []struct {
+		name, remote, xff, want string
+	}{
+		{"direct client", "203.0.113.7:5000", "", "203.0.113.7"},
+		{"untrusted peer's header ignored", "203.0.113.7:5000", "198.51.100.1", "203.0.113.7"},
+		{"trusted proxy", "10.1.2.3:443", "198.51.100.1", "198.51.100.1"},
+		{"spoofed left entries ignored", "10.1.2.3:443", "1.2.3.4, 198.51.100.1", "198.51.100.1"},
+		{"proxy chain", "10.1.2.3:443", "198.51.100.1, 10.9.9.9", "198.51.100.1"},
+		{"garbage header", "10.1.2.3:443", "not-an-ip", "10.1.2.3"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = c.remote
+			if c.xff != "" {
+				r.Header.Set("X-Forwarded-For", c.xff)
+			}
+			if got := clientAddr(r, proxies); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -144,4 +144,6 @@ var en = map[string]string{
 	"profession.ve":                 "Veterinarian",
 	"profession.vp":                 "Social educator",
 	"profession.xx":                 "Unknown/unspecified",
+	"error.login.config.title":      "Login is not set up correctly",
+	"error.login.config.message":    "HelseID refused Oppslag's login request. This is a fault in how Oppslag is set up, not something you did. Give the reference below to the people who run Oppslag.",
 }

@@ -144,4 +144,6 @@ var nb = map[string]string{
 	"profession.ve":                 "Veterinær",
 	"profession.vp":                 "Vernepleier",
 	"profession.xx":                 "Ukjent/uspesifisert",
+	"error.login.config.title":      "Innlogging er ikke satt opp riktig",
+	"error.login.config.message":    "HelseID avviste Oppslags forespørsel om innlogging. Dette er en feil i oppsettet av Oppslag, ikke noe du har gjort. Gi referansen nedenfor til de som drifter Oppslag.",
 }

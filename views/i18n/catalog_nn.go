@@ -143,4 +143,6 @@ var nn = map[string]string{
 	"profession.ve":                 "Veterinær",
 	"profession.vp":                 "Vernepleiar",
 	"profession.xx":                 "Ukjend/uspesifisert",
+	"error.login.config.title":      "Innlogging er ikkje sett opp rett",
+	"error.login.config.message":    "HelseID avviste førespurnaden frå Oppslag om innlogging. Dette er ein feil i oppsettet av Oppslag, ikkje noko du har gjort. Gi referansen nedanfor til dei som driftar Oppslag.",
 }
