@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,9 @@ func browserFor(t *testing.T) context.Context {
 	return ctx
 }
 
+// storageLeak matches an 11-digit run or a JWT.
+var storageLeak = regexp.MustCompile(`(^|\D)\d{11}(\D|$)|eyJ[\w-]+\.`)
+
 // axeViolation is the part of an axe-core result a failure message needs.
 type axeViolation struct {
 	ID    string `json:"id"`
@@ -95,6 +99,15 @@ func checkPage(t *testing.T, ctx context.Context, dir, name string) {
 	csp, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
 	if err != nil {
 		t.Fatalf("%s: csp: %v", name, err)
+	}
+	// S15: nothing shaped like an identity number or a token in web storage.
+	stored, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])`))
+	if err != nil {
+		t.Fatalf("%s: storage: %v", name, err)
+	}
+	if storageLeak.MatchString(stored) {
+		t.Errorf("%s: web storage holds an identity number or a token: %s", name, stored)
 	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -198,6 +211,14 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 			checkPage(t, ctx, shots, persona+"-4-signed-out")
 		})
 	}
+
+	t.Run("error page", func(t *testing.T) {
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(p.url+"/no-such-page"),
+			chromedp.WaitVisible(`[data-testid="correlation-id"]`),
+		))
+		checkPage(t, ctx, shots, "error-404")
+	})
 
 	t.Run("level3 is refused", func(t *testing.T) {
 		must(t, chromedp.Do(ctx,
