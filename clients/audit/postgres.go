@@ -7,10 +7,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Advisory lock keys (pg_advisory_xact_lock). Every instance appending to
@@ -22,20 +22,17 @@ const (
 	pgSchemaLock int64 = 0x4f50534c41554453
 )
 
-// pgMaxConns bounds the store's own connections. Appends are serialised by
-// the advisory lock anyway; the spare connections let Query, Verify and Ping
-// run beside an append.
+// pgMaxConns bounds the store's own connections unless the URL sets
+// pool_max_conns. Appends are serialised by the advisory lock anyway; the
+// spare connections let Query, Verify and Ping run beside an append.
+// (pgxpool's own default grows with the CPU count.)
 const pgMaxConns = 4
-
-// pgIdleCheck is how long a connection may sit idle before it is pinged
-// before use, so a database restart costs a reconnect, not a failed request.
-const pgIdleCheck = time.Second
 
 var pgSchemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // Postgres is a Store in PostgreSQL, for one or more instances.
 type Postgres struct {
-	pool   *pgPool
+	pool   *pgxpool.Pool
 	now    func() time.Time
 	prefix string // `"schema".` or empty
 }
@@ -45,26 +42,46 @@ var _ Store = (*Postgres)(nil)
 // OpenPostgres connects to the PostgreSQL database at url and creates the
 // schema if missing. The URL query parameter search_path may name one
 // schema (lower case); the tables then live there, and the schema is
-// created if it does not exist. The error never repeats the URL.
+// created if it does not exist. pgxpool's pool_* parameters (such as
+// pool_max_conns, default 4 here) tune the connection pool. The error never
+// repeats the URL.
 func OpenPostgres(ctx context.Context, url string, opts ...Option) (*Postgres, error) {
-	cfg, err := pgx.ParseConfig(url)
+	// pgx redacts passwords only on a best-effort basis, and its cause may
+	// quote the URL, so neither goes into the error.
+	const unparsable = "audit: open postgres: the URL cannot be parsed (details withheld: it may hold a password)"
+	// pgxpool.ParseConfig consumes the pool_* parameters, so the plain parse
+	// is what tells whether pool_max_conns was given.
+	plain, err := pgx.ParseConfig(url)
 	if err != nil {
-		// pgx redacts passwords only on a best-effort basis, and its cause
-		// may quote the URL, so neither goes into the error.
-		return nil, errors.New("audit: open postgres: the URL cannot be parsed (details withheld: it may hold a password)")
+		return nil, errors.New(unparsable)
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New(unparsable)
+	}
+	if _, set := plain.RuntimeParams["pool_max_conns"]; !set {
+		cfg.MaxConns = pgMaxConns
 	}
 	var schema, prefix string
-	if sp, ok := cfg.RuntimeParams["search_path"]; ok {
+	if sp, ok := cfg.ConnConfig.RuntimeParams["search_path"]; ok {
 		schema = strings.TrimSpace(sp)
 		if !pgSchemaName.MatchString(schema) {
 			return nil, errors.New("audit: open postgres: search_path must be one lower-case schema name ([a-z_][a-z0-9_]*)")
 		}
+		// Runtime parameters go into the startup message of every
+		// connection the pool dials, and as session defaults they survive
+		// RESET ALL, unlike a SET in AfterConnect.
+		cfg.ConnConfig.RuntimeParams["search_path"] = schema
 		prefix = pgx.Identifier{schema}.Sanitize() + "."
 	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, unavailable("open postgres", err)
+	}
 	c := newConfig(opts)
-	p := &Postgres{pool: newPGPool(cfg, pgMaxConns), now: c.now, prefix: prefix}
+	p := &Postgres{pool: pool, now: c.now, prefix: prefix}
 	if err := p.init(ctx, schema); err != nil {
-		p.pool.close()
+		p.pool.Close()
 		return nil, err
 	}
 	return p, nil
@@ -77,19 +94,19 @@ func (p *Postgres) t(name string) string { return p.prefix + name }
 // runs at all, so a least-privilege role (INSERT and SELECT on
 // audit_records, SELECT and UPDATE on audit_head) can run the portal.
 func (p *Postgres) init(ctx context.Context, schema string) error {
-	conn, err := p.pool.acquire(ctx)
+	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		return unavailable("open postgres", err)
 	}
 	err = p.createSchema(ctx, conn, schema)
-	p.pool.release(conn)
+	conn.Release()
 	if err != nil {
 		return unavailable("open postgres: create schema", err)
 	}
 	return nil
 }
 
-func (p *Postgres) createSchema(ctx context.Context, conn *pgx.Conn, schema string) error {
+func (p *Postgres) createSchema(ctx context.Context, conn *pgxpool.Conn, schema string) error {
 	var exists bool
 	if err := conn.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", p.t("audit_head")).Scan(&exists); err != nil {
 		return err
@@ -194,13 +211,10 @@ func (p *Postgres) Record(ctx context.Context, e Event) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	conn, err := p.pool.acquire(ctx)
-	if err != nil {
-		return Record{}, unavailable("record", err)
-	}
-	defer p.pool.release(conn)
 	var r Record
-	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+	// The transaction holds one pooled connection from begin to commit;
+	// the pool discards it if it comes back broken or still in a transaction.
+	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pgAppendLock); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
@@ -282,12 +296,8 @@ func (p *Postgres) Query(ctx context.Context, f Filter) ([]Record, error) {
 		args = append(args, f.Limit)
 		q += " LIMIT $" + strconv.Itoa(len(args))
 	}
-	conn, err := p.pool.acquire(ctx)
-	if err != nil {
-		return nil, unavailable("query", err)
-	}
-	defer p.pool.release(conn)
-	rows, err := conn.Query(ctx, q, args...)
+	// The connection goes back to the pool when scanPG closes rows.
+	rows, err := p.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, unavailable("query", err)
 	}
@@ -308,14 +318,9 @@ func (p *Postgres) Query(ctx context.Context, f Filter) ([]Record, error) {
 // Verify walks the whole chain in one repeatable-read snapshot, so appends
 // may go on meanwhile without being half seen.
 func (p *Postgres) Verify(ctx context.Context) (Report, error) {
-	conn, err := p.pool.acquire(ctx)
-	if err != nil {
-		return Report{}, unavailable("verify", err)
-	}
-	defer p.pool.release(conn)
 	var rep Report
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	err = pgx.BeginTxFunc(ctx, conn, opts, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, p.pool, opts, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+recordColumns+" FROM "+p.t("audit_records")+" ORDER BY seq")
 		if err != nil {
 			return err
@@ -362,131 +367,16 @@ func scanPG(rows pgx.Rows, each func(r Record, bad error) error) error {
 
 // Ping checks the database answers and the head is readable.
 func (p *Postgres) Ping(ctx context.Context) error {
-	conn, err := p.pool.acquire(ctx)
-	if err != nil {
-		return unavailable("ping", err)
-	}
-	defer p.pool.release(conn)
 	var seq int64
-	if err := conn.QueryRow(ctx, "SELECT seq FROM "+p.t("audit_head")+" WHERE id = 1").Scan(&seq); err != nil {
+	if err := p.pool.QueryRow(ctx, "SELECT seq FROM "+p.t("audit_head")+" WHERE id = 1").Scan(&seq); err != nil {
 		return unavailable("ping", err)
 	}
 	return nil
 }
 
-// Close closes the store's connections.
+// Close closes the store's connections, waiting for those in use to be
+// returned.
 func (p *Postgres) Close() error {
-	p.pool.close()
+	p.pool.Close()
 	return nil
-}
-
-// pgPool is a small pool of pgx connections. pgxpool would do, but it needs
-// github.com/jackc/puddle/v2, which go.sum does not pin.
-type pgPool struct {
-	cfg   *pgx.ConnConfig
-	slots chan struct{} // one token per open connection
-	idle  chan idleConn // at most cap(slots), so a release never blocks
-
-	mu     sync.Mutex
-	closed bool
-}
-
-type idleConn struct {
-	conn  *pgx.Conn
-	since time.Time
-}
-
-var errPoolClosed = errors.New("store closed")
-
-func newPGPool(cfg *pgx.ConnConfig, max int) *pgPool {
-	return &pgPool{cfg: cfg, slots: make(chan struct{}, max), idle: make(chan idleConn, max)}
-}
-
-// acquire returns an idle connection, or dials one while fewer than max are
-// open, or waits for a release.
-func (p *pgPool) acquire(ctx context.Context) (*pgx.Conn, error) {
-	for {
-		p.mu.Lock()
-		closed := p.closed
-		p.mu.Unlock()
-		if closed {
-			return nil, errPoolClosed
-		}
-		var ic idleConn
-		select {
-		case ic = <-p.idle:
-		default:
-			select {
-			case ic = <-p.idle:
-			case p.slots <- struct{}{}:
-				return p.dial(ctx)
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
-		if time.Since(ic.since) > pgIdleCheck {
-			if err := ic.conn.Ping(ctx); err != nil {
-				p.discard(ic.conn)
-				if ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				continue
-			}
-		}
-		return ic.conn, nil
-	}
-}
-
-// dial opens a connection in the slot the caller has taken.
-func (p *pgPool) dial(ctx context.Context) (*pgx.Conn, error) {
-	conn, err := pgx.ConnectConfig(ctx, p.cfg)
-	if err != nil {
-		<-p.slots
-		return nil, err
-	}
-	return conn, nil
-}
-
-// release returns conn to the pool, or closes it when it is broken, still
-// inside a transaction, or the pool is closed.
-func (p *pgPool) release(conn *pgx.Conn) {
-	if conn.IsClosed() || conn.PgConn().TxStatus() != 'I' {
-		p.discard(conn)
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		closeConn(conn)
-		<-p.slots
-		return
-	}
-	p.idle <- idleConn{conn: conn, since: time.Now()}
-}
-
-func (p *pgPool) discard(conn *pgx.Conn) {
-	closeConn(conn)
-	<-p.slots
-}
-
-// close closes the idle connections; those in use are closed on release.
-func (p *pgPool) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.closed = true
-	for {
-		select {
-		case ic := <-p.idle:
-			closeConn(ic.conn)
-			<-p.slots
-		default:
-			return
-		}
-	}
-}
-
-func closeConn(conn *pgx.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn.Close(ctx)
 }
