@@ -212,20 +212,9 @@ func (s *Server) userFromLogin(l *helseid.Login) *request.User {
 	return u
 }
 
-// record writes an audit event for u, filling in what the request knows. It
-// returns only after the store has committed the record.
+// record writes an audit event for u; it returns only once committed.
 func (s *Server) record(ctx context.Context, u *request.User, e audit.Event) error {
-	e.CorrelationID = request.CorrelationID(ctx)
-	e.ClientIP = request.ClientIP(ctx)
-	if u != nil {
-		e.Actor = audit.Actor{PID: u.PID, Name: u.Name, HPRNumber: u.HPRNumber, SecurityLevel: u.SecurityLevel,
-			OrgParent: u.OrgParent, OrgChild: u.OrgChild}
-		if p := u.Professions(); len(p) > 0 {
-			e.Actor.HPRRole = p[0]
-		}
-	}
-	_, err := s.cfg.Audit.Record(ctx, e)
-	return err
+	return handlers.Auditor{Store: s.cfg.Audit}.Record(ctx, u, e)
 }
 
 // logout ends the session here and at HelseID (S5): the server-side session is

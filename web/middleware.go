@@ -232,7 +232,8 @@ func (s *Server) session(next http.Handler) http.Handler {
 			s.renderError(w, r, handlers.Errorf(http.StatusServiceUnavailable, "", err))
 			return
 		}
-		ctx := context.WithValue(r.Context(), sessionKey{}, &requestSession{sess: sess, expired: expired})
+		rs := &requestSession{sess: sess, expired: expired}
+		ctx := context.WithValue(r.Context(), sessionKey{}, rs)
 		if !sess.IsNew {
 			st := stateOf(sess)
 			if now := s.cfg.Now(); now.Sub(st.LastSeen) >= touchInterval {
@@ -246,6 +247,9 @@ func (s *Server) session(next http.Handler) http.Handler {
 			if st.User != nil {
 				ctx = request.WithUser(ctx, st.User)
 				ctx = request.WithSignedInAt(ctx, st.Created)
+				access := sessionAccess{s: s, rs: rs, r: r}
+				ctx = request.WithHandles(ctx, access)
+				ctx = request.WithTokens(ctx, access)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

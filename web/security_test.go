@@ -11,6 +11,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/handlers/request"
 )
 
 func TestS7_CallbackStateAndIssuer(t *testing.T) {
@@ -95,7 +96,7 @@ func TestS13_TokenReuse(t *testing.T) {
 			var got string
 			var err error
 			h.srv.session(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				got, err = h.srv.accessToken(r, aud)
+				got, err = request.TokensFrom(r.Context()).AccessToken(r.Context(), aud)
 			})).ServeHTTP(httptest.NewRecorder(), req)
 			if err != nil || got == "" {
 				t.Fatalf("access token for %s: %v", aud, err)

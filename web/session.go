@@ -43,6 +43,7 @@ type sessionState struct {
 	IDToken   string                  `json:"id_token,omitempty"`
 	Tokens    helseid.TokenSet        `json:"tokens"`
 	Pending   map[string]pendingLogin `json:"pending,omitempty"` // by OAuth state
+	Handles   []handleEntry           `json:"handles,omitempty"` // oldest first
 }
 
 // pendingLogin is a login sent to HelseID and not yet back.

@@ -9,31 +9,25 @@ import (
 	"sync"
 
 	"github.com/oppslag/oppslag/clients/helseid"
-	"github.com/oppslag/oppslag/handlers/request"
 )
 
 // ErrLoginRequired means the session's HelseID grant is gone (refresh token
 // expired or revoked): the user must log in again.
 var ErrLoginRequired = errors.New("login required")
 
-// accessToken returns an access token for audience on behalf of the request's
+// accessToken returns an access token for audience on behalf of the
 // session: the cached one while it is valid, otherwise one refresh with
 // resource=audience (S13). Refreshes are serialised per session so that
 // parallel panels share one token request.
-func (s *Server) accessToken(r *http.Request, audience string) (string, error) {
-	rs := sessionFrom(r.Context())
-	if rs == nil || rs.sess.IsNew || request.UserFrom(r.Context()) == nil {
+func (s *Server) accessToken(ctx context.Context, rs *requestSession, r *http.Request, audience string) (string, error) {
+	if rs == nil || rs.sess.IsNew || stateOf(rs.sess).User == nil {
 		return "", ErrLoginRequired
 	}
 	mu := s.sessionLock(rs.sess.ID)
 	mu.Lock()
 	defer mu.Unlock()
-	// Another request may have refreshed while we waited: reread the session.
-	st := stateOf(rs.sess)
-	if fresh, err := s.reload(r.Context(), rs.sess.ID); err == nil {
-		st.Tokens = fresh.Tokens
-	}
-	tok, changed, err := s.cfg.HelseID.AccessToken(r.Context(), &st.Tokens, audience)
+	st := s.refresh(ctx, rs)
+	tok, changed, err := s.cfg.HelseID.AccessToken(ctx, &st.Tokens, audience)
 	if errors.Is(err, helseid.ErrLoginRequired) {
 		return "", ErrLoginRequired
 	}
@@ -46,6 +40,17 @@ func (s *Server) accessToken(r *http.Request, audience string) (string, error) {
 		}
 	}
 	return tok, nil
+}
+
+// refresh rereads what parallel requests of the same session may have
+// changed since this one loaded it (tokens, handles) into its state. The
+// caller holds the session lock.
+func (s *Server) refresh(ctx context.Context, rs *requestSession) *sessionState {
+	st := stateOf(rs.sess)
+	if fresh, err := s.reload(ctx, rs.sess.ID); err == nil {
+		st.Tokens, st.Handles = fresh.Tokens, fresh.Handles
+	}
+	return st
 }
 
 func (s *Server) sessionLock(id string) *sync.Mutex {

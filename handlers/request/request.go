@@ -128,3 +128,45 @@ func SignedInAt(ctx context.Context) time.Time {
 	t, _ := ctx.Value(signedInKey{}).(time.Time)
 	return t
 }
+
+// Handles turns identity numbers into opaque, per-session handles for links
+// and back, so a URL never carries a number (S15). A handle is meaningless
+// outside the session that made it.
+type Handles interface {
+	// Handle returns the session's handle for nin, making one if needed.
+	Handle(ctx context.Context, nin string) (string, error)
+	// Resolve returns the identity number behind handle, if this session made it.
+	Resolve(ctx context.Context, handle string) (string, bool)
+}
+
+// Tokens gives handlers the signed-in user's access to an upstream API: a
+// single-audience access token and a DPoP proof for each call.
+type Tokens interface {
+	AccessToken(ctx context.Context, audience string) (string, error)
+	Proof(method, targetURL, accessToken string) (string, error)
+}
+
+type handlesKey struct{}
+type tokensKey struct{}
+
+// WithHandles returns ctx carrying the session's handles.
+func WithHandles(ctx context.Context, h Handles) context.Context {
+	return context.WithValue(ctx, handlesKey{}, h)
+}
+
+// HandlesFrom returns the session's handles, or nil without a session.
+func HandlesFrom(ctx context.Context) Handles {
+	h, _ := ctx.Value(handlesKey{}).(Handles)
+	return h
+}
+
+// WithTokens returns ctx carrying the session's API token source.
+func WithTokens(ctx context.Context, t Tokens) context.Context {
+	return context.WithValue(ctx, tokensKey{}, t)
+}
+
+// TokensFrom returns the session's API token source, or nil without a user.
+func TokensFrom(ctx context.Context) Tokens {
+	t, _ := ctx.Value(tokensKey{}).(Tokens)
+	return t
+}

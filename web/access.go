@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+
+	"github.com/oppslag/oppslag/handlers/request"
+)
+
+// maxHandles bounds the handles one session keeps; the oldest go first, and
+// a link made with an evicted handle answers "no longer valid".
+const maxHandles = 1000
+
+// handleEntry is one opaque handle and the identity number behind it.
+type handleEntry struct {
+	Handle string `json:"h"`
+	NIN    string `json:"n"`
+}
+
+// sessionAccess gives handlers what the session holds on their behalf:
+// handles for identity numbers and API tokens. It implements request.Handles
+// and request.Tokens.
+type sessionAccess struct {
+	s  *Server
+	rs *requestSession
+	r  *http.Request // for the session store's Save; its context is not used
+}
+
+var (
+	_ request.Handles = sessionAccess{}
+	_ request.Tokens  = sessionAccess{}
+)
+
+// Handle returns the session's handle for nin, making and storing one if needed.
+func (a sessionAccess) Handle(ctx context.Context, nin string) (string, error) {
+	rs := a.rs
+	if rs.sess.IsNew {
+		return "", ErrLoginRequired
+	}
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	st := a.s.refresh(ctx, rs)
+	for _, e := range st.Handles {
+		if e.NIN == nin {
+			return e.Handle, nil
+		}
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("handle: %w", err)
+	}
+	h := base64.RawURLEncoding.EncodeToString(b)
+	st.Handles = append(st.Handles, handleEntry{Handle: h, NIN: nin})
+	if len(st.Handles) > maxHandles {
+		st.Handles = st.Handles[len(st.Handles)-maxHandles:]
+	}
+	if err := a.s.sessions.Save(a.r, discardCookie{}, rs.sess); err != nil {
+		return "", fmt.Errorf("handle: keep in session: %w", err)
+	}
+	return h, nil
+}
+
+// Resolve returns the identity number behind handle if this session made it.
+func (a sessionAccess) Resolve(ctx context.Context, handle string) (string, bool) {
+	rs := a.rs
+	if rs.sess.IsNew || handle == "" {
+		return "", false
+	}
+	find := func(entries []handleEntry) (string, bool) {
+		for _, e := range entries {
+			if tokensEqual(e.Handle, handle) {
+				return e.NIN, true
+			}
+		}
+		return "", false
+	}
+	if nin, ok := find(stateOf(rs.sess).Handles); ok {
+		return nin, true
+	}
+	// A parallel request may have made it since this one loaded the session.
+	if fresh, err := a.s.reload(ctx, rs.sess.ID); err == nil {
+		return find(fresh.Handles)
+	}
+	return "", false
+}
+
+// AccessToken returns the session's access token for audience (see Server.accessToken).
+func (a sessionAccess) AccessToken(ctx context.Context, audience string) (string, error) {
+	return a.s.accessToken(ctx, a.rs, a.r, audience)
+}
+
+// Proof makes the DPoP proof for one API call with token.
+func (a sessionAccess) Proof(method, targetURL, token string) (string, error) {
+	return a.s.cfg.HelseID.Proof(method, targetURL, token)
+}
