@@ -49,8 +49,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, getenv, stdout, stderr)
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		return auditVerify(ctx, getenv, stdout)
+	case cmd == "bench":
+		return bench(ctx, args[1:], getenv, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | audit verify]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
+		fmt.Fprintln(stdout, "usage: oppslag [serve | audit verify | bench [-quick]]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets this test binary play the children the bench harness starts
+// from its own executable (the bench world, the idle serve process): under
+// go test, os.Executable is this binary, not oppslag.
+func TestMain(m *testing.M) {
+	if os.Getenv(benchChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "oppslag:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// figureLineRE is the harness's line grammar: ID name value target STATUS,
+// optionally followed by "  # note".
+var figureLineRE = regexp.MustCompile(`^(B\d+) +(\S+) +(\S+) +(\S+) +(PASS|FAIL|SKIP)(  # \S.*)?$`)
+
+func TestBenchQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole harness in quick mode (about 10 s)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	var out strings.Builder
+	stderr := &lockedBuffer{}
+	err := run(ctx, []string{"bench", "-quick"}, func(string) string { return "" }, &out, stderr)
+	// Timing figures may miss on a shared machine; anything else is a failure.
+	if err != nil && !errors.Is(err, errFiguresMissed) {
+		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr)
+	}
+
+	status := map[string][]string{} // id → statuses of its lines
+	for line := range strings.Lines(out.String()) {
+		line = strings.TrimRight(line, "\n")
+		if line == "" || strings.HasPrefix(line, "# ") {
+			continue
+		}
+		m := figureLineRE.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("line %q does not have the form ID name value target PASS|FAIL|SKIP", line)
+			continue
+		}
+		status[m[1]] = append(status[m[1]], m[5])
+		if m[5] == statusSkip && (m[3] != "n/a" || !strings.HasPrefix(m[4], "arrives-with-issue-")) {
+			t.Errorf("skip line %q: want value n/a and target arrives-with-issue-N", line)
+		}
+	}
+	for _, id := range []string{"B2", "B3", "B5", "B6", "B8", "B9"} {
+		if len(status[id]) == 0 {
+			t.Errorf("no %s line in\n%s", id, out.String())
+		}
+		if slices.Contains(status[id], statusSkip) {
+			t.Errorf("%s skipped; it is implemented", id)
+		}
+	}
+	// Counts, not timings: noise cannot move them.
+	for _, id := range []string{"B5", "B6"} {
+		for _, st := range status[id] {
+			if st != statusPass {
+				t.Errorf("%s: %s\n%s", id, st, out.String())
+			}
+		}
+	}
+	for _, id := range []string{"B1", "B4", "B7", "B10"} {
+		if got := status[id]; len(got) != 1 || got[0] != statusSkip {
+			t.Errorf("%s: got %v, want one SKIP line", id, got)
+		}
+	}
+	if t.Failed() {
+		t.Logf("stderr:\n%s", stderr)
+	}
+}
+
+func TestBenchArguments(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr bool
+	}{
+		{"help", []string{"-h"}, false},
+		{"unknown flag", []string{"-bogus"}, true},
+		{"stray argument", []string{"-quick", "now"}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := bench(context.Background(), c.args, func(string) string { return "" }, io.Discard, io.Discard)
+			if got := err != nil; got != c.wantErr {
+				t.Fatalf("bench %v: error %v, want error %t", c.args, err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestFigureString(t *testing.T) {
+	cases := []struct {
+		name string
+		f    figure
+		want string
+	}{
+		{"measured", judge("B2", "start-page-cpu", "9.1x", "<=12x", true, "395µs vs 43µs"),
+			"B2  start-page-cpu           9.1x       <=12x                PASS  # 395µs vs 43µs"},
+		{"missed", judge("B3", "panel-rps", "0.19x", ">=0.40x", false, ""),
+			"B3  panel-rps                0.19x      >=0.40x              FAIL"},
+		{"skipped", skipped("B10", "browser-lcp", "arrives-with-issue-3", "needs the person page"),
+			"B10 browser-lcp              n/a        arrives-with-issue-3 SKIP  # needs the person page"},
+		{"error", failed("B8", "demo-ready", "<=2s", errors.New("serve:\n  boom")),
+			"B8  demo-ready               error      <=2s                 FAIL  # serve: boom"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.f.String()
+			if got != c.want {
+				t.Errorf("got  %q\nwant %q", got, c.want)
+			}
+			if !figureLineRE.MatchString(got) {
+				t.Errorf("%q does not match the line grammar", got)
+			}
+		})
+	}
+}
+
+func TestPageAssets(t *testing.T) {
+	cases := []struct {
+		name            string
+		html            string
+		wantCSS, wantJS []string
+	}{
+		{
+			name: "stylesheets and scripts",
+			html: `<link rel="stylesheet" href="/static/css/app.abc.css"><link href='/static/css/x.css' rel='stylesheet'>` +
+				`<script src="/static/js/htmx.min.js" defer></script><script type="module" src=app.js></script>`,
+			wantCSS: []string{"http://p.test/static/css/app.abc.css", "http://p.test/static/css/x.css"},
+			wantJS:  []string{"http://p.test/static/js/htmx.min.js", "http://p.test/dir/app.js"},
+		},
+		{
+			name: "preloads count by their as, icons do not count",
+			html: `<link rel="modulepreload" href="/m.js"><link rel="preload" as="style" href="/p.css">` +
+				`<link rel="preload" as="script" href="/p.js"><link rel="icon" href="/favicon.svg"><link rel="preload" as="font" href="/f.woff2">`,
+			wantCSS: []string{"http://p.test/p.css"},
+			wantJS:  []string{"http://p.test/m.js", "http://p.test/p.js"},
+		},
+		{
+			name:    "each asset once, inline scripts ignored",
+			html:    `<SCRIPT SRC="/a.js"></SCRIPT><script src="/a.js"></script><script>alert(1)</script>`,
+			wantCSS: nil,
+			wantJS:  []string{"http://p.test/a.js"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			css, js, err := pageAssets(c.html, "http://p.test/dir/page")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(css, c.wantCSS) {
+				t.Errorf("css: got %q, want %q", css, c.wantCSS)
+			}
+			if !slices.Equal(js, c.wantJS) {
+				t.Errorf("js: got %q, want %q", js, c.wantJS)
+			}
+		})
+	}
+}
+
+func TestTailWriterKeepsTheEnd(t *testing.T) {
+	w := &tailWriter{max: 8}
+	for i := range 100 {
+		fmt.Fprintf(w, "%d,", i)
+	}
+	if got, want := w.String(), "7,98,99,"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
