@@ -1,0 +1,436 @@
+package person
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Audience is the Person API's resource identifier at HelseID; its access
+// tokens carry it as their only audience.
+const Audience = "nhn:hgd-persontjenesten-api"
+
+// Scope is the v3 access level, which is also the route segment
+// (/api/v3/<scope>/...).
+type Scope string
+
+// The v3 access levels. FullAccess includes confidential addresses and KRR;
+// RestrictedAccess is "all information except confidential addresses and
+// CCR information".
+const (
+	FullAccess       Scope = "full-access"
+	RestrictedAccess Scope = "restricted-access"
+)
+
+// OAuthScope returns the HelseID scope for s, e.g.
+// "nhn:hgd-persontjenesten-api/full-access".
+func (s Scope) OAuthScope() string { return Audience + "/" + string(s) }
+
+// Auth supplies DPoP-bound access tokens and their proofs; a thin adapter
+// over the portal's HelseID client and the user's session implements it.
+type Auth interface {
+	// AccessToken returns an access token whose only audience is audience.
+	AccessToken(ctx context.Context, audience string) (string, error)
+	// Proof returns a DPoP proof for method and targetURL with ath for accessToken.
+	Proof(method, targetURL, accessToken string) (string, error)
+}
+
+// Named errors. Every error the Client returns wraps one of these (or a
+// context error, or the Auth's own error), so callers test with errors.Is.
+var (
+	ErrNotFound     = errors.New("not found")                   // 404: no person (or event) for the request
+	ErrUnauthorized = errors.New("unauthorized")                // 401: token or DPoP proof refused
+	ErrForbidden    = errors.New("forbidden")                   // 403: the token lacks the scope
+	ErrBadRequest   = errors.New("bad request")                 // 400, or a request the client will not send
+	ErrUpstream     = errors.New("upstream error")              // 5xx, other statuses, network failure
+	ErrMalformed    = errors.New("malformed upstream response") // body cut, too big, not JSON, wrong type (S33)
+)
+
+// MaxBodyBytes caps a response body. A person document with full history is
+// tens of kilobytes; a 100-person bulk or search answer stays well below
+// this. A bigger body is refused as ErrMalformed rather than half-read.
+const MaxBodyBytes = 8 << 20
+
+// maxProblemBytes caps an error body; only its title and status are kept.
+const maxProblemBytes = 64 << 10
+
+// MaxBulk is the most identity numbers bulk-by-nin takes per call.
+const MaxBulk = 100
+
+// ProblemError is a non-2xx answer. It wraps the named error for the status
+// and keeps the upstream's ProblemDetails with every digit run of 11 or more
+// digits and the request's identity numbers masked, control characters
+// removed and lengths capped, so it is safe to log. Show users a message of
+// your own, never Problem's text (S26).
+type ProblemError struct {
+	Status  int            // HTTP status
+	Problem ProblemDetails // sanitised; empty when the body was not ProblemDetails
+	kind    error
+}
+
+// Error names the kind, the status and the upstream title.
+func (e *ProblemError) Error() string {
+	if e.Problem.Title == "" {
+		return fmt.Sprintf("%v: status %d", e.kind, e.Status)
+	}
+	return fmt.Sprintf("%v: status %d: %s", e.kind, e.Status, e.Problem.Title)
+}
+
+// Unwrap returns the named error for the status.
+func (e *ProblemError) Unwrap() error { return e.kind }
+
+// Client calls one Person API v3 deployment with one access level. It is
+// safe for concurrent use. The deadline of every call is the caller's
+// context's.
+type Client struct {
+	base  string // scheme://host[/path], no trailing slash
+	scope Scope
+	hc    *http.Client
+}
+
+// New returns a Client for baseURL (e.g.
+// https://et.persontjenesten.test.nhn.no) and scope. hc may be nil for a
+// default client; its Timeout is only a safety net, callers bound each call
+// with their context.
+func New(baseURL string, scope Scope, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("person: new: base URL: %w", err)
+	case u.Scheme != "https" && u.Scheme != "http" || u.Host == "":
+		return nil, errors.New("person: new: base URL must be an absolute http(s) URL")
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return nil, errors.New("person: new: base URL must not have query, fragment or user info")
+	}
+	if scope != FullAccess && scope != RestrictedAccess {
+		return nil, fmt.Errorf("person: new: unknown scope %q", scope)
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	return &Client{base: strings.TrimRight(u.String(), "/"), scope: scope, hc: hc}, nil
+}
+
+// Scope returns the access level the Client uses.
+func (c *Client) Scope() Scope { return c.scope }
+
+// GetByNIN returns the person with identity number nin (fødselsnummer,
+// D-number, felles hjelpenummer or DUF number; historic numbers resolve too)
+// with the given information parts. The number travels only in the POST
+// body and never appears in an error.
+func (c *Client) GetByNIN(ctx context.Context, auth Auth, nin string, parts []InformationPart, includeHistory bool) (*Person, error) {
+	const op = "get by nin"
+	if err := checkNIN(nin); err != nil {
+		return nil, fmt.Errorf("person: %s: %w", op, err)
+	}
+	q, err := partsQuery(parts)
+	if err != nil {
+		return nil, fmt.Errorf("person: %s: %w", op, err)
+	}
+	if includeHistory {
+		q.Set("includeHistory", "true")
+	}
+	var p Person
+	if err := c.do(ctx, auth, op, http.MethodPost, "person/get-by-nin", q, url.Values{"nin": {nin}}, []string{nin}, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// BulkByNIN returns the current data of the persons with the given identity
+// numbers; unknown numbers are simply absent from the result. Lists longer
+// than MaxBulk are sent in several calls, in order.
+func (c *Client) BulkByNIN(ctx context.Context, auth Auth, nins []string, parts []InformationPart) ([]Person, error) {
+	const op = "bulk by nin"
+	for _, n := range nins {
+		if err := checkNIN(n); err != nil {
+			return nil, fmt.Errorf("person: %s: %w", op, err)
+		}
+	}
+	q, err := partsQuery(parts)
+	if err != nil {
+		return nil, fmt.Errorf("person: %s: %w", op, err)
+	}
+	var out []Person
+	for start := 0; start < len(nins); start += MaxBulk {
+		chunk := nins[start:min(start+MaxBulk, len(nins))]
+		var page []Person
+		if err := c.do(ctx, auth, op, http.MethodPost, "person/bulk-by-nin", q, url.Values{"nins": chunk}, chunk, &page); err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+	}
+	return out, nil
+}
+
+// Search runs a person search. The API answers 400 (ErrBadRequest) unless
+// the query has a name field with at least 3 letters in all and a birth
+// date, municipality number or street address; the search values are sent
+// in the body, never in the URL.
+func (c *Client) Search(ctx context.Context, auth Auth, q SearchQuery, parts []InformationPart) (*PersonSearchResult, error) {
+	const op = "search"
+	query, err := partsQuery(parts)
+	if err != nil {
+		return nil, fmt.Errorf("person: %s: %w", op, err)
+	}
+	if q.IncludeHistory {
+		query.Set("includeHistory", "true")
+	}
+	if q.IncludeAinResults {
+		query.Set("includeAinResults", "true")
+	}
+	form := url.Values{}
+	for _, f := range []struct{ name, value string }{
+		{"BirthDate", q.BirthDate}, {"Gender", string(q.Gender)}, {"FullName", q.FullName},
+		{"GivenName", q.GivenName}, {"MiddleName", q.MiddleName}, {"FamilyName", q.FamilyName},
+		{"StreetAddress", q.StreetAddress}, {"PostalCode", q.PostalCode}, {"CityName", q.CityName},
+		{"MunicipalityNumber", q.MunicipalityNumber},
+	} {
+		if v := strings.TrimSpace(f.value); v != "" {
+			form.Set(f.name, v)
+		}
+	}
+	var res PersonSearchResult
+	if err := c.do(ctx, auth, op, http.MethodPost, "search/person", query, form, nil, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// LatestEvent returns the newest change event.
+func (c *Client) LatestEvent(ctx context.Context, auth Auth) (*EventDocument, error) {
+	var ev EventDocument
+	if err := c.do(ctx, auth, "latest event", http.MethodGet, "event/latest", nil, nil, nil, &ev); err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// Events returns up to 1000 events from fromSequence on (inclusive; values
+// below 1 mean from the start), only of the given types when types is not
+// empty.
+func (c *Client) Events(ctx context.Context, auth Auth, fromSequence int64, types []EventType) (*EventDocumentSearchResult, error) {
+	q := url.Values{}
+	if fromSequence >= 1 {
+		q.Set("sequenceNumber", strconv.FormatInt(fromSequence, 10))
+	}
+	for _, t := range types {
+		q.Add("eventTypes", string(t))
+	}
+	var res EventDocumentSearchResult
+	if err := c.do(ctx, auth, "events", http.MethodGet, "event", q, nil, nil, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// checkNIN refuses what the API's form schema refuses (1–12 characters)
+// without saying what the number was.
+func checkNIN(nin string) error {
+	if nin == "" || len(nin) > 12 {
+		return fmt.Errorf("%w: identity number must be 1 to 12 characters", ErrBadRequest)
+	}
+	return nil
+}
+
+// partsQuery returns the informationParts query; at least one is required.
+func partsQuery(parts []InformationPart) (url.Values, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("%w: at least one information part is required", ErrBadRequest)
+	}
+	q := url.Values{}
+	for _, p := range parts {
+		q.Add("informationParts", string(p))
+	}
+	return q, nil
+}
+
+// do sends one request and decodes a 2xx JSON body into out. secrets are
+// masked in anything kept from an error body.
+func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, query, form url.Values, secrets []string, out any) error {
+	if auth == nil {
+		return fmt.Errorf("person: %s: no auth", op)
+	}
+	target := c.base + "/api/v3/" + string(c.scope) + "/" + route
+	token, err := auth.AccessToken(ctx, Audience)
+	if err != nil {
+		return fmt.Errorf("person: %s: access token: %w", op, err)
+	}
+	// htu is the URL without query (RFC 9449 §4.2).
+	proof, err := auth.Proof(method, target, token)
+	if err != nil {
+		return fmt.Errorf("person: %s: dpop proof: %w", op, err)
+	}
+	full := target
+	if len(query) > 0 {
+		full += "?" + query.Encode()
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, full, body)
+	if err != nil {
+		return fmt.Errorf("person: %s: %w", op, err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Authorization", "DPoP "+token)
+	req.Header.Set("DPoP", proof)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("api-version", "3")
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("person: %s: %w", op, ctx.Err())
+		}
+		// The *url.Error names the URL, which holds no identity number.
+		return fmt.Errorf("person: %s: %w: %v", op, ErrUpstream, err)
+	}
+	defer resp.Body.Close()
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("person: %s: %w", op, problemError(resp, secrets))
+	}
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		return fmt.Errorf("person: %s: %w: content type %q", op, ErrMalformed, sanitize(resp.Header.Get("Content-Type"), nil, 100))
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("person: %s: %w", op, ctx.Err())
+		}
+		return fmt.Errorf("person: %s: %w: reading body: %v", op, ErrMalformed, err)
+	}
+	if len(b) > MaxBodyBytes {
+		return fmt.Errorf("person: %s: %w: body larger than %d bytes", op, ErrMalformed, MaxBodyBytes)
+	}
+	if err := decodeJSON(b, out); err != nil {
+		return fmt.Errorf("person: %s: %w", op, err)
+	}
+	return nil
+}
+
+// decodeJSON decodes exactly one JSON value from b into out. Empty input,
+// a cut-off document, trailing data and values of the wrong JSON type are
+// ErrMalformed; unknown fields and unknown enum strings are accepted.
+func decodeJSON(b []byte, out any) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return fmt.Errorf("%w: empty body", ErrMalformed)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(out); err != nil {
+		// The decoder's message may quote a value from the body, which can
+		// be an identity number; keep only its kind.
+		return fmt.Errorf("%w: %s", ErrMalformed, jsonErrorKind(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the JSON value", ErrMalformed)
+	}
+	return nil
+}
+
+// jsonErrorKind describes a decoding error without quoting the input.
+func jsonErrorKind(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "truncated JSON"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("JSON syntax error at offset %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("JSON %s where %s.%s wants %s", typ.Value, typ.Struct, typ.Field, typ.Type)
+	case errors.Is(err, errDateTime):
+		return "date-time not in a known form"
+	}
+	return "invalid JSON value"
+}
+
+// isJSON accepts application/json and any +json type (problem+json).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+}
+
+// problemError turns a non-2xx response into a *ProblemError.
+func problemError(resp *http.Response, secrets []string) *ProblemError {
+	e := &ProblemError{Status: resp.StatusCode}
+	switch {
+	case resp.StatusCode == http.StatusBadRequest:
+		e.kind = ErrBadRequest
+	case resp.StatusCode == http.StatusNotFound:
+		e.kind = ErrNotFound
+	case resp.StatusCode == http.StatusUnauthorized:
+		e.kind = ErrUnauthorized
+	case resp.StatusCode == http.StatusForbidden:
+		e.kind = ErrForbidden
+	default:
+		e.kind = ErrUpstream
+	}
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		return e
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxProblemBytes))
+	if err != nil {
+		return e
+	}
+	var pd ProblemDetails
+	if json.Unmarshal(b, &pd) != nil {
+		return e
+	}
+	e.Problem = ProblemDetails{
+		Type:     sanitize(pd.Type, secrets, 200),
+		Title:    sanitize(pd.Title, secrets, 200),
+		Status:   pd.Status,
+		Detail:   sanitize(pd.Detail, secrets, 500),
+		Instance: sanitize(pd.Instance, secrets, 200),
+		TraceID:  sanitize(pd.TraceID, secrets, 100),
+	}
+	return e
+}
+
+// longDigits matches what could be an identity number.
+var longDigits = regexp.MustCompile(`[0-9]{11,}`)
+
+// sanitize makes upstream text safe to keep and log: the request's identity
+// numbers and every run of 11 or more digits are masked, control characters
+// dropped, and the length capped at max runes.
+func sanitize(s string, secrets []string, max int) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	s = longDigits.ReplaceAllString(s, "***")
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			continue
+		}
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
