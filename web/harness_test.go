@@ -20,6 +20,9 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/web/logging"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
@@ -73,9 +76,32 @@ type harness struct {
 	audit  audit.Store
 	kv     sessionstore.Store
 	logs   *syncBuffer
+
+	// The Person API simulator over the test population, checking tokens
+	// against the HelseID simulator as the real API checks HelseID's.
+	personSim *personsim.Server
+	pop       *synthetic.Population
+	registry  personsim.Registry // what personSim serves; withRegistry replaces it
 }
 
 type harnessOption func(*harness, *Config)
+
+// testPopulation is the synthetic population every harness serves: small,
+// fixed, and generated once per test binary.
+var testPopulation = sync.OnceValues(func() (*synthetic.Population, error) {
+	return synthetic.Generate(synthetic.Options{Seed: 1, Persons: 2000})
+})
+
+// withRegistry makes the Person API simulator serve reg instead of the
+// plain test population (e.g. the population with hostile fixtures on top).
+func withRegistry(reg personsim.Registry) harnessOption {
+	return func(h *harness, _ *Config) { h.registry = reg }
+}
+
+// withUpstreamTimeout sets the per-upstream deadline (S32).
+func withUpstreamTimeout(d time.Duration) harnessOption {
+	return func(_ *harness, cfg *Config) { cfg.UpstreamTimeout = d }
+}
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
@@ -129,8 +155,22 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		Logger: logging.New(h.logs, false, slog.LevelDebug), Demo: true, Now: h.clock.Now,
 		AuditorPIDs: []string{persona(t, "auditor").PID},
 	}
+	h.pop, err = testPopulation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.registry = h.pop
 	for _, o := range opts {
 		o(h, &cfg)
+	}
+	personTS := httptest.NewUnstartedServer(nil)
+	personURL := "http://" + personTS.Listener.Addr().String()
+	h.personSim = personsim.New(personURL, h.registry, sim)
+	personTS.Config.Handler = h.personSim
+	personTS.Start()
+	t.Cleanup(personTS.Close)
+	if cfg.PersonAPI, err = person.New(personURL, person.FullAccess, nil); err != nil {
+		t.Fatal(err)
 	}
 	h.srv, err = New(cfg)
 	if err != nil {

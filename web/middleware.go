@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/sessions"
+	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -321,4 +322,24 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	})
+}
+
+// requireRole lets only users holding role through (S21); a refusal is an
+// audited denial.
+func (s *Server) requireRole(role request.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			u := request.UserFrom(r.Context())
+			if u.Has(role) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if err := s.record(r.Context(), u, audit.Event{Resource: "access", Action: "role_check", Outcome: audit.Denied,
+				Reason: "requires role " + string(role)}); err != nil {
+				s.renderError(w, r, handlers.Errorf(http.StatusServiceUnavailable, "error.audit", err))
+				return
+			}
+			s.renderError(w, r, handlers.Errorf(http.StatusForbidden, "error.role."+string(role), nil))
+		})
+	}
 }

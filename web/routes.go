@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/static"
 )
 
@@ -26,6 +27,8 @@ func (s *Server) routes() http.Handler {
 	r.MethodNotAllowed(s.handle(methodNotAllowed))
 
 	start := handlers.Start{Site: s.site}
+	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now}
 
 	// Public: no login needed.
 	r.Handle("/static/*", static.Handler())
@@ -42,6 +45,15 @@ func (s *Server) routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
 		r.Get("/me", s.handle(start.Me))
+
+		// Patient data: HPR-authorised clinicians at security level 4 (S21).
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(request.RoleClinician))
+			r.Post("/search", s.handle(people.Search))
+			r.Get("/person/{handle}", s.handle(people.Overview))
+			r.Get("/person/{handle}/panel/{panel}", s.handle(people.Panel))
+			r.Get("/person/{handle}/timeline", s.handle(people.Timeline))
+		})
 	})
 	return r
 }

@@ -438,3 +438,41 @@ func TestClientAddrTrustsOnlyConfiguredProxies(t *testing.T) {
 		})
 	}
 }
+
+func TestS21_PatientPagesNeedAClinician(t *testing.T) {
+	h := newHarness(t)
+	// Clinicians get through to the handlers: a valid number goes to the
+	// person's page (303), a handle this session never made is unknown (404).
+	// Everyone else is refused (403) and the refusal is audited.
+	allowed := []int{http.StatusSeeOther, http.StatusNotFound, http.StatusNotFound}
+	refused := []int{http.StatusForbidden, http.StatusForbidden, http.StatusForbidden}
+	for _, c := range []struct {
+		persona string
+		want    []int
+	}{
+		{"doctor", allowed},
+		{"nurse", allowed},
+		{"admin", refused},
+		{"auditor", refused},
+	} {
+		t.Run(c.persona, func(t *testing.T) {
+			b := h.browser()
+			start := b.login(c.persona)
+			before := countActions(h.records(), "role_check", audit.Denied)
+			tok := csrfToken(t, start.body)
+			for i, p := range []*page{
+				b.post("/search", url.Values{"csrf_token": {tok}, "q": {"12057900499"}}),
+				b.get("/person/abc"),
+				b.get("/person/abc/panel/names", "HX-Request", "true"),
+			} {
+				if p.StatusCode != c.want[i] {
+					t.Errorf("%s %s: status %d; want %d", p.Request.Method, p.Request.URL.Path, p.StatusCode, c.want[i])
+				}
+			}
+			denials := countActions(h.records(), "role_check", audit.Denied) - before
+			if want := map[bool]int{true: 3, false: 0}[c.want[0] == http.StatusForbidden]; denials != want {
+				t.Errorf("%d audited denials; want %d", denials, want)
+			}
+		})
+	}
+}

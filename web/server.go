@@ -16,6 +16,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	AbsoluteTimeout time.Duration  // default 12 h (S4)
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For is believed
 	AuditorPIDs     []string       // users who get the auditor role
+	PersonAPI       *person.Client // nil: person pages answer 503
+	UpstreamTimeout time.Duration  // per upstream call (S32); default 3 s
 	Now             func() time.Time
 }
 
@@ -69,6 +72,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.UpstreamTimeout == 0 {
+		cfg.UpstreamTimeout = 3 * time.Second
 	}
 	if cfg.AbsoluteTimeout == 0 {
 		cfg.AbsoluteTimeout = 12 * time.Hour

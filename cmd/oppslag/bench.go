@@ -229,6 +229,9 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 		"OPPSLAG_HELSEID_ISSUER":    w.issuer,
 		"OPPSLAG_HELSEID_CLIENT_ID": benchClientID,
 		"OPPSLAG_HELSEID_KEY_FILE":  keyFile,
+		// No page calls the Person API yet; the world serves the simulator
+		// from issue 3's fan-out figure (B1) on.
+		"OPPSLAG_PERSON_API_URL": w.issuer,
 	})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)

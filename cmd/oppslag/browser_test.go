@@ -18,6 +18,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/synthetic"
 )
 
 // axeSource is axe-core, vendored from npm (axe-core@4.11.0, MPL-2.0).
@@ -231,5 +234,186 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 			t.Errorf("refusal does not mention security level 4: %q", body)
 		}
 		checkPage(t, ctx, shots, "level3-refused")
+	})
+}
+
+// TestBrowserPersonFlow walks the clinician's core job with the keyboard
+// only: search for a synthetic number, read the overview, jump between
+// panels, refresh one, and follow a relative; then a person with a
+// protected address.
+func TestBrowserPersonFlow(t *testing.T) {
+	ctx := browserFor(t)
+	const seed, size = 1, 2000
+	p := startPortal(t, "OPPSLAG_DEMO_SEED", fmt.Sprint(seed), "OPPSLAG_DEMO_PERSONS", fmt.Sprint(size))
+	pop, err := synthetic.Generate(synthetic.Options{Seed: seed, Persons: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A parent with a family and a KRR entry, so every panel has content.
+	var subject *person.Person
+	for _, c := range pop.Where("parent", 50) {
+		if c.CommonContactRegisterInformation != nil && c.Death == nil && len(c.FamilyRelation) > 1 {
+			subject = c
+			break
+		}
+	}
+	if subject == nil {
+		t.Fatal("no suitable person in the population")
+	}
+	protected := pop.Where("strictly-confidential", 1)
+	if len(protected) == 0 {
+		t.Fatal("no strictly confidential person in the population")
+	}
+	activeID := func(t *testing.T) string {
+		t.Helper()
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+		must(t, err)
+		return id
+	}
+	// clearSlash removes the "/" that CDP's separate char event types into
+	// the field even though app.js cancels the keydown (a real browser
+	// types nothing).
+	clearSlash := func(t *testing.T) {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-q").value`))
+		must(t, err)
+		if strings.HasSuffix(v, "/") {
+			must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Backspace)))
+		}
+	}
+	// searchFor types number into the search box after "/" and presses Enter.
+	searchFor := func(t *testing.T, number string) {
+		t.Helper()
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		if id := activeID(t); id != "search-q" {
+			t.Fatalf("after '/', focus is on %q; want search-q", id)
+		}
+		clearSlash(t)
+		must(t, chromedp.Do(ctx,
+			chromedp.KeyEvent(number),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="person-header"]`),
+			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+		))
+	}
+
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(p.url+"/login?login_hint=doctor"),
+		chromedp.WaitVisible(`#search-q`),
+	))
+
+	t.Run("search to overview", func(t *testing.T) {
+		searchFor(t, subject.CurrentNIN())
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		if strings.Contains(loc, subject.CurrentNIN()) || !strings.Contains(loc, "/person/") {
+			t.Errorf("overview at %s", loc)
+		}
+		name, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="person-name"]`))
+		must(t, err)
+		if !strings.Contains(name, subject.CurrentName().FamilyName) {
+			t.Errorf("header name %q", name)
+		}
+		checkPage(t, ctx, shots, "person-1-overview")
+	})
+
+	t.Run("panel shortcuts", func(t *testing.T) {
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("3")))
+		if id := activeID(t); id != "panel-addresses-title" {
+			t.Errorf("after '3', focus is on %q; want panel-addresses-title", id)
+		}
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("9")))
+		if id := activeID(t); id != "panel-family-title" {
+			t.Errorf("after '9', focus is on %q; want panel-family-title", id)
+		}
+		// The help dialog announces them.
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("?"), chromedp.WaitVisible(`#shortcuts`)))
+		help, err := chromedp.Run(ctx, chromedp.Text(`#shortcuts`))
+		must(t, err)
+		if !strings.Contains(help, "1–9") {
+			t.Errorf("shortcut help does not list the panel keys: %q", help)
+		}
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#shortcuts`)))
+	})
+
+	t.Run("refresh one panel", func(t *testing.T) {
+		// Mark the old section; the swap replaces it with a fresh one.
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("panel-names").classList.add("stale"); true`))
+		must(t, err)
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`#panel-names [data-testid="refresh"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`#panel-names:not(.stale) [data-testid="fetched"]`),
+		))
+		if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute("data-testid") || ""`)); err != nil || id != "refresh" {
+			t.Errorf("after the swap, focus is on %q; want the panel's refresh control", id)
+		}
+		checkPage(t, ctx, shots, "person-3-refreshed")
+	})
+
+	t.Run("copy button", func(t *testing.T) {
+		hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("button.app-copy").hidden`))
+		must(t, err)
+		if hidden {
+			t.Error("copy button stays hidden with script")
+		}
+	})
+
+	t.Run("relative with the keyboard", func(t *testing.T) {
+		before, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="relative-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="panel-family"]`),
+		))
+		after, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		if after == before {
+			t.Error("still on the same person")
+		}
+		checkPage(t, ctx, shots, "person-4-relative")
+	})
+
+	t.Run("protected address", func(t *testing.T) {
+		searchFor(t, protected[0].CurrentNIN())
+		text, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="panel-addresses"] [data-testid="protected-address"]`))
+		must(t, err)
+		if !strings.Contains(strings.ToLower(text), "strictly confidential") {
+			t.Errorf("address panel does not say the address is strictly confidential: %q", text)
+		}
+		checkPage(t, ctx, shots, "person-5-protected")
+	})
+
+	t.Run("name search", func(t *testing.T) {
+		n := subject.CurrentName()
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		clearSlash(t)
+		must(t, chromedp.Do(ctx,
+			chromedp.KeyEvent(n.GivenName+" "+n.FamilyName+" "+subject.CurrentBirth().BirthDate.Format("02.01.2006")),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="search-results"]`),
+		))
+		checkPage(t, ctx, shots, "person-6-search-results")
+		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		clearSlash(t)
+		must(t, chromedp.Do(ctx,
+			chromedp.KeyEvent("12057900498"),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="search-error"]`),
+		))
+		checkPage(t, ctx, shots, "person-7-search-error")
 	})
 }

@@ -28,6 +28,7 @@ type config struct {
 	DemoPersons     int
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
+	UpstreamTimeout time.Duration
 	TrustedProxies  []netip.Prefix
 	AuditorPIDs     []string
 	LogFormat       string
@@ -46,6 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DemoPersons:     20000,
 		IdleTimeout:     30 * time.Minute,
 		AbsoluteTimeout: 12 * time.Hour,
+		UpstreamTimeout: 3 * time.Second,
 		LogFormat:       "text",
 	}
 	str := func(name string, dst *string) {
@@ -125,6 +127,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	duration("OPPSLAG_SESSION_IDLE_TIMEOUT", &c.IdleTimeout)
 	duration("OPPSLAG_SESSION_MAX_AGE", &c.AbsoluteTimeout)
+	duration("OPPSLAG_UPSTREAM_TIMEOUT", &c.UpstreamTimeout)
 	if v := getenv("OPPSLAG_TRUSTED_PROXIES"); v != "" {
 		for _, s := range strings.Split(v, ",") {
 			p, err := netip.ParsePrefix(strings.TrimSpace(s))

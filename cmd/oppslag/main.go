@@ -3,6 +3,7 @@
 //
 //	oppslag                serve (the default)
 //	oppslag serve          serve
+//	oppslag synth          print synthetic persons as JSON lines (--where KIND, --limit N, --full)
 //	oppslag audit verify   check the audit trail's hash chain
 package main
 

@@ -16,6 +16,9 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/web"
 	"github.com/oppslag/oppslag/web/logging"
 	"github.com/oppslag/oppslag/web/sessionstore"
@@ -47,12 +50,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch {
 	case cmd == "serve":
 		return serve(ctx, getenv, stdout, stderr)
+	case cmd == "synth":
+		return synth(args[1:], getenv, stdout, stderr)
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		return auditVerify(ctx, getenv, stdout)
 	case cmd == "bench":
 		return bench(ctx, args[1:], getenv, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | audit verify | bench [-quick]]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
+		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] | audit verify | bench [-quick]]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))
@@ -94,10 +99,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		issuer  = cfg.HelseIDIssuer
 		key     jose.JSONWebKey
 		auditor = cfg.AuditorPIDs
+		sim     *simServer
 	)
 	if issuer == "" {
-		sim, err := startHelseIDSim(ctx, logger)
-		if err != nil {
+		if sim, err = startHelseIDSim(ctx, logger); err != nil {
 			return err
 		}
 		issuer = sim.issuer
@@ -124,6 +129,20 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
 	}
 
+	personURL := cfg.PersonAPIURL
+	if personURL == "" {
+		if sim == nil {
+			return &configError{"OPPSLAG_PERSON_API_URL", "required with a real HelseID: the Person API simulator verifies only tokens from the HelseID simulator"}
+		}
+		if personURL, err = startPersonSim(ctx, cfg, sim, logger); err != nil {
+			return err
+		}
+	}
+	personAPI, err := person.New(personURL, person.FullAccess, &http.Client{Timeout: cfg.UpstreamTimeout})
+	if err != nil {
+		return fmt.Errorf("OPPSLAG_PERSON_API_URL: %w", err)
+	}
+
 	hc, err := helseid.New(helseid.Config{
 		Issuer:                issuer,
 		ClientID:              cfg.HelseIDClientID,
@@ -148,6 +167,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		AbsoluteTimeout: cfg.AbsoluteTimeout,
 		TrustedProxies:  cfg.TrustedProxies,
 		AuditorPIDs:     auditor,
+		PersonAPI:       personAPI,
+		UpstreamTimeout: cfg.UpstreamTimeout,
 	})
 	if err != nil {
 		return err
@@ -233,6 +254,26 @@ func startHelseIDSim(ctx context.Context, logger *slog.Logger) (*simServer, erro
 	}
 	serveLoopback(ctx, ln, sim, logger)
 	return &simServer{Server: sim, issuer: issuer}, nil
+}
+
+// startPersonSim generates the synthetic population and serves the Person
+// API simulator over it on a loopback port; tokens are checked against the
+// HelseID simulator, as the real API checks HelseID's.
+func startPersonSim(ctx context.Context, cfg config, hsim *simServer, logger *slog.Logger) (string, error) {
+	start := time.Now()
+	pop, err := synthetic.Generate(synthetic.Options{Seed: cfg.DemoSeed, Persons: cfg.DemoPersons})
+	if err != nil {
+		return "", fmt.Errorf("synthetic population: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("person API simulator: listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	serveLoopback(ctx, ln, personsim.New(base, pop, hsim.Server), logger)
+	logger.Info("Person API simulator started", "url", base, "persons", cfg.DemoPersons, "seed", cfg.DemoSeed,
+		"generated_ms", time.Since(start).Milliseconds())
+	return base, nil
 }
 
 // serveLoopback serves h on ln until ctx ends.

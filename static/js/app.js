@@ -3,6 +3,7 @@
 //
 //   /  focuses the search field (id "search-q")
 //   ?  opens or closes the shortcut help (<dialog id="shortcuts">)
+//   1–9 jump to the person page's panels in order (section.app-panel)
 //
 // WCAG 2.1.4 (character key shortcuts): the switch in the help dialog turns
 // the single-key shortcuts off; the choice (a plain "off" flag, nothing
@@ -84,6 +85,64 @@
     } else if (ev.key === "?") {
       ev.preventDefault();
       toggleHelp();
+    } else if (/^[1-9]$/.test(ev.key) && jumpToPanel(+ev.key)) {
+      ev.preventDefault();
+    }
+  });
+
+  // jumpToPanel moves focus to the heading of the n-th panel, if there is one.
+  function jumpToPanel(n) {
+    var panels = document.querySelectorAll("section.app-panel");
+    var panel = panels[n - 1];
+    var heading = panel && panel.querySelector("h2");
+    if (!heading) {
+      return false;
+    }
+    var d = dialog();
+    if (d && d.open) {
+      d.close();
+    }
+    heading.focus();
+    heading.scrollIntoView({ block: "start" });
+    return true;
+  }
+
+  // Copy buttons copy the text of the element their aria-controls names, so
+  // the value itself (an identity number) sits in no attribute (S15).
+  document.addEventListener("click", function (ev) {
+    var b = ev.target && ev.target.closest ? ev.target.closest("button.app-copy") : null;
+    var source = b && document.getElementById(b.getAttribute("aria-controls"));
+    if (!source) {
+      return;
+    }
+    var text = source.textContent.replace(/\s+/g, "");
+    var status = b.parentNode.querySelector(".app-copy__status");
+    var done = function () {
+      if (status) {
+        status.textContent = b.getAttribute("data-copied") || "";
+        window.setTimeout(function () {
+          status.textContent = "";
+        }, 4000);
+      }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    }
+  });
+
+  // When htmx replaces the panel the user was working in, focus goes back to
+  // the new panel's refresh control instead of being lost to the page.
+  var refreshing = null;
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var panel = ev.target && ev.target.closest ? ev.target.closest("section.app-panel") : null;
+    refreshing = panel && panel.contains(document.activeElement) ? panel.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var panel = refreshing && document.getElementById(refreshing);
+    refreshing = null;
+    var again = panel && panel.querySelector("[hx-get]");
+    if (again) {
+      again.focus();
     }
   });
 
@@ -98,6 +157,19 @@
         setShortcutsOff(disabled);
       });
       toggle.hidden = false;
+    }
+
+    // Copying needs this script; show the copy buttons only now.
+    var copies = document.querySelectorAll("button.app-copy");
+    for (var i = 0; i < copies.length; i++) {
+      copies[i].hidden = false;
+    }
+    // A page with extra shortcuts (the person page's panel jumps) lists them
+    // in the help dialog from a <template> in its own, translated markup.
+    var extra = document.getElementById("shortcuts-extra");
+    var list = document.querySelector("#shortcuts .app-shortcuts");
+    if (extra && list && extra.content) {
+      list.appendChild(extra.content.cloneNode(true));
     }
 
     // Buttons with commandfor/command="show-modal" open the dialog natively;

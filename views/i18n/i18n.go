@@ -137,3 +137,15 @@ func Keys() []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// extend adds an area's messages to a language's catalog. Areas keep their
+// messages in their own files (e.g. person_nb.go) and call it from init; a
+// key defined twice is a programming error and stops the program at once.
+func extend(dst, src map[string]string) {
+	for k, v := range src {
+		if _, dup := dst[k]; dup {
+			panic("i18n: duplicate catalog key " + k)
+		}
+		dst[k] = v
+	}
+}

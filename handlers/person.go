@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/handlers/request"
+)
+
+// Person serves the clinician's person lookup: search, the overview with its
+// panels, and the timeline. Every access to patient data is audited before
+// the data is written (S20, S27).
+type Person struct {
+	Site    Site
+	API     *person.Client // nil when the Person API is not configured
+	Audit   Auditor
+	Timeout time.Duration // per upstream call (S32)
+	Now     func() time.Time
+}
+
+// defaultTimeout is the per-call deadline when Timeout is not set (S32).
+const defaultTimeout = 3 * time.Second
+
+func (h Person) timeout() time.Duration {
+	if h.Timeout <= 0 {
+		return defaultTimeout
+	}
+	return h.Timeout
+}
+
+func (h Person) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
+
+// resolve returns the identity number behind the request's {handle}, or a
+// 404 when this session never made that handle (a guessed or stale link).
+func resolve(r *http.Request) (string, error) {
+	handles := request.HandlesFrom(r.Context())
+	handle := r.PathValue("handle")
+	if handles == nil || handle == "" {
+		return "", Errorf(http.StatusNotFound, "error.person.handle", nil)
+	}
+	nin, ok := handles.Resolve(r.Context(), handle)
+	if !ok {
+		return "", Errorf(http.StatusNotFound, "error.person.handle", nil)
+	}
+	return nin, nil
+}
+
+// lookup resolves the handle to an identity number (404 "error.person.handle"
+// if unknown to this session), fetches the person with parts and history
+// under h.Timeout using request.TokensFrom(ctx) as person.Auth, records ONE
+// audit event {Patient: nin, Resource: resource, Action: "view", Outcome:
+// granted | upstream_error | denied} BEFORE returning data (audit failure →
+// 503 "error.audit", fail closed, no data), and maps client errors to *Error
+// (404 not found, 502/504 upstream).
+func (h Person) lookup(r *http.Request, resource string, parts []person.InformationPart, history bool) (*person.Person, string, error) {
+	nin, err := resolve(r)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := h.fetch(r.Context(), nin, resource, parts, history)
+	if err != nil {
+		return nil, nin, err
+	}
+	return p, nin, nil
+}
+
+// fetch gets nin's person document and audits the access; see lookup.
+func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.InformationPart, history bool) (*person.Person, error) {
+	var p *person.Person
+	var err error
+	if h.API == nil {
+		err = errNoAPI
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, h.timeout())
+		p, err = h.API.GetByNIN(cctx, tokens(ctx), nin, parts, history)
+		cancel()
+	}
+	e := audit.Event{Patient: nin, Resource: resource, Action: "view", Outcome: outcomeOf(err)}
+	if err == nil && p == nil {
+		e.Outcome = audit.UpstreamError
+	}
+	if errors.Is(err, person.ErrNotFound) {
+		e.Reason = "not found"
+	}
+	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
+		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
+	}
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	if p == nil {
+		return nil, Errorf(http.StatusBadGateway, "error.person.malformed", errors.New("person: empty document"))
+	}
+	return p, nil
+}
+
+// errNoAPI stands for a portal started without a Person API.
+var errNoAPI = errors.New("person: no Person API configured")
+
+// tokens returns the session's token source as the client's Auth, or nil
+// (the client then refuses the call) without one.
+func tokens(ctx context.Context) person.Auth {
+	if t := request.TokensFrom(ctx); t != nil {
+		return t
+	}
+	return nil
+}
+
+// outcomeOf is the audit outcome of a Person API call's error. A person
+// who does not exist is still a granted look: the API answered.
+func outcomeOf(err error) audit.Outcome {
+	switch {
+	case err == nil, errors.Is(err, person.ErrNotFound):
+		return audit.Granted
+	case errors.Is(err, person.ErrForbidden), errors.Is(err, person.ErrUnauthorized):
+		return audit.Denied
+	}
+	return audit.UpstreamError
+}
+
+// upstreamError maps a Person API error to what the user is told: a plain
+// message that names the Person API, never the upstream's text (S26).
+func upstreamError(err error) *Error {
+	switch {
+	case errors.Is(err, errNoAPI):
+		return Errorf(http.StatusServiceUnavailable, "error.person.unavailable", err)
+	case errors.Is(err, person.ErrNotFound):
+		return Errorf(http.StatusNotFound, "error.person.notfound", err)
+	case errors.Is(err, person.ErrForbidden):
+		return Errorf(http.StatusForbidden, "error.person.forbidden", err)
+	case errors.Is(err, person.ErrUnauthorized):
+		return Errorf(http.StatusBadGateway, "error.person.refused", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return Errorf(http.StatusGatewayTimeout, "error.person.timeout", err)
+	case errors.Is(err, person.ErrMalformed):
+		return Errorf(http.StatusBadGateway, "error.person.malformed", err)
+	}
+	return Errorf(http.StatusBadGateway, "error.person.upstream", err)
+}

@@ -1,0 +1,404 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// panelSpec describes one panel of the overview: what it asks the Person API
+// for when refreshed alone, under which audit resource, and how it is built.
+type panelSpec struct {
+	id       string
+	resource string // audit resource of the panel's own lookup
+	parts    []person.InformationPart
+	build    func(context.Context, *person.Person) views.PersonPanel
+}
+
+// The FREG panels, in page order; KRR and family follow them.
+var fregPanels = []panelSpec{
+	{"identity", "person", []person.InformationPart{person.PartNorwegianIdentificationNumber, person.PartFalseIdentity,
+		person.PartImmigrationAuthoritiesIdentification, person.PartForeignPersonIdentificationNumber}, identityPanel},
+	{"names", "person", []person.InformationPart{person.PartName}, namesPanel},
+	// The address panel always asks for AddressProtection with the addresses:
+	// without it a protected person's address could not be recognised (S19).
+	{"addresses", "address", []person.InformationPart{person.PartAddressProtection, person.PartResidentialAddress,
+		person.PartPresentAddress, person.PartSharedResidence, person.PartPostalAddress, person.PartForeignPostalAddress},
+		addressesPanel},
+	{"status", "person", []person.InformationPart{person.PartStatus, person.PartEmigrationFromNorway,
+		person.PartImmigrationToNorway, person.PartResidencePermit}, statusPanel},
+	{"birth", "person", []person.InformationPart{person.PartBirth, person.PartBirthInNorway, person.PartDeath}, birthPanel},
+	{"citizenship", "person", []person.InformationPart{person.PartCitizenship, person.PartCitizenshipRetention}, citizenshipPanel},
+	{"marital", "person", []person.InformationPart{person.PartMaritalStatus}, maritalPanel},
+}
+
+// krrParts is KRR alone: a separate call, so its failure costs only its
+// panel (S35).
+var krrParts = []person.InformationPart{person.PartCommonContactRegisterInformation}
+
+// familyParts is what the family panel needs of the person itself.
+var familyParts = []person.InformationPart{person.PartFamilyRelation, person.PartParentalResponsibility,
+	person.PartMaritalStatus, person.PartSharedResidence, person.PartNorwegianIdentificationNumber}
+
+// coreParts is every FREG part the overview shows, fetched in one call.
+var coreParts = func() []person.InformationPart {
+	var out []person.InformationPart
+	add := func(ps []person.InformationPart) {
+		for _, p := range ps {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, s := range fregPanels {
+		add(s.parts)
+	}
+	add(familyParts)
+	add([]person.InformationPart{person.PartGender})
+	return out
+}()
+
+// panelIDs is the page order of every panel.
+var panelIDs = func() []string {
+	var out []string
+	for _, s := range fregPanels {
+		out = append(out, s.id)
+	}
+	return append(out, "krr", "family")
+}()
+
+// frame fills a panel's title, shortcut, URLs and freshness.
+func frame(ctx context.Context, p views.PersonPanel, id, handle string, fetched time.Time) views.PersonPanel {
+	p.ID = id
+	p.Title = i18n.T(ctx, "person.panel."+id)
+	p.Key = strconv.Itoa(slices.Index(panelIDs, id) + 1)
+	p.Refresh = "/person/" + handle + "/panel/" + id
+	p.Reload = "/person/" + handle + "#panel-" + id
+	if p.Error == nil && !fetched.IsZero() {
+		p.Fetched = i18n.T(ctx, "person.fetched", clockText(ctx, fetched))
+	}
+	return p
+}
+
+// errorData turns an *Error into the panel's plain message with the
+// correlation id (S26, S31).
+func errorData(ctx context.Context, err error) *views.ErrorData {
+	e := AsError(err)
+	d := views.StatusError(ctx, e.Status, request.CorrelationID(ctx))
+	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
+		d.Title = i18n.T(ctx, e.MessageKey+".title")
+		d.Message = i18n.T(ctx, e.MessageKey+".message")
+	}
+	return &d
+}
+
+// isAuditError reports an audit failure: the request must fail closed (S20).
+func isAuditError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.MessageKey == "error.audit"
+}
+
+// linker returns a function that makes a link to a relative's page through
+// a session handle; "" when no handle can be made (the relative is then
+// listed without a link).
+func linker(ctx context.Context) func(string) string {
+	handles := request.HandlesFrom(ctx)
+	return func(nin string) string {
+		if handles == nil || nin == "" {
+			return ""
+		}
+		h, err := handles.Handle(ctx, nin)
+		if err != nil {
+			return ""
+		}
+		return "/person/" + h
+	}
+}
+
+// Overview answers GET /person/{handle}: the header card and every panel,
+// rendered on the server. The core FREG parts and KRR are fetched in
+// parallel, the relatives in one bulk call after the core; each is audited
+// before anything is written (S20, S27), and each failure stays in its own
+// panels (S31, S35).
+func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	number, err := resolve(r)
+	if err != nil {
+		return err
+	}
+	var core, krr *person.Person
+	var coreErr, krrErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { core, coreErr = h.fetch(ctx, number, "person", coreParts, true) })
+	wg.Go(func() { krr, krrErr = h.fetch(ctx, number, "krr", krrParts, false) })
+	wg.Wait()
+	fetched := h.now()
+	for _, err := range []error{coreErr, krrErr} {
+		if isAuditError(err) {
+			return err
+		}
+	}
+	if e := AsError(coreErr); coreErr != nil && e.Status == http.StatusNotFound {
+		return coreErr
+	}
+	var rels map[string]*person.Person
+	var famErr error
+	if coreErr == nil {
+		rels, famErr = h.relatives(ctx, number, core)
+		if isAuditError(famErr) {
+			return famErr
+		}
+	}
+
+	handle := r.PathValue("handle")
+	link := linker(ctx)
+	page := views.PersonPage{Header: h.header(ctx, number, core, coreErr, krr, link)}
+	if coreErr == nil {
+		page.Header.Timeline = "/person/" + handle + "/timeline"
+	}
+	for _, s := range fregPanels {
+		var pn views.PersonPanel
+		if coreErr != nil {
+			pn.Error = errorData(ctx, coreErr)
+		} else {
+			pn = s.build(ctx, core)
+		}
+		page.Panels = append(page.Panels, frame(ctx, pn, s.id, handle, fetched))
+	}
+	var kp views.PersonPanel
+	if krrErr != nil {
+		kp.Error = errorData(ctx, krrErr)
+	} else {
+		kp = krrPanel(ctx, krr, fetched)
+	}
+	page.Panels = append(page.Panels, frame(ctx, kp, "krr", handle, fetched))
+	var fp views.PersonPanel
+	switch {
+	case coreErr != nil:
+		fp.Error = errorData(ctx, coreErr)
+	case famErr != nil:
+		fp.Error = errorData(ctx, famErr)
+	default:
+		fp = familyPanel(ctx, core, rels, link, fetched)
+	}
+	page.Panels = append(page.Panels, frame(ctx, fp, "family", handle, fetched))
+
+	// A generic title: the browser keeps titles in its history, and a
+	// patient's name does not belong there.
+	return Render(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
+}
+
+// Panel answers GET /person/{handle}/panel/{panel}: one panel as an htmx
+// fragment, with its own audited lookup. A failure is shown inside the panel
+// with the failure's status, so htmx swaps it where the user looked. Without
+// htmx the browser is sent to the panel on the whole page.
+func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("panel")
+	if !slices.Contains(panelIDs, id) {
+		return Errorf(http.StatusNotFound, "", nil)
+	}
+	handle := r.PathValue("handle")
+	if !IsFragment(r) {
+		if _, err := resolve(r); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/person/"+handle+"#panel-"+id, http.StatusSeeOther)
+		return nil
+	}
+	var pn views.PersonPanel
+	var err error
+	switch id {
+	case "krr":
+		var p *person.Person
+		p, _, err = h.lookup(r, "krr", krrParts, false)
+		if err == nil {
+			pn = krrPanel(ctx, p, h.now())
+		}
+	case "family":
+		var p *person.Person
+		var number string
+		p, number, err = h.lookup(r, "family", familyParts, true)
+		if err == nil {
+			var rels map[string]*person.Person
+			if rels, err = h.relatives(ctx, number, p); err == nil {
+				pn = familyPanel(ctx, p, rels, linker(ctx), h.now())
+			}
+		}
+	default:
+		i := slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })
+		s := fregPanels[i]
+		var p *person.Person
+		p, _, err = h.lookup(r, s.resource, s.parts, true)
+		if err == nil {
+			pn = s.build(ctx, p)
+		}
+	}
+	// Every failure (an audit failure too: no data is shown either way)
+	// stays inside the panel, so the panel keeps its place and its refresh.
+	status := http.StatusOK
+	if err != nil {
+		pn = views.PersonPanel{Error: errorData(ctx, err)}
+		status = AsError(err).Status
+	}
+	return Render(w, r, status, views.PersonPanelSection(frame(ctx, pn, id, handle, h.now())))
+}
+
+// header builds the card at the top: name, number, age, gender, status and
+// the labels a clinician must see first.
+func (h Person) header(ctx context.Context, looked string, p *person.Person, perr error, krr *person.Person,
+	link func(string) string) views.PersonHeader {
+	if perr != nil {
+		return views.PersonHeader{Name: i18n.T(ctx, "person.header.unavailable"), Error: errorData(ctx, perr)}
+	}
+	hd := views.PersonHeader{Name: nameOf(p)}
+	if hd.Name == "" {
+		hd.Name = i18n.T(ctx, "person.name.unknown")
+	}
+	current := p.CurrentNIN()
+	var lookedType person.IdentificationNumberType
+	for _, n := range p.NorwegianIdentificationNumber {
+		if n.IdentificationNumber == looked {
+			lookedType = n.IdentificationNumberType
+		}
+	}
+	hd.Number = formatNIN(looked)
+	hd.NumberLabel = ninKindText(ctx, lookedType, looked)
+
+	now := h.now()
+	hd.Facts = append(hd.Facts, kv(ctx, "person.age", ageText(ctx, p, now)))
+	if b := p.CurrentBirth(); b != nil {
+		hd.Facts = append(hd.Facts, kv(ctx, "person.birth.date", dateText(ctx, b.BirthDate)))
+	}
+	hd.Facts = append(hd.Facts,
+		kv(ctx, "person.gender", enumText(ctx, "person.enum.gender", string(p.CurrentGender()))),
+		kv(ctx, "person.status", enumText(ctx, "person.enum.status", string(p.CurrentStatus()))))
+	hd.Facts = slices.DeleteFunc(hd.Facts, func(f views.Fact) bool { return f.Value == "" })
+
+	if d := p.Death; d != nil && d.Current() {
+		text := i18n.T(ctx, "person.label.deceased")
+		if date := dateText(ctx, d.DeceasedDate); date != "" {
+			text = i18n.T(ctx, "person.label.deceased_on", date)
+		}
+		hd.Labels = append(hd.Labels, views.Tag{Text: text, Color: "neutral", TestID: "label-deceased"})
+	}
+	if fi := p.FalseIdentity; fi != nil && fi.Current() {
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.identity.false.title"), Color: "danger", TestID: "label-false-identity"})
+	}
+	switch level := p.Protection(); {
+	case level.Protected():
+		hd.Labels = append(hd.Labels, protectionTag(ctx, level))
+	case level == person.ClientAddress:
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.address.client"), Color: "info", TestID: "label-client-address"})
+	}
+	if krr != nil && krr.CommonContactRegisterInformation != nil &&
+		krr.CommonContactRegisterInformation.Reservation == person.ReservationYes {
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.reserved"), Color: "warning", TestID: "label-reserved"})
+	}
+	switch p.CurrentStatus() {
+	case person.StatusInactive:
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.inactive"), Color: "warning", TestID: "label-inactive"})
+	case person.StatusDiscontinued:
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.discontinued"), Color: "warning", TestID: "label-discontinued"})
+	}
+	hd.Labels = append(hd.Labels, numberTags(ctx, looked, h.Site.Demo)...)
+
+	if current != "" && current != looked {
+		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.replaced"), Color: "warning", TestID: "label-replaced"})
+		hd.Notices = append(hd.Notices, views.Notice{Color: "warning", Title: i18n.T(ctx, "person.replaced.title"),
+			Text: i18n.T(ctx, "person.replaced.text", formatNIN(current)), TestID: "replaced-number"})
+		if href := link(current); href != "" {
+			hd.Current = &views.Link{Text: i18n.T(ctx, "person.replaced.link"), Href: href}
+		}
+	}
+	return hd
+}
+
+// oldVerification is when a KRR contact verification counts as old: the
+// person has not confirmed it for 18 months.
+const oldVerification = 18
+
+// krrPanel shows the person's entry in the Contact and Reservation Register.
+func krrPanel(ctx context.Context, p *person.Person, now time.Time) views.PersonPanel {
+	var out views.PersonPanel
+	k := p.CommonContactRegisterInformation
+	if k == nil {
+		out.Empty = i18n.T(ctx, "person.krr.none")
+		return out
+	}
+	if k.Reservation == person.ReservationYes {
+		out.Notices = append(out.Notices, views.Notice{Color: "warning", Title: i18n.T(ctx, "person.label.reserved"),
+			Text: i18n.T(ctx, "person.krr.reserved.text"), TestID: "krr-reserved"})
+	}
+	main := views.PanelItem{Title: i18n.T(ctx, "person.krr.entry"), TestID: "krr"}
+	add := func(f views.Fact) {
+		if f.Value != "" {
+			main.Facts = append(main.Facts, f)
+		}
+	}
+	add(kv(ctx, "person.krr.status", enumText(ctx, "person.enum.krrstatus", string(k.Status))))
+	add(kv(ctx, "person.krr.reservation", enumText(ctx, "person.enum.reservation", string(k.Reservation))))
+	add(kv(ctx, "person.krr.notification", enumText(ctx, "person.enum.notification", string(k.NotificationStatus))))
+	if lang := languageText(ctx, k.Language); lang != "" {
+		add(kv(ctx, "person.krr.language", lang))
+	}
+	out.Items = append(out.Items, main)
+
+	old := today(now).AddDate(0, -oldVerification, 0)
+	contact := func(title, value string, updated, verified person.DateTime, testID string) {
+		if value == "" {
+			return
+		}
+		it := views.PanelItem{Title: title, TestID: testID}
+		it.Facts = append(it.Facts, views.Fact{Label: title, Value: value})
+		if u := dateText(ctx, updated); u != "" {
+			it.Facts = append(it.Facts, kv(ctx, "person.krr.updated", u))
+		}
+		v := kv(ctx, "person.krr.verified", dateText(ctx, verified))
+		if v.Value == "" {
+			v.Value = i18n.T(ctx, "person.krr.never")
+		}
+		if verified.IsZero() || verified.Before(old) {
+			v.Warn = i18n.T(ctx, "person.krr.old", oldVerification)
+		}
+		it.Facts = append(it.Facts, v)
+		out.Items = append(out.Items, it)
+	}
+	if ci := k.ContactInformation; ci != nil {
+		contact(i18n.T(ctx, "person.krr.phone"), ci.PhoneNumber, ci.PhoneNumberLastUpdated, ci.PhoneNumberLastVerified, "krr-phone")
+		contact(i18n.T(ctx, "person.krr.email"), ci.Email, ci.EmailLastUpdated, ci.EmailLastVerified, "krr-email")
+	}
+	if dp := k.DigitalPost; dp != nil && (dp.DigitalPostAddress != "" || dp.DigitalPostVendorAddress != "") {
+		it := views.PanelItem{Title: i18n.T(ctx, "person.krr.digital"), TestID: "krr-digital"}
+		for _, f := range []views.Fact{
+			kv(ctx, "person.krr.digital.address", dp.DigitalPostAddress),
+			kv(ctx, "person.krr.digital.vendor", vendorText(dp.DigitalPostVendorAddress)),
+		} {
+			if f.Value != "" {
+				it.Facts = append(it.Facts, f)
+			}
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out
+}
+
+// vendorText names the digital postbox vendors KRR knows by their address.
+func vendorText(v string) string {
+	switch v {
+	case "digipost":
+		return "Digipost"
+	case "eboks":
+		return "e-Boks"
+	}
+	return v
+}
