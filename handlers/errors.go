@@ -4,9 +4,14 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Error is a failure with a status and a user-safe message. MessageKey names a
@@ -45,3 +50,17 @@ func AsError(err error) *Error {
 
 // HandlerFunc is a handler that returns an error instead of writing one.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ErrorView is what the user sees of err, in their language: the status's
+// title and message, or the specific ones its MessageKey names, and the
+// correlation id. The one error renderer in web and the panels that fail
+// alone both use it.
+func ErrorView(ctx context.Context, err error) views.ErrorData {
+	e := AsError(err)
+	d := views.StatusError(ctx, e.Status, request.CorrelationID(ctx))
+	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
+		d.Title = i18n.T(ctx, e.MessageKey+".title")
+		d.Message = i18n.T(ctx, e.MessageKey+".message")
+	}
+	return d
+}

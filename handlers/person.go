@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -19,6 +20,7 @@ type Person struct {
 	API     *person.Client // nil when the Person API is not configured
 	Audit   Auditor
 	Timeout time.Duration // per upstream call (S32)
+	Log     *slog.Logger  // panel failures, with their correlation id
 	Now     func() time.Time
 }
 
@@ -121,7 +123,7 @@ func outcomeOf(err error) audit.Outcome {
 	switch {
 	case err == nil, errors.Is(err, person.ErrNotFound):
 		return audit.Granted
-	case errors.Is(err, person.ErrForbidden), errors.Is(err, person.ErrUnauthorized):
+	case errors.Is(err, person.ErrForbidden), errors.Is(err, person.ErrUnauthorized), errors.Is(err, request.ErrLoginRequired):
 		return audit.Denied
 	}
 	return audit.UpstreamError
@@ -133,6 +135,8 @@ func upstreamError(err error) *Error {
 	switch {
 	case errors.Is(err, errNoAPI):
 		return Errorf(http.StatusServiceUnavailable, "error.person.unavailable", err)
+	case errors.Is(err, request.ErrLoginRequired):
+		return Errorf(http.StatusUnauthorized, "", err) // "log in again"
 	case errors.Is(err, person.ErrNotFound):
 		return Errorf(http.StatusNotFound, "error.person.notfound", err)
 	case errors.Is(err, person.ErrForbidden):

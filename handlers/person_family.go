@@ -161,6 +161,11 @@ func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.
 			kv(ctx, "person.family.responsibility", enumText(ctx, "person.enum.responsibility", string(pr.ResponsibilityType)))))
 	}
 	out.Empty = i18n.T(ctx, "person.family.none")
+	if len(out.Items) > 0 {
+		// The same relatives drawn as a graph, from the same bulk call.
+		g := familyFactsOf(rels, link).graph(p)
+		out.Graph = &g
+	}
 	return out
 }
 

@@ -91,13 +91,12 @@ func frame(ctx context.Context, p views.PersonPanel, id, handle string, fetched 
 
 // errorData turns an *Error into the panel's plain message with the
 // correlation id (S26, S31).
-func errorData(ctx context.Context, err error) *views.ErrorData {
-	e := AsError(err)
-	d := views.StatusError(ctx, e.Status, request.CorrelationID(ctx))
-	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
-		d.Title = i18n.T(ctx, e.MessageKey+".title")
-		d.Message = i18n.T(ctx, e.MessageKey+".message")
+func (h Person) errorData(ctx context.Context, err error) *views.ErrorData {
+	if e := AsError(err); e.Status >= 500 && h.Log != nil {
+		h.Log.ErrorContext(ctx, "panel failed", "status", e.Status, "err", e.Err,
+			"correlation_id", request.CorrelationID(ctx))
 	}
+	d := ErrorView(ctx, err)
 	return &d
 }
 
@@ -143,7 +142,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	wg.Wait()
 	fetched := h.now()
 	for _, err := range []error{coreErr, krrErr} {
-		if isAuditError(err) {
+		if isAuditError(err) || errors.Is(err, request.ErrLoginRequired) {
 			return err
 		}
 	}
@@ -168,7 +167,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	for _, s := range fregPanels {
 		var pn views.PersonPanel
 		if coreErr != nil {
-			pn.Error = errorData(ctx, coreErr)
+			pn.Error = h.errorData(ctx, coreErr)
 		} else {
 			pn = s.build(ctx, core)
 		}
@@ -176,7 +175,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	var kp views.PersonPanel
 	if krrErr != nil {
-		kp.Error = errorData(ctx, krrErr)
+		kp.Error = h.errorData(ctx, krrErr)
 	} else {
 		kp = krrPanel(ctx, krr, fetched)
 	}
@@ -184,9 +183,9 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	var fp views.PersonPanel
 	switch {
 	case coreErr != nil:
-		fp.Error = errorData(ctx, coreErr)
+		fp.Error = h.errorData(ctx, coreErr)
 	case famErr != nil:
-		fp.Error = errorData(ctx, famErr)
+		fp.Error = h.errorData(ctx, famErr)
 	default:
 		fp = familyPanel(ctx, core, rels, link, fetched)
 	}
@@ -245,9 +244,12 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Every failure (an audit failure too: no data is shown either way)
 	// stays inside the panel, so the panel keeps its place and its refresh.
+	if errors.Is(err, request.ErrLoginRequired) {
+		return err // the login is gone: the renderer takes the page to login
+	}
 	status := http.StatusOK
 	if err != nil {
-		pn = views.PersonPanel{Error: errorData(ctx, err)}
+		pn = views.PersonPanel{Error: h.errorData(ctx, err)}
 		status = AsError(err).Status
 	}
 	return Render(w, r, status, views.PersonPanelSection(frame(ctx, pn, id, handle, h.now())))
@@ -258,7 +260,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 func (h Person) header(ctx context.Context, looked string, p *person.Person, perr error, krr *person.Person,
 	link func(string) string) views.PersonHeader {
 	if perr != nil {
-		return views.PersonHeader{Name: i18n.T(ctx, "person.header.unavailable"), Error: errorData(ctx, perr)}
+		return views.PersonHeader{Name: i18n.T(ctx, "person.header.unavailable"), Error: h.errorData(ctx, perr)}
 	}
 	hd := views.PersonHeader{Name: nameOf(p)}
 	if hd.Name == "" {

@@ -7,7 +7,6 @@ import (
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // handle adapts an error-returning handler; its error goes to renderError.
@@ -33,10 +32,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	} else if e.Err != nil {
 		s.log.InfoContext(ctx, "request refused", "status", e.Status, "err", e.Err, "correlation_id", cid)
 	}
-	data := views.StatusError(ctx, e.Status, cid)
-	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
-		data.Title = i18n.T(ctx, e.MessageKey+".title")
-		data.Message = i18n.T(ctx, e.MessageKey+".message")
+	data := handlers.ErrorView(ctx, e)
+	if e.Status == http.StatusUnauthorized && r.Header.Get("HX-Request") == "true" {
+		// The login is gone: take the whole page to a new login rather than
+		// leave a dead panel (S3).
+		w.Header().Set("HX-Redirect", "/login")
 	}
 	var buf bytes.Buffer
 	var rerr error

@@ -82,6 +82,8 @@ type harness struct {
 	personSim *personsim.Server
 	pop       *synthetic.Population
 	registry  personsim.Registry // what personSim serves; withRegistry replaces it
+
+	simOptions helseidsim.Options // set by options before the simulator starts
 }
 
 type harnessOption func(*harness, *Config)
@@ -98,6 +100,12 @@ func withRegistry(reg personsim.Registry) harnessOption {
 	return func(h *harness, _ *Config) { h.registry = reg }
 }
 
+// withRefreshTokenLifetime shortens the simulator's refresh tokens, so a
+// session can outlive its HelseID grant.
+func withRefreshTokenLifetime(d time.Duration) harnessOption {
+	return func(h *harness, _ *Config) { h.simOptions.RefreshTokenLifetime = d }
+}
+
 // withUpstreamTimeout sets the per-upstream deadline (S32).
 func withUpstreamTimeout(d time.Duration) harnessOption {
 	return func(_ *harness, cfg *Config) { cfg.UpstreamTimeout = d }
@@ -109,7 +117,16 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 
 	simTS := httptest.NewUnstartedServer(nil)
 	h.simURL = "http://" + simTS.Listener.Addr().String()
-	sim, err := helseidsim.New(h.simURL, helseidsim.Options{Now: h.clock.Now})
+	portalTS := httptest.NewUnstartedServer(nil)
+	h.url = "http://" + portalTS.Listener.Addr().String()
+	// Options may set simulator options too, so they run once on a scratch
+	// config before the simulator exists (options only set fields).
+	for _, o := range opts {
+		o(h, &Config{})
+	}
+	simOpts := h.simOptions
+	simOpts.Now = h.clock.Now
+	sim, err := helseidsim.New(h.simURL, simOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +135,6 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	simTS.Start()
 	t.Cleanup(simTS.Close)
 
-	portalTS := httptest.NewUnstartedServer(nil)
-	h.url = "http://" + portalTS.Listener.Addr().String()
 	key, err := helseid.GenerateKey()
 	if err != nil {
 		t.Fatal(err)

@@ -1075,3 +1075,26 @@ func TestF3_OverviewPanels(t *testing.T) {
 		}
 	})
 }
+
+// TestPanelAfterHelseIDGrantExpired: a session that outlives its refresh
+// token gets "log in again" — with HX-Redirect for htmx — not an upstream
+// error, and the attempt is audited as denied.
+func TestPanelAfterHelseIDGrantExpired(t *testing.T) {
+	h := newHarness(t, withRefreshTokenLifetime(20*time.Minute))
+	b, tok := clinician(t, h)
+	overview := b.open(tok, numberOf(t, someone(t, h, "family")))
+	if overview.StatusCode != http.StatusOK {
+		t.Fatalf("overview: %d", overview.StatusCode)
+	}
+	// 25 minutes on: the session is alive (idle 30 min), the access token
+	// (10 min) and the refresh token (20 min) are not.
+	h.clock.Advance(25 * time.Minute)
+	p := b.get(personPath(overview)+"/panel/names", "HX-Request", "true")
+	if p.StatusCode != http.StatusUnauthorized || p.Header.Get("HX-Redirect") != "/login" {
+		t.Fatalf("panel: status %d HX-Redirect %q; want 401 and /login", p.StatusCode, p.Header.Get("HX-Redirect"))
+	}
+	full := b.get(personPath(overview))
+	if full.StatusCode != http.StatusUnauthorized || !strings.Contains(full.body, `href="/login"`) {
+		t.Errorf("full page: status %d; want 401 with a login link", full.StatusCode)
+	}
+}

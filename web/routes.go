@@ -28,7 +28,7 @@ func (s *Server) routes() http.Handler {
 
 	start := handlers.Start{Site: s.site}
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
-		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now}
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 
 	// Public: no login needed.
 	r.Handle("/static/*", static.Handler())

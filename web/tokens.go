@@ -9,11 +9,13 @@ import (
 	"sync"
 
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/handlers/request"
 )
 
 // ErrLoginRequired means the session's HelseID grant is gone (refresh token
-// expired or revoked): the user must log in again.
-var ErrLoginRequired = errors.New("login required")
+// expired or revoked): the user must log in again. Handlers see it as
+// request.ErrLoginRequired.
+var ErrLoginRequired = request.ErrLoginRequired
 
 // accessToken returns an access token for audience on behalf of the
 // session: the cached one while it is valid, otherwise one refresh with

@@ -57,6 +57,9 @@ func browserFor(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Check pages as they settle: with animations (the dialog's fade-in)
+		// axe would measure contrast halfway through.
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -185,6 +188,16 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 			must(t, err)
 			if focused != "search-q" {
 				t.Errorf("after '/', focus is on %q; want search-q", focused)
+			}
+			// "?" opens the shortcut help (from outside a text field); Esc closes it.
+			if persona == "doctor" {
+				must(t, chromedp.Do(ctx,
+					chromedp.Focus(`a[href="/me"]`),
+					chromedp.KeyEvent("?"),
+					chromedp.WaitVisible(`#shortcuts-title`),
+				))
+				checkPage(t, ctx, shots, persona+"-2c-shortcuts")
+				must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)))
 			}
 
 			// Switch language to English and back, without a mouse.

@@ -6,6 +6,7 @@ package request
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 )
@@ -170,3 +171,7 @@ func TokensFrom(ctx context.Context) Tokens {
 	t, _ := ctx.Value(tokensKey{}).(Tokens)
 	return t
 }
+
+// ErrLoginRequired means the session's HelseID grant is gone (refresh token
+// expired or revoked): the user must log in again before any API call.
+var ErrLoginRequired = errors.New("login required")
