@@ -382,6 +382,44 @@ func TestBrowserPersonFlow(t *testing.T) {
 		}
 	})
 
+	t.Run("history and timeline with the keyboard", func(t *testing.T) {
+		// A panel's history opens from its summary with Enter.
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="history"] summary`),
+			chromedp.KeyEvent(kb.Enter),
+		))
+		open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('[data-testid="history"]').open`))
+		must(t, err)
+		if !open {
+			t.Error("history did not open with Enter")
+		}
+		overview, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="timeline-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="timeline-list"]`),
+		))
+		checkPage(t, ctx, shots, "person-2-timeline")
+		timeline, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(timeline+"?asof=2000-01-01"),
+			chromedp.WaitVisible(`[data-testid="timeline-asof"]`),
+		))
+		checkPage(t, ctx, shots, "person-2b-timeline-asof")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="timeline-back"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+		))
+		back, err := chromedp.Run(ctx, chromedp.Location())
+		must(t, err)
+		if back != overview && !strings.HasPrefix(back, overview) {
+			t.Errorf("back link went to %s; want the overview", back)
+		}
+	})
+
 	t.Run("relative with the keyboard", func(t *testing.T) {
 		before, err := chromedp.Run(ctx, chromedp.Location())
 		must(t, err)
