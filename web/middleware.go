@@ -311,7 +311,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if handlers.IsFragment(r) || r.Header.Get("HX-Request") == "true" {
+		if r.Header.Get("HX-Request") == "true" { // fragments and history restores alike
 			w.Header().Set("HX-Redirect", "/login")
 			s.renderError(w, r, handlers.Errorf(http.StatusUnauthorized, "", nil))
 			return
