@@ -1,5 +1,7 @@
 package synthetic
 
+import "github.com/oppslag/oppslag/clients/labs/labsim"
+
 // Kinds name the scenarios testers look for (oppslag synth --where <kind>,
 // the synthetic population browser). Each is a predicate on the record, so
 // kinds cost no memory; a later register adds its kinds (health-personnel,
@@ -110,6 +112,14 @@ var kindTable = []kind{
 	}},
 	{"sami", func(p *Population, i int) bool { return p.recs[i].flags&flagSami != 0 }},
 	{"naturalised", func(p *Population, i int) bool { return p.recs[i].natDate != none }},
+	// Lab results (labs.go): the profile kinds read only the first draws.
+	{"labs", func(p *Population, i int) bool { return p.labKindProfile(i).has }},
+	{"abnormal-labs", func(p *Population, i int) bool { return p.labKindProfile(i).has && p.labAbnormal(i) }},
+	{"restricted-labs", func(p *Population, i int) bool {
+		k := p.labKindProfile(i).restrict
+		return k == labsim.Specific || k == labsim.General
+	}},
+	{"reserved-labs", func(p *Population, i int) bool { return p.labKindProfile(i).restrict == labsim.Reservation }},
 }
 
 // AllKinds returns the names of every kind, in a stable order.

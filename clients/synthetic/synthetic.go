@@ -70,6 +70,7 @@ type Population struct {
 	// own, keyed by person index and built after the persons in Generate,
 	// each drawing from p.personRand with its own domain (rand.go), so that
 	// adding one changes no existing person. Their kinds go in kindTable.
+	labs labRegister // lab results (labs.go): requesters, built on first use
 }
 
 // ninEntry maps an identity number to a person.
