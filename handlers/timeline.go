@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -61,6 +62,10 @@ func tlKey(key string, args ...any) timelineText { return timelineText{key: key,
 // tlJoin is its parts joined by ", ", empty parts left out.
 func tlJoin(parts ...any) timelineText { return timelineText{args: parts} }
 
+// tlCountry is an ISO 3166-1 country code, named in the page's language
+// when rendered (as the overview names it).
+type tlCountry string
+
 // IsZero reports whether t shows nothing.
 func (t timelineText) IsZero() bool {
 	if t.key != "" {
@@ -68,6 +73,9 @@ func (t timelineText) IsZero() bool {
 	}
 	for _, a := range t.args {
 		if s, ok := a.(string); ok && s == "" {
+			continue
+		}
+		if c, ok := a.(tlCountry); ok && c == "" {
 			continue
 		}
 		if x, ok := a.(timelineText); ok && x.IsZero() {
@@ -90,6 +98,8 @@ func (t timelineText) In(l i18n.Lang) string {
 			args = append(args, v.In(l))
 		case person.DateTime:
 			args = append(args, tlDate(l, v))
+		case tlCountry:
+			args = append(args, countryText(i18n.WithLang(context.Background(), l), string(v)))
 		default:
 			args = append(args, v)
 		}
@@ -443,9 +453,9 @@ func (b *timelineBuilder) addAll() {
 				}}
 		}))
 	b.add(tlPart{part: person.PartCitizenship, kind: TimelineCitizenship}, tlMap(p.Citizenship, func(it person.Citizenship) tlItem {
-		return tlItem{meta: it.Meta, title: tlKey("timeline.event.citizenship", it.CountryCode), summary: tlJoin(it.CountryCode),
+		return tlItem{meta: it.Meta, title: tlKey("timeline.event.citizenship", tlCountry(it.CountryCode)), summary: tlJoin(tlCountry(it.CountryCode)),
 			fields: []timelineField{
-				{"timeline.field.country", tlJoin(it.CountryCode)},
+				{"timeline.field.country", tlJoin(tlCountry(it.CountryCode))},
 				{"timeline.field.acquired", tlJoin(it.AquiredDate)},
 			}}
 	}))

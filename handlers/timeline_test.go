@@ -195,7 +195,7 @@ func TestBuildTimeline_Kinds(t *testing.T) {
 		{"emigrationfromnorway-0", TimelineStatus, "Utflyttet til SWE", "SWE", ""},
 		{"immigrationtonorway-0", TimelineStatus, "Innflyttet fra SWE", "SWE", ""},
 		{"norwegianidentificationnumber-0", TimelineIdentity, "Identitetsnummer tildelt", "", ""},
-		{"citizenship-0", TimelineCitizenship, "Statsborgerskap: NOR", "NOR", ""},
+		{"citizenship-0", TimelineCitizenship, "Statsborgerskap: Norge", "Norge", ""},
 		{"addressprotection-0", TimelineProtection, "Adressebeskyttelse: ugradert", "ugradert", ""},
 		{"familyrelation-0", TimelineFamily, "Familierelasjon registrert: barn", "barn", ""},
 		{"familyrelation-0-birth", TimelineFamily, "Fødsel: barn", "01.06.2010", ""},
