@@ -11,14 +11,21 @@ package main
 //     127.0.0.1:0 and the database in a temporary directory), plus the bare
 //     net/http hello-world server that every ratio is measured against;
 //   - the bench world, this same binary re-executed as `oppslag bench -world`:
-//     the HelseID simulator and the load generator.
+//     the HelseID simulator, the Person API simulator over the demo's
+//     synthetic population (its latency knob serves B1 and B10), the load
+//     generator, and for B10 headless Chromium.
 //
-// The portal reaches the world's simulator through the ordinary production
-// settings OPPSLAG_HELSEID_ISSUER, _CLIENT_ID and _KEY_FILE, so run.go needs no
-// hook: the harness owns the simulator and reads its Stats directly, and
-// RUSAGE_SELF and the Go heap of this process hold server work only, never the
-// client's (B2, B9). Only B8 ("demo default ready") starts serve with no
-// HelseID settings at all, because that figure is about the embedded default.
+// The portal reaches the world's simulators through the ordinary production
+// settings OPPSLAG_HELSEID_ISSUER, _CLIENT_ID, _KEY_FILE and
+// OPPSLAG_PERSON_API_URL, so run.go needs no hook: the harness owns the
+// simulators and reads their counters, and RUSAGE_SELF and the Go heap of
+// this process hold server work only, never the client's or the upstreams'
+// (B2, B9). Only B8 ("demo default ready") starts serve with no HelseID
+// settings at all, because that figure is about the embedded default.
+//
+// The person page is measured as a clinician reaches it: the world signs in,
+// posts the search form with a synthetic person's number and follows the 303
+// to /person/{handle}; the number never leaves the world.
 
 import (
 	"context"
@@ -58,14 +65,19 @@ type benchOptions struct {
 	conns    int           // B3: concurrent connections
 	views    int           // B5: signed-in page views
 	sessions int           // B9: sessions created through the real login
+	fanN     int           // B1: person pages, one at a time, at 50 ms upstream latency
+	openDur  time.Duration // B4: how long the fixed-rate load runs
+	loads    int           // B10: measured browser loads of the person page
 	profile  string        // file for a CPU profile of this process during B2 and B3
 }
 
 func defaultBenchOptions(quick bool) benchOptions {
 	if quick {
-		return benchOptions{quick: true, n: 200, cpuConns: 16, rounds: 1, t: 300 * time.Millisecond, conns: 16, views: 1000, sessions: 40}
+		return benchOptions{quick: true, n: 200, cpuConns: 16, rounds: 1, t: 300 * time.Millisecond, conns: 16, views: 300, sessions: 40,
+			fanN: 20, openDur: 500 * time.Millisecond, loads: 2}
 	}
-	return benchOptions{n: 3000, cpuConns: 16, rounds: 3, t: 2 * time.Second, conns: 16, views: 1000, sessions: 2000}
+	return benchOptions{n: 3000, cpuConns: 16, rounds: 3, t: 2 * time.Second, conns: 16, views: 1000, sessions: 2000,
+		fanN: 200, openDur: 5 * time.Second, loads: 5}
 }
 
 // bench runs the harness, or with -world the bench world. The harness builds
@@ -169,19 +181,14 @@ func figureOrder(a, b figure) int {
 }
 
 func runBench(ctx context.Context, opts benchOptions, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stdout, "# oppslag bench %s %s/%s cpus=%d quick=%t B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B5 views=%d B9 sessions=%d\n",
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), opts.quick,
-		opts.n, opts.rounds, opts.cpuConns, opts.t, opts.rounds, opts.conns, opts.views, opts.sessions)
+	fmt.Fprintf(stdout, "# oppslag bench %s %s/%s cpus=%d quick=%t B1 n=%d B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B4 t=%s B5 views=%d B9 sessions=%d B10 loads=%d\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), opts.quick, opts.fanN,
+		opts.n, opts.rounds, opts.cpuConns, opts.t, opts.rounds, opts.conns, opts.openDur, opts.views, opts.sessions, opts.loads)
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 
 	var figs []figure
 	err := measureAll(ctx, opts, progress, stderr, func(f figure) { figs = append(figs, f) })
-	figs = append(figs,
-		skipped("B1", "fan-out-p50", "arrives-with-issue-3", "needs the person page and the upstream simulators"),
-		skipped("B4", "latency-p99", "arrives-with-issue-3", "needs the person page"),
-		skipped("B7", "hpr", "arrives-with-issue-5", "needs the HPR client and simulator"),
-		skipped("B10", "browser-lcp", "arrives-with-issue-3", "needs the person page"),
-	)
+	figs = append(figs, skipped("B7", "hpr", "arrives-with-issue-5", "needs the HPR client and simulator"))
 	slices.SortStableFunc(figs, figureOrder)
 	missed := 0
 	for _, f := range figs {
@@ -212,7 +219,7 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	progress("B8: starting the demo default")
 	emit(measureDemoReady(ctx, dir))
 
-	progress("starting the bench world (HelseID simulator, load generator)")
+	progress("starting the bench world (HelseID and Person API simulators, load generator)")
 	w, err := startWorld(ctx, stderr)
 	if err != nil {
 		return err
@@ -229,9 +236,7 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 		"OPPSLAG_HELSEID_ISSUER":    w.issuer,
 		"OPPSLAG_HELSEID_CLIENT_ID": benchClientID,
 		"OPPSLAG_HELSEID_KEY_FILE":  keyFile,
-		// No page calls the Person API yet; the world serves the simulator
-		// from issue 3's fan-out figure (B1) on.
-		"OPPSLAG_PERSON_API_URL": w.issuer,
+		"OPPSLAG_PERSON_API_URL":    w.personAPI,
 	})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
@@ -246,15 +251,15 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	}
 	defer hello.stop()
 
-	progress("B5: signing in and viewing the start page %d times", opts.views)
-	b5, err := measureTokenWork(w, p.url, opts.views)
+	progress("B5: signing in, searching, and viewing the person page %d times", opts.views)
+	b5, page, err := measureTokenWork(w, p.url, opts.views)
 	if err != nil {
 		return fmt.Errorf("%w\nportal log:\n%s", err, p.logs)
 	}
 	emit(b5)
 
 	progress("B6: page weight")
-	for _, f := range measurePageWeight(ctx, w, p.url) {
+	for _, f := range measurePageWeight(ctx, w, page) {
 		emit(f)
 	}
 
@@ -263,6 +268,13 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	progress("B9: idle serve process")
 	emit(measureIdleRSS(ctx, dir, w))
 
+	progress("B1: %d person pages one at a time, every upstream call delayed %s", opts.fanN, upstreamDelay)
+	emit(measureFanOut(w, page, opts.fanN))
+	progress("B10: headless Chromium, %d loads of the person page, every upstream call delayed %s", opts.loads, upstreamDelay)
+	for _, f := range measureBrowser(w, p.url, opts.loads) {
+		emit(f)
+	}
+
 	if opts.profile != "" {
 		stopProfile, err := startCPUProfile(opts.profile)
 		if err != nil {
@@ -270,13 +282,18 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 		}
 		defer stopProfile()
 	}
-	progress("B2: CPU per request, %d rounds of %d requests per endpoint over %d connections", opts.rounds, opts.n, opts.cpuConns)
-	emit(measureCPU(w, p.url, hello.url, opts))
-
-	progress("B3: closed loop, %d connections, %d rounds of %s per endpoint", opts.conns, opts.rounds, opts.t)
-	for _, f := range measureThroughput(w, p.url, hello.url, opts) {
+	progress("B2: CPU per request, %d rounds of %d requests per endpoint (the person page a tenth) over %d connections", opts.rounds, opts.n, opts.cpuConns)
+	for _, f := range measureCPU(w, page, p.url+"/", hello.url, opts) {
 		emit(f)
 	}
+
+	progress("B3: closed loop, %d connections, %d rounds of %s per endpoint", opts.conns, opts.rounds, opts.t)
+	b3, pageRPS := measureThroughput(w, page, hello.url, opts)
+	for _, f := range b3 {
+		emit(f)
+	}
+	progress("B4: open loop at half of B3's person-page rate (%.0f/s) for %s", pageRPS/2, opts.openDur)
+	emit(measureOpenLoop(w, page, pageRPS/2, opts.openDur))
 	if err := p.stop(); err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}

@@ -10,40 +10,55 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/synthetic"
 )
 
-// The bench world is a child process holding the HelseID simulator and the
-// load generator, so that neither is counted in the portal process's CPU time
-// or heap. The harness talks to it with one JSON request per line on the
-// world's stdin and reads one JSON response per line from its stdout. The
-// signed-in user's cookies stay in the world: no cookie or token crosses the
-// pipe, and none is ever printed.
+// The bench world is a child process holding the HelseID simulator, the
+// Person API simulator over the demo's synthetic population, the load
+// generator and (for B10) the headless browser, so that none of them is
+// counted in the portal process's CPU time or heap. The harness talks to it
+// with one JSON request per line on the world's stdin and reads one JSON
+// response per line from its stdout. The signed-in user's cookies and the
+// identity number the load looks up stay in the world: no cookie, token or
+// number crosses the pipe, and none is ever printed. The portal names the
+// person with an opaque session handle, /person/{handle}, and only that path
+// comes back.
 
 // worldRequest is one instruction to the bench world.
 type worldRequest struct {
-	Op   string          `json:"op"`             // register, signin, sessions, seq, loop, fetch, stats
-	URL  string          `json:"url,omitempty"`  // portal base (register, signin, sessions) or target
-	JWK  json.RawMessage `json:"jwk,omitempty"`  // register: the portal's public client key
-	N    int             `json:"n,omitempty"`    // seq: requests; sessions: logins
-	Conc int             `json:"conc,omitempty"` // loop, sessions: concurrent clients
-	Dur  time.Duration   `json:"dur,omitempty"`  // loop: how long
-	User bool            `json:"user,omitempty"` // send the signed-in user's cookies
-	HX   bool            `json:"hx,omitempty"`   // send HX-Request: true, as htmx does
+	// Op is one of register, signin, sessions, person, seq, timed, loop,
+	// open, fetch, stats, latency, upstream, browser.
+	Op      string          `json:"op"`
+	URL     string          `json:"url,omitempty"`     // portal base (register, signin, sessions, person, browser) or target
+	JWK     json.RawMessage `json:"jwk,omitempty"`     // register: the portal's public client key
+	N       int             `json:"n,omitempty"`       // seq, timed: requests; sessions: logins; browser: measured loads
+	Conc    int             `json:"conc,omitempty"`    // seq, timed, loop, sessions: concurrent clients
+	Dur     time.Duration   `json:"dur,omitempty"`     // loop, open: how long
+	Rate    float64         `json:"rate,omitempty"`    // open: requests per second
+	Latency time.Duration   `json:"latency,omitempty"` // latency: delay of every Person API answer
+	User    bool            `json:"user,omitempty"`    // send the signed-in user's cookies
+	HX      bool            `json:"hx,omitempty"`      // send HX-Request: true, as htmx does
 }
 
 // worldResponse is the world's answer to one request.
 type worldResponse struct {
 	Err        string            `json:"err,omitempty"`
-	Issuer     string            `json:"issuer,omitempty"` // first line: the simulator's issuer
-	N          int               `json:"n,omitempty"`      // successful requests or logins
+	Issuer     string            `json:"issuer,omitempty"`     // first line: the HelseID simulator's issuer
+	PersonAPI  string            `json:"person_api,omitempty"` // first line: the Person API simulator's base URL
+	N          int               `json:"n,omitempty"`          // successful requests or logins
 	Errors     int               `json:"errors,omitempty"`
 	FirstError string            `json:"first_error,omitempty"`
 	Bytes      int64             `json:"bytes,omitempty"`
@@ -52,16 +67,39 @@ type worldResponse struct {
 	Path       string            `json:"path,omitempty"`
 	Body       string            `json:"body,omitempty"`
 	Stats      *helseidsim.Stats `json:"stats,omitempty"`
+	Upstream   *personsim.Stats  `json:"upstream,omitempty"` // upstream: the Person API simulator's counters
+	Latencies  *latencySummary   `json:"latencies,omitempty"`
+	Browser    *browserResult    `json:"browser,omitempty"`
+	Skip       string            `json:"skip,omitempty"` // browser: why nothing was measured
+}
+
+// latencySummary is the distribution of one run's response times.
+type latencySummary struct {
+	P50, P90, P99, Max time.Duration
+}
+
+// summarize sorts d and reads its percentiles (nearest rank).
+func summarize(d []time.Duration) *latencySummary {
+	if len(d) == 0 {
+		return nil
+	}
+	slices.Sort(d)
+	at := func(p float64) time.Duration {
+		i := int(float64(len(d))*p+0.999999) - 1
+		return d[min(max(i, 0), len(d)-1)]
+	}
+	return &latencySummary{P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: d[len(d)-1]}
 }
 
 // world is the harness's handle on the bench world process.
 type world struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	enc    *json.Encoder
-	dec    *json.Decoder
-	issuer string
-	mu     sync.Mutex
+	cmd       *exec.Cmd
+	stdin     io.WriteCloser
+	enc       *json.Encoder
+	dec       *json.Decoder
+	issuer    string
+	personAPI string
+	mu        sync.Mutex
 }
 
 // startWorld starts this binary as `oppslag bench -world` and waits for the
@@ -87,11 +125,11 @@ func startWorld(ctx context.Context, stderr io.Writer) (*world, error) {
 	}
 	w := &world{cmd: cmd, stdin: stdin, enc: json.NewEncoder(stdin), dec: json.NewDecoder(stdout)}
 	var first worldResponse
-	if err := w.dec.Decode(&first); err != nil || first.Issuer == "" {
+	if err := w.dec.Decode(&first); err != nil || first.Issuer == "" || first.PersonAPI == "" {
 		w.close()
 		return nil, fmt.Errorf("bench world: no issuer on start (%v %s)", err, first.Err)
 	}
-	w.issuer = first.Issuer
+	w.issuer, w.personAPI = first.Issuer, first.PersonAPI
 	return w, nil
 }
 
@@ -128,13 +166,58 @@ func (w *world) close() {
 // worldState is what the world process holds between requests.
 type worldState struct {
 	sim       *helseidsim.Server
+	persons   *personsim.Server
+	subject   string // the identity number the person page shows; never printed
 	transport *http.Transport
 	user      *http.Client // the signed-in doctor of signin
 	anon      *http.Client // no cookies: the hello server, static assets
 }
 
-// runWorld is the bench world: it serves the HelseID simulator on loopback,
-// prints its issuer, then answers requests from in until it ends.
+// benchSubject picks the person the load looks up, as the browser walk does:
+// a living parent with a KRR entry and more than one relative, so every
+// panel has content and the page makes all three of its upstream calls.
+func benchSubject(pop *synthetic.Population) (string, error) {
+	for _, p := range pop.Where("parent", 200) {
+		if p.CommonContactRegisterInformation != nil && p.Death == nil && len(p.FamilyRelation) > 1 {
+			return p.CurrentNIN(), nil
+		}
+	}
+	if ps := pop.Where("family", 1); len(ps) > 0 {
+		return ps[0].CurrentNIN(), nil
+	}
+	return "", errors.New("no person with a family in the synthetic population")
+}
+
+// startPersonAPI serves the Person API simulator over the demo's synthetic
+// population (the seed and size serve uses when nothing is set), with tokens
+// checked against the world's HelseID simulator.
+func startPersonAPI(hsim *helseidsim.Server, stderr io.Writer) (*personsim.Server, string, string, func(), error) {
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil {
+		return nil, "", "", nil, err
+	}
+	pop, err := synthetic.Generate(synthetic.Options{Seed: cfg.DemoSeed, Persons: cfg.DemoPersons})
+	if err != nil {
+		return nil, "", "", nil, fmt.Errorf("synthetic population: %w", err)
+	}
+	subject, err := benchSubject(pop)
+	if err != nil {
+		return nil, "", "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", "", nil, fmt.Errorf("person API simulator: listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	sim := personsim.New(base, pop, hsim)
+	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(stderr, "bench world: person API: ", 0)}
+	go func() { _ = hs.Serve(ln) }()
+	return sim, base, subject, func() { _ = hs.Close() }, nil
+}
+
+// runWorld is the bench world: it serves the HelseID and Person API
+// simulators on loopback, prints their URLs, then answers requests from in
+// until it ends.
 func runWorld(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -149,6 +232,11 @@ func runWorld(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer
 	hs := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(stderr, "bench world: ", 0)}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
+	persons, personAPI, subject, stopPersons, err := startPersonAPI(sim, stderr)
+	if err != nil {
+		return fmt.Errorf("bench world: %w", err)
+	}
+	defer stopPersons()
 
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -157,10 +245,11 @@ func runWorld(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer
 		IdleConnTimeout:     90 * time.Second,
 	}
 	defer tr.CloseIdleConnections()
-	ws := &worldState{sim: sim, transport: tr, user: newWorldClient(tr), anon: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	ws := &worldState{sim: sim, persons: persons, subject: subject, transport: tr,
+		user: newWorldClient(tr), anon: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(worldResponse{Issuer: issuer}); err != nil {
+	if err := enc.Encode(worldResponse{Issuer: issuer, PersonAPI: personAPI}); err != nil {
 		return fmt.Errorf("bench world: %w", err)
 	}
 	dec := json.NewDecoder(in)
@@ -210,10 +299,27 @@ func (ws *worldState) do(ctx context.Context, req worldRequest) (worldResponse, 
 		return worldResponse{}, worldLogin(ctx, ws.user, req.URL)
 	case "sessions":
 		return ws.sessions(ctx, req.URL, req.N, max(req.Conc, 1)), nil
+	case "person":
+		return ws.openPerson(ctx, req.URL)
 	case "seq":
-		return count(ctx, c, req.URL, req.HX, req.N, max(req.Conc, 1)), nil
+		return count(ctx, c, req.URL, req.HX, req.N, max(req.Conc, 1), false), nil
+	case "timed":
+		return count(ctx, c, req.URL, req.HX, req.N, max(req.Conc, 1), true), nil
 	case "loop":
 		return loop(ctx, c, req.URL, req.HX, max(req.Conc, 1), req.Dur), nil
+	case "open":
+		if req.Rate <= 0 || req.Dur <= 0 {
+			return worldResponse{}, errors.New("open: rate and duration must be positive")
+		}
+		return openLoop(ctx, c, req.URL, req.HX, req.Rate, req.Dur), nil
+	case "latency":
+		ws.persons.SetFault(personsim.Fault{Latency: req.Latency})
+		return worldResponse{}, nil
+	case "upstream":
+		st := ws.persons.Stats()
+		return worldResponse{Upstream: &st}, nil
+	case "browser":
+		return ws.browser(ctx, req.URL, req.N)
 	case "fetch":
 		hr, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
 		if err != nil {
@@ -331,29 +437,132 @@ func (r *worldResponse) fail(err error) {
 }
 
 // count sends n requests from conc clients, each sending its next request as
-// soon as the previous answer is read.
-func count(ctx context.Context, c *http.Client, url string, hx bool, n, conc int) worldResponse {
+// soon as the previous answer is read. With timed it also answers the
+// distribution of the successful requests' response times.
+func count(ctx context.Context, c *http.Client, url string, hx bool, n, conc int, timed bool) worldResponse {
 	var (
 		next  atomic.Int64
 		mu    sync.Mutex
 		r     worldResponse
 		wg    sync.WaitGroup
+		times []time.Duration
 		start = time.Now()
 	)
 	for range conc {
 		wg.Go(func() {
 			var mine worldResponse
+			var own []time.Duration
 			for next.Add(1) <= int64(n) {
-				mine.add(worldGet(ctx, c, url, hx))
+				t0 := time.Now()
+				res := worldGet(ctx, c, url, hx)
+				if timed && res.err == nil && res.status == http.StatusOK {
+					own = append(own, time.Since(t0))
+				}
+				mine.add(res)
 			}
 			mu.Lock()
 			r.merge(mine)
+			times = append(times, own...)
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	r.Elapsed = time.Since(start)
+	if timed {
+		r.Latencies = summarize(times)
+	}
 	return r
+}
+
+// openLoop is an open-loop load: requests start at a fixed rate whether or
+// not earlier ones have been answered, and each response time counts from the
+// moment its request was due, so a stalled server cannot hide its backlog by
+// slowing the generator down (coordinated omission).
+func openLoop(ctx context.Context, c *http.Client, url string, hx bool, rate float64, d time.Duration) worldResponse {
+	n := max(int(rate*d.Seconds()), 1)
+	interval := time.Duration(float64(time.Second) / rate)
+	var (
+		mu    sync.Mutex
+		r     worldResponse
+		wg    sync.WaitGroup
+		times = make([]time.Duration, 0, n)
+		start = time.Now()
+	)
+	for i := range n {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
+			time.Sleep(wait)
+		}
+		wg.Go(func() {
+			res := worldGet(ctx, c, url, hx)
+			took := time.Since(due)
+			mu.Lock()
+			r.add(res)
+			if res.err == nil && res.status == http.StatusOK {
+				times = append(times, took)
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	r.Elapsed = time.Since(start)
+	r.Latencies = summarize(times)
+	return r
+}
+
+// csrfFieldRE finds the session's CSRF token in a signed-in page's forms.
+var csrfFieldRE = regexp.MustCompile(`name="csrf_token"\s+value="([^"]+)"`)
+
+// openPerson looks the subject up as a clinician does: the search form on
+// the signed-in start page, POST /search with the number, and the 303 to
+// /person/{handle}. Only that path is answered; the number stays here.
+func (ws *worldState) openPerson(ctx context.Context, base string) (worldResponse, error) {
+	start, err := ws.get(ctx, base+"/")
+	if err != nil {
+		return worldResponse{}, fmt.Errorf("person: start page: %w", err)
+	}
+	m := csrfFieldRE.FindStringSubmatch(start)
+	if m == nil {
+		return worldResponse{}, errors.New("person: no CSRF token on the start page (not signed in?)")
+	}
+	form := url.Values{"q": {ws.subject}, "csrf_token": {m[1]}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/search", strings.NewReader(form.Encode()))
+	if err != nil {
+		return worldResponse{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := ws.user.Do(req)
+	if err != nil {
+		return worldResponse{}, fmt.Errorf("person: search: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	path := resp.Request.URL.Path
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(path, "/person/") {
+		return worldResponse{}, fmt.Errorf("person: search ended at %s with %d", path, resp.StatusCode)
+	}
+	return worldResponse{Status: resp.StatusCode, Path: path}, nil
+}
+
+// get fetches a page as the signed-in user and answers its body.
+func (ws *worldState) get(ctx context.Context, u string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := ws.user.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status %d at %s", resp.StatusCode, resp.Request.URL.Path)
+	}
+	return string(b), nil
 }
 
 // merge adds the counts of o to r.
