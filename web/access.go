@@ -43,11 +43,14 @@ func (a sessionAccess) Handle(ctx context.Context, nin string) (string, error) {
 	mu := a.s.sessionLock(rs.sess.ID)
 	mu.Lock()
 	defer mu.Unlock()
+	// A number this request's session already has a handle for (every
+	// relative on a second visit) needs no store round trip.
+	if h, ok := handleFor(stateOf(rs.sess).Handles, nin); ok {
+		return h, nil
+	}
 	st := a.s.refresh(ctx, rs)
-	for _, e := range st.Handles {
-		if e.NIN == nin {
-			return e.Handle, nil
-		}
+	if h, ok := handleFor(st.Handles, nin); ok {
+		return h, nil
 	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
@@ -96,4 +99,14 @@ func (a sessionAccess) AccessToken(ctx context.Context, audience string) (string
 // Proof makes the DPoP proof for one API call with token.
 func (a sessionAccess) Proof(method, targetURL, token string) (string, error) {
 	return a.s.cfg.HelseID.Proof(method, targetURL, token)
+}
+
+// handleFor finds the handle already made for nin.
+func handleFor(entries []handleEntry, nin string) (string, bool) {
+	for _, e := range entries {
+		if e.NIN == nin {
+			return e.Handle, true
+		}
+	}
+	return "", false
 }

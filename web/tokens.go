@@ -28,6 +28,11 @@ func (s *Server) accessToken(ctx context.Context, rs *requestSession, r *http.Re
 	mu := s.sessionLock(rs.sess.ID)
 	mu.Lock()
 	defer mu.Unlock()
+	// The token this request already holds is the common case: no store
+	// round trip then. Only a refresh rereads the session first.
+	if tok, ok := s.cfg.HelseID.CachedToken(&stateOf(rs.sess).Tokens, audience); ok {
+		return tok, nil
+	}
 	st := s.refresh(ctx, rs)
 	tok, changed, err := s.cfg.HelseID.AccessToken(ctx, &st.Tokens, audience)
 	if errors.Is(err, helseid.ErrLoginRequired) {

@@ -65,6 +65,18 @@ type refreshCache struct {
 	lastSweep time.Time
 }
 
+// CachedToken returns ts's access token for audience when it is still valid
+// for a while (as AccessToken would reuse it), without any network call.
+func (c *Client) CachedToken(ts *TokenSet, audience string) (string, bool) {
+	if ts == nil {
+		return "", false
+	}
+	if at, ok := ts.Access[audience]; ok && at.Token != "" && at.ExpiresAt.Sub(c.now()) > minValidity {
+		return at.Token, true
+	}
+	return "", false
+}
+
 // AccessToken returns an access token for audience (an API's resource
 // identifier, or UserinfoAudience). A cached token valid for more than 30 s
 // more is returned as is, with changed false. Otherwise the refresh token is
@@ -78,9 +90,8 @@ func (c *Client) AccessToken(ctx context.Context, ts *TokenSet, audience string)
 	if ts == nil || audience == "" {
 		return "", false, fmt.Errorf("helseid: %s: no token set or audience", op)
 	}
-	now := c.now()
-	if at, ok := ts.Access[audience]; ok && at.Token != "" && at.ExpiresAt.Sub(now) > minValidity {
-		return at.Token, false, nil
+	if tok, ok := c.CachedToken(ts, audience); ok {
+		return tok, false, nil
 	}
 	if ts.RefreshToken == "" {
 		return "", false, fmt.Errorf("helseid: %s: no refresh token: %w", op, ErrLoginRequired)

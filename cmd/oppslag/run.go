@@ -138,7 +138,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 			return err
 		}
 	}
-	personAPI, err := person.New(personURL, person.FullAccess, &http.Client{Timeout: cfg.UpstreamTimeout})
+	personAPI, err := person.New(personURL, person.FullAccess, upstreamClient(cfg.UpstreamTimeout))
 	if err != nil {
 		return fmt.Errorf("OPPSLAG_PERSON_API_URL: %w", err)
 	}
@@ -254,6 +254,15 @@ func startHelseIDSim(ctx context.Context, logger *slog.Logger) (*simServer, erro
 	}
 	serveLoopback(ctx, ln, sim, logger)
 	return &simServer{Server: sim, issuer: issuer}, nil
+}
+
+// upstreamClient is the HTTP client for an upstream API: the per-call
+// deadline as a backstop, and enough idle connections per host that a busy
+// portal reuses its connections (Go's default keeps only 2).
+func upstreamClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: timeout, Transport: t}
 }
 
 // startPersonSim generates the synthetic population and serves the Person
