@@ -38,7 +38,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
 // Audience is the PPS resource identifier at HelseID.
@@ -402,7 +403,7 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 		return nil, fmt.Errorf("labs: %s: %w", op, outcomeError(resp, q))
 	}
 	if !isJSON(resp.Header.Get("Content-Type")) {
-		return nil, fmt.Errorf("labs: %s: %w: content type %q", op, ErrMalformed, sanitize(resp.Header.Get("Content-Type"), nil, 100))
+		return nil, fmt.Errorf("labs: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
@@ -517,15 +518,15 @@ func sanitizeIssues(in []OperationOutcomeIssue, secrets []string) []OperationOut
 	var out []OperationOutcomeIssue
 	for _, is := range in[:min(len(in), maxIssues)] {
 		c := OperationOutcomeIssue{
-			Severity:    sanitize(is.Severity, secrets, 20),
-			Code:        sanitize(is.Code, secrets, 40),
-			Diagnostics: sanitize(is.Diagnostics, secrets, 300),
+			Severity:    sanitize.Text(is.Severity, secrets, 20),
+			Code:        sanitize.Text(is.Code, secrets, 40),
+			Diagnostics: sanitize.Text(is.Diagnostics, secrets, 300),
 		}
 		if is.Details != nil {
-			d := &CodeableConcept{Text: sanitize(is.Details.Text, secrets, 300)}
+			d := &CodeableConcept{Text: sanitize.Text(is.Details.Text, secrets, 300)}
 			for _, cd := range is.Details.Coding[:min(len(is.Details.Coding), 5)] {
 				d.Coding = append(d.Coding, Coding{
-					System: sanitize(cd.System, secrets, 200), Code: sanitize(cd.Code, secrets, 60), Display: sanitize(cd.Display, secrets, 200),
+					System: sanitize.Text(cd.System, secrets, 200), Code: sanitize.Text(cd.Code, secrets, 60), Display: sanitize.Text(cd.Display, secrets, 200),
 				})
 			}
 			c.Details = d
@@ -533,32 +534,4 @@ func sanitizeIssues(in []OperationOutcomeIssue, secrets []string) []OperationOut
 		out = append(out, c)
 	}
 	return out
-}
-
-// longDigits matches what could be an identity number.
-var longDigits = regexp.MustCompile(`[0-9]{11,}`)
-
-// sanitize masks secrets and digit runs of 11 or more, drops control
-// characters and caps the length at max runes.
-func sanitize(s string, secrets []string, max int) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
-	s = longDigits.ReplaceAllString(s, "***")
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			continue
-		}
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
 // index gathers the resources of every page of one search.
@@ -83,7 +85,7 @@ func (x *index) add(b *Bundle) error {
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("%w: entry %d (%s): %s", ErrMalformed, i, sanitize(head.ResourceType, nil, 40), jsonErrorKind(err))
+			return fmt.Errorf("%w: entry %d (%s): %s", ErrMalformed, i, sanitize.Text(head.ResourceType, nil, 40), jsonErrorKind(err))
 		}
 	}
 	return nil

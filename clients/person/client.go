@@ -10,11 +10,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
 // Audience is the Person API's resource identifier at HelseID; its access
@@ -306,7 +306,7 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 		return fmt.Errorf("person: %s: %w", op, problemError(resp, secrets))
 	}
 	if !isJSON(resp.Header.Get("Content-Type")) {
-		return fmt.Errorf("person: %s: %w: content type %q", op, ErrMalformed, sanitize(resp.Header.Get("Content-Type"), nil, 100))
+		return fmt.Errorf("person: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
@@ -396,41 +396,12 @@ func problemError(resp *http.Response, secrets []string) *ProblemError {
 		return e
 	}
 	e.Problem = ProblemDetails{
-		Type:     sanitize(pd.Type, secrets, 200),
-		Title:    sanitize(pd.Title, secrets, 200),
+		Type:     sanitize.Text(pd.Type, secrets, 200),
+		Title:    sanitize.Text(pd.Title, secrets, 200),
 		Status:   pd.Status,
-		Detail:   sanitize(pd.Detail, secrets, 500),
-		Instance: sanitize(pd.Instance, secrets, 200),
-		TraceID:  sanitize(pd.TraceID, secrets, 100),
+		Detail:   sanitize.Text(pd.Detail, secrets, 500),
+		Instance: sanitize.Text(pd.Instance, secrets, 200),
+		TraceID:  sanitize.Text(pd.TraceID, secrets, 100),
 	}
 	return e
-}
-
-// longDigits matches what could be an identity number.
-var longDigits = regexp.MustCompile(`[0-9]{11,}`)
-
-// sanitize makes upstream text safe to keep and log: the request's identity
-// numbers and every run of 11 or more digits are masked, control characters
-// dropped, and the length capped at max runes.
-func sanitize(s string, secrets []string, max int) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
-	s = longDigits.ReplaceAllString(s, "***")
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			continue
-		}
-		if n == max {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }

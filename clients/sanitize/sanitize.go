@@ -1,0 +1,39 @@
+// Package sanitize makes text an upstream sent safe to keep, show in a typed
+// error and log: the request's identity numbers and every run of 11 or more
+// digits are masked, control characters dropped, and the length capped.
+// The API clients use it on ProblemDetails and OperationOutcome text.
+package sanitize
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// longDigits matches what could be an identity number.
+var longDigits = regexp.MustCompile(`[0-9]{11,}`)
+
+// Text masks each of secrets and every digit run of 11 or more in s with
+// "***", drops control characters and keeps at most max runes (then "…").
+func Text(s string, secrets []string, max int) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	s = longDigits.ReplaceAllString(s, "***")
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			continue
+		}
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
