@@ -367,7 +367,7 @@ func buildTimeline(p *person.Person, now time.Time) []TimelineEntry {
 func (b *timelineBuilder) addAll() {
 	p := b.p
 	b.add(tlPart{part: person.PartBirth, kind: TimelineStatus}, tlMap(p.Birth, func(it person.Birth) tlItem {
-		place := tlJoin(it.BirthPlace, it.BirthMunicipalityName, it.BirthCountry)
+		place := tlJoin(it.BirthPlace, it.BirthMunicipalityName, tlCountry(it.BirthCountry))
 		return tlItem{meta: it.Meta, date: it.BirthDate, title: tlKey("timeline.event.birth"), summary: tlJoin(it.BirthDate, place),
 			fields: []timelineField{
 				{"timeline.field.birthdate", tlJoin(it.BirthDate)},
@@ -375,7 +375,7 @@ func (b *timelineBuilder) addAll() {
 				{"timeline.field.place", tlJoin(it.BirthPlace)},
 				{"timeline.field.municipality", tlJoin(it.BirthMunicipalityName, it.BirthMunicipalityNumber)},
 				{"timeline.field.county", tlJoin(it.BirthCountyName)},
-				{"timeline.field.country", tlJoin(it.BirthCountry)},
+				{"timeline.field.country", tlJoin(tlCountry(it.BirthCountry))},
 			}}
 	}))
 	if p.Death != nil {
@@ -392,11 +392,11 @@ func (b *timelineBuilder) addAll() {
 	b.add(tlPart{part: person.PartEmigrationFromNorway, kind: TimelineStatus}, tlMap(p.EmigrationFromNorway, func(it person.EmigrationFromNorway) tlItem {
 		title := tlKey("timeline.event.emigration.unknown")
 		if it.EmigratedToCountry != "" {
-			title = tlKey("timeline.event.emigration", it.EmigratedToCountry)
+			title = tlKey("timeline.event.emigration", tlCountry(it.EmigratedToCountry))
 		}
-		return tlItem{meta: it.Meta, date: it.EmigratedMoveDate, title: title, summary: tlJoin(it.EmigratedToCity, it.EmigratedToCountry),
+		return tlItem{meta: it.Meta, date: it.EmigratedMoveDate, title: title, summary: tlJoin(it.EmigratedToCity, tlCountry(it.EmigratedToCountry)),
 			fields: []timelineField{
-				{"timeline.field.country", tlJoin(it.EmigratedToCountry)},
+				{"timeline.field.country", tlJoin(tlCountry(it.EmigratedToCountry))},
 				{"timeline.field.city", tlJoin(it.EmigratedToCity)},
 				{"timeline.field.movedate", tlJoin(it.EmigratedMoveDate)},
 			}}
@@ -404,11 +404,11 @@ func (b *timelineBuilder) addAll() {
 	b.add(tlPart{part: person.PartImmigrationToNorway, kind: TimelineStatus}, tlMap(p.ImmigrationToNorway, func(it person.ImmigrationToNorway) tlItem {
 		title := tlKey("timeline.event.immigration.unknown")
 		if it.ImmigratedFromCountry != "" {
-			title = tlKey("timeline.event.immigration", it.ImmigratedFromCountry)
+			title = tlKey("timeline.event.immigration", tlCountry(it.ImmigratedFromCountry))
 		}
-		return tlItem{meta: it.Meta, title: title, summary: tlJoin(it.ImmigratedFromCity, it.ImmigratedFromCountry),
+		return tlItem{meta: it.Meta, title: title, summary: tlJoin(it.ImmigratedFromCity, tlCountry(it.ImmigratedFromCountry)),
 			fields: []timelineField{
-				{"timeline.field.country", tlJoin(it.ImmigratedFromCountry)},
+				{"timeline.field.country", tlJoin(tlCountry(it.ImmigratedFromCountry))},
 				{"timeline.field.city", tlJoin(it.ImmigratedFromCity)},
 			}}
 	}))
@@ -847,7 +847,7 @@ func timelineAsOf(p *person.Person, day string, now time.Time) []timelineAsOfRow
 		return address(a.Meta, a.AddressConfidentiality, tlJoin(line, post))
 	})
 	one("timeline.part.citizenship", tlPickOn(p.Citizenship, day, false), func(i int) timelineText {
-		return tlJoin(p.Citizenship[i].CountryCode)
+		return tlJoin(tlCountry(p.Citizenship[i].CountryCode))
 	})
 	prot := tlPickOn(p.AddressProtection, day, true)
 	if len(prot) == 0 {

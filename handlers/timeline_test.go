@@ -184,7 +184,7 @@ func TestBuildTimeline_Kinds(t *testing.T) {
 		after string
 		want  string // Before, "" for none
 	}{
-		{"birth-0", TimelineStatus, "Født", "12.03.1980, Bergen, NOR", ""},
+		{"birth-0", TimelineStatus, "Født", "12.03.1980, Bergen, Norge", ""},
 		{"residentialaddress-0", TimelineMove, "Bostedsadresse registrert", "Bergensgata 1, 5003 BERGEN", ""},
 		{"residentialaddress-1", TimelineMove, "Flyttet", "Thorvald Meyers gate 10, 0555 OSLO", "Bergensgata 1, 5003 BERGEN"},
 		{"residentialaddress-2", TimelineMove, "Flyttet", "Markveien 35B, 0554 OSLO", "Thorvald Meyers gate 10, 0555 OSLO"},
@@ -192,8 +192,8 @@ func TestBuildTimeline_Kinds(t *testing.T) {
 		{"name-1", TimelineName, "Navneendring", "Kari Hansen Nordmann", "Kari Hansen"},
 		{"maritalstatus-1", TimelineMarital, "Sivilstand: gift", "gift", "ugift"},
 		{"status-1", TimelineStatus, "Personstatus: utflyttet", "utflyttet", "bosatt"},
-		{"emigrationfromnorway-0", TimelineStatus, "Utflyttet til SWE", "SWE", ""},
-		{"immigrationtonorway-0", TimelineStatus, "Innflyttet fra SWE", "SWE", ""},
+		{"emigrationfromnorway-0", TimelineStatus, "Utflyttet til Sverige", "Sverige", ""},
+		{"immigrationtonorway-0", TimelineStatus, "Innflyttet fra Sverige", "Sverige", ""},
 		{"norwegianidentificationnumber-0", TimelineIdentity, "Identitetsnummer tildelt", "", ""},
 		{"citizenship-0", TimelineCitizenship, "Statsborgerskap: Norge", "Norge", ""},
 		{"addressprotection-0", TimelineProtection, "Adressebeskyttelse: ugradert", "ugradert", ""},
