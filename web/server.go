@@ -16,6 +16,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/web/sessionstore"
@@ -35,6 +36,7 @@ type Config struct {
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For is believed
 	AuditorPIDs     []string       // users who get the auditor role
 	PersonAPI       *person.Client // nil: person pages answer 503
+	LabsAPI         *labs.Client   // lab results; the pages arrive with issue 4
 	UpstreamTimeout time.Duration  // per upstream call (S32); default 3 s
 	Now             func() time.Time
 }

@@ -237,6 +237,8 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 		"OPPSLAG_HELSEID_CLIENT_ID": benchClientID,
 		"OPPSLAG_HELSEID_KEY_FILE":  keyFile,
 		"OPPSLAG_PERSON_API_URL":    w.personAPI,
+		// No page calls the labs API yet (issue 4); the client only needs a URL.
+		"OPPSLAG_LABS_API_URL": w.issuer,
 	})
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)

@@ -16,6 +16,8 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
@@ -129,18 +131,59 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
 	}
 
+	// The demo population, generated once when a simulator first needs it.
+	var pop *synthetic.Population
+	population := func() (*synthetic.Population, error) {
+		if pop != nil {
+			return pop, nil
+		}
+		start := time.Now()
+		p, err := synthetic.Generate(synthetic.Options{Seed: cfg.DemoSeed, Persons: cfg.DemoPersons})
+		if err != nil {
+			return nil, fmt.Errorf("synthetic population: %w", err)
+		}
+		logger.Info("synthetic population generated", "persons", cfg.DemoPersons, "seed", cfg.DemoSeed,
+			"ms", time.Since(start).Milliseconds())
+		pop = p
+		return pop, nil
+	}
+	// simulated starts the simulator of an API the configuration leaves
+	// unset; its tokens are checked against the HelseID simulator, as the
+	// real API checks HelseID's, so a real HelseID needs the real API too.
+	simulated := func(variable, name string, handler func(base string, pop *synthetic.Population) http.Handler) (string, error) {
+		if sim == nil {
+			return "", &configError{variable, "required with a real HelseID: the " + name + " simulator verifies only tokens from the HelseID simulator"}
+		}
+		p, err := population()
+		if err != nil {
+			return "", err
+		}
+		return startSim(ctx, name, logger, func(base string) http.Handler { return handler(base, p) })
+	}
+
 	personURL := cfg.PersonAPIURL
 	if personURL == "" {
-		if sim == nil {
-			return &configError{"OPPSLAG_PERSON_API_URL", "required with a real HelseID: the Person API simulator verifies only tokens from the HelseID simulator"}
-		}
-		if personURL, err = startPersonSim(ctx, cfg, sim, logger); err != nil {
+		if personURL, err = simulated("OPPSLAG_PERSON_API_URL", "Person API", func(base string, p *synthetic.Population) http.Handler {
+			return personsim.New(base, p, sim.Server)
+		}); err != nil {
 			return err
 		}
 	}
 	personAPI, err := person.New(personURL, person.FullAccess, upstreamClient(cfg.UpstreamTimeout))
 	if err != nil {
 		return fmt.Errorf("OPPSLAG_PERSON_API_URL: %w", err)
+	}
+	labsURL := cfg.LabsAPIURL
+	if labsURL == "" {
+		if labsURL, err = simulated("OPPSLAG_LABS_API_URL", "Pasientens prøvesvar", func(base string, p *synthetic.Population) http.Handler {
+			return labsim.New(base, p, sim.Server)
+		}); err != nil {
+			return err
+		}
+	}
+	labsAPI, err := labs.New(labsURL, upstreamClient(cfg.UpstreamTimeout))
+	if err != nil {
+		return fmt.Errorf("OPPSLAG_LABS_API_URL: %w", err)
 	}
 
 	hc, err := helseid.New(helseid.Config{
@@ -168,6 +211,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		TrustedProxies:  cfg.TrustedProxies,
 		AuditorPIDs:     auditor,
 		PersonAPI:       personAPI,
+		LabsAPI:         labsAPI,
 		UpstreamTimeout: cfg.UpstreamTimeout,
 	})
 	if err != nil {
@@ -265,23 +309,16 @@ func upstreamClient(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, Transport: t}
 }
 
-// startPersonSim generates the synthetic population and serves the Person
-// API simulator over it on a loopback port; tokens are checked against the
-// HelseID simulator, as the real API checks HelseID's.
-func startPersonSim(ctx context.Context, cfg config, hsim *simServer, logger *slog.Logger) (string, error) {
-	start := time.Now()
-	pop, err := synthetic.Generate(synthetic.Options{Seed: cfg.DemoSeed, Persons: cfg.DemoPersons})
-	if err != nil {
-		return "", fmt.Errorf("synthetic population: %w", err)
-	}
+// startSim serves the handler that mk makes for its base URL on a loopback
+// port until ctx ends, and returns that base URL.
+func startSim(ctx context.Context, name string, logger *slog.Logger, mk func(base string) http.Handler) (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", fmt.Errorf("person API simulator: listen: %w", err)
+		return "", fmt.Errorf("%s simulator: listen: %w", name, err)
 	}
 	base := "http://" + ln.Addr().String()
-	serveLoopback(ctx, ln, personsim.New(base, pop, hsim.Server), logger)
-	logger.Info("Person API simulator started", "url", base, "persons", cfg.DemoPersons, "seed", cfg.DemoSeed,
-		"generated_ms", time.Since(start).Milliseconds())
+	serveLoopback(ctx, ln, mk(base), logger)
+	logger.Info(name+" simulator started", "url", base)
 	return base, nil
 }
 
