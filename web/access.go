@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/oppslag/oppslag/handlers/request"
 )
@@ -109,4 +110,61 @@ func handleFor(entries []handleEntry, nin string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// boundBasis is a lab access basis as the session keeps it. Subject ties it
+// to the user who chose it.
+type boundBasis struct {
+	Subject string    `json:"sub"`
+	Basis   string    `json:"basis"`
+	Role    string    `json:"role,omitempty"`
+	Until   time.Time `json:"until"`
+}
+
+var _ request.AccessBases = sessionAccess{}
+
+// Bound returns the unexpired basis bound for nin by this session's user.
+func (a sessionAccess) Bound(_ context.Context, nin string, now time.Time) (request.AccessBasis, bool) {
+	st := stateOf(a.rs.sess)
+	if a.rs.sess.IsNew || st.User == nil || nin == "" {
+		return request.AccessBasis{}, false
+	}
+	b, ok := st.Bases[nin]
+	if !ok || b.Subject != st.User.Subject || !now.Before(b.Until) {
+		return request.AccessBasis{}, false
+	}
+	return request.AccessBasis{Basis: b.Basis, Role: b.Role, Until: b.Until}, true
+}
+
+// Bind keeps b for nin in the server-side session.
+func (a sessionAccess) Bind(ctx context.Context, nin string, b request.AccessBasis) error {
+	return a.updateBases(ctx, func(st *sessionState) {
+		if st.Bases == nil {
+			st.Bases = map[string]boundBasis{}
+		}
+		st.Bases[nin] = boundBasis{Subject: st.User.Subject, Basis: b.Basis, Role: b.Role, Until: b.Until}
+	})
+}
+
+// Clear forgets the basis for nin.
+func (a sessionAccess) Clear(ctx context.Context, nin string) error {
+	return a.updateBases(ctx, func(st *sessionState) { delete(st.Bases, nin) })
+}
+
+// updateBases changes the session's bases under the session lock, on top
+// of what parallel requests stored, and saves the session.
+func (a sessionAccess) updateBases(ctx context.Context, change func(*sessionState)) error {
+	rs := a.rs
+	if rs.sess.IsNew || stateOf(rs.sess).User == nil {
+		return ErrLoginRequired
+	}
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	st := a.s.refresh(ctx, rs)
+	change(st)
+	if err := a.s.sessions.Save(a.r, discardCookie{}, rs.sess); err != nil {
+		return fmt.Errorf("access basis: keep in session: %w", err)
+	}
+	return nil
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
@@ -82,6 +84,9 @@ type harness struct {
 	personSim *personsim.Server
 	pop       *synthetic.Population
 	registry  personsim.Registry // what personSim serves; withRegistry replaces it
+
+	// The lab results simulator over the same population.
+	labSim *labsim.Server
 
 	simOptions helseidsim.Options // set by options before the simulator starts
 }
@@ -185,6 +190,15 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	personTS.Start()
 	t.Cleanup(personTS.Close)
 	if cfg.PersonAPI, err = person.New(personURL, person.FullAccess, nil); err != nil {
+		t.Fatal(err)
+	}
+	labsTS := httptest.NewUnstartedServer(nil)
+	labsURL := "http://" + labsTS.Listener.Addr().String()
+	h.labSim = labsim.New(labsURL, h.pop, sim)
+	labsTS.Config.Handler = h.labSim
+	labsTS.Start()
+	t.Cleanup(labsTS.Close)
+	if cfg.LabsAPI, err = labs.New(labsURL, nil); err != nil {
 		t.Fatal(err)
 	}
 	h.srv, err = New(cfg)

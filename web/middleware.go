@@ -251,6 +251,7 @@ func (s *Server) session(next http.Handler) http.Handler {
 				access := sessionAccess{s: s, rs: rs, r: r}
 				ctx = request.WithHandles(ctx, access)
 				ctx = request.WithTokens(ctx, access)
+				ctx = request.WithAccessBases(ctx, access)
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

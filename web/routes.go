@@ -29,6 +29,8 @@ func (s *Server) routes() http.Handler {
 	start := handlers.Start{Site: s.site}
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
+	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 
 	// Public: no login needed.
 	r.Handle("/static/*", static.Handler())
@@ -53,6 +55,8 @@ func (s *Server) routes() http.Handler {
 			r.Get("/person/{handle}", s.handle(people.Overview))
 			r.Get("/person/{handle}/panel/{panel}", s.handle(people.Panel))
 			r.Get("/person/{handle}/timeline", s.handle(people.Timeline))
+			r.Get("/person/{handle}/labs", s.handle(labResults.View))
+			r.Post("/person/{handle}/labs/basis", s.handle(labResults.Bind))
 		})
 	})
 	return r

@@ -44,6 +44,7 @@ type sessionState struct {
 	Tokens    helseid.TokenSet        `json:"tokens"`
 	Pending   map[string]pendingLogin `json:"pending,omitempty"` // by OAuth state
 	Handles   []handleEntry           `json:"handles,omitempty"` // oldest first
+	Bases     map[string]boundBasis   `json:"bases,omitempty"`   // lab access bases by patient number (S18)
 }
 
 // pendingLogin is a login sent to HelseID and not yet back.

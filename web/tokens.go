@@ -50,12 +50,12 @@ func (s *Server) accessToken(ctx context.Context, rs *requestSession, r *http.Re
 }
 
 // refresh rereads what parallel requests of the same session may have
-// changed since this one loaded it (tokens, handles) into its state. The
+// changed since this one loaded it (tokens, handles, access bases) into its state. The
 // caller holds the session lock.
 func (s *Server) refresh(ctx context.Context, rs *requestSession) *sessionState {
 	st := stateOf(rs.sess)
 	if fresh, err := s.reload(ctx, rs.sess.ID); err == nil {
-		st.Tokens, st.Handles = fresh.Tokens, fresh.Handles
+		st.Tokens, st.Handles, st.Bases = fresh.Tokens, fresh.Handles, fresh.Bases
 	}
 	return st
 }

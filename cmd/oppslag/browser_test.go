@@ -448,6 +448,38 @@ func TestBrowserPersonFlow(t *testing.T) {
 		checkPage(t, ctx, shots, "person-5-protected")
 	})
 
+	t.Run("lab results with the keyboard", func(t *testing.T) {
+		labsPatient := pop.Where("abnormal-labs", 1)
+		if len(labsPatient) == 0 {
+			t.Fatal("no abnormal-labs person in the population")
+		}
+		searchFor(t, labsPatient[0].CurrentNIN())
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
+		))
+		checkPage(t, ctx, shots, "labs-1-chooser")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="basis-UNNTAK"]`),
+			chromedp.KeyEvent(" "),
+			chromedp.Focus(`[data-testid="labs-basis-submit"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-table"]`),
+		))
+		flag, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-flag"]`))
+		must(t, err)
+		if strings.TrimSpace(flag) == "" {
+			t.Error("flag without text")
+		}
+		checkPage(t, ctx, shots, "labs-2-results")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-back"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+		))
+	})
+
 	t.Run("name search", func(t *testing.T) {
 		n := subject.CurrentName()
 		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))

@@ -175,3 +175,37 @@ func TokensFrom(ctx context.Context) Tokens {
 // ErrLoginRequired means the session's HelseID grant is gone (refresh token
 // expired or revoked): the user must log in again before any API call.
 var ErrLoginRequired = errors.New("login required")
+
+// AccessBasis is a lab access basis bound to one user, one patient and one
+// session until a time.
+type AccessBasis struct {
+	Basis string    // labs access-basis value, e.g. "SAMTYKKE"
+	Role  string    // requester's HPR profession code (kodeverk 9060), or ""
+	Until time.Time // the binding lapses at this instant
+}
+
+// AccessBases keeps lab access bases in the server-side session, keyed by
+// the patient's identity number, so a basis never carries over to another
+// patient or another session (S18).
+type AccessBases interface {
+	// Bound returns the basis bound for nin for the signed-in user, if one is
+	// bound and has not lapsed at now.
+	Bound(ctx context.Context, nin string, now time.Time) (AccessBasis, bool)
+	// Bind binds b for nin, replacing any earlier basis.
+	Bind(ctx context.Context, nin string, b AccessBasis) error
+	// Clear forgets the basis for nin.
+	Clear(ctx context.Context, nin string) error
+}
+
+type accessBasesKey struct{}
+
+// WithAccessBases returns ctx carrying the session's access bases.
+func WithAccessBases(ctx context.Context, a AccessBases) context.Context {
+	return context.WithValue(ctx, accessBasesKey{}, a)
+}
+
+// AccessBasesFrom returns the session's access bases, or nil without a user.
+func AccessBasesFrom(ctx context.Context) AccessBases {
+	a, _ := ctx.Value(accessBasesKey{}).(AccessBases)
+	return a
+}

@@ -1,0 +1,374 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// Labs serves a patient's lab results (F8): the access-basis chooser and
+// the results under the chosen basis. Nothing is fetched before a basis is
+// bound (S16), and every fetch is audited before data is written (S20, S27).
+type Labs struct {
+	Site    Site
+	API     *labs.Client // nil when the lab service is not configured
+	Audit   Auditor
+	Timeout time.Duration // per upstream call (S32)
+	Log     *slog.Logger
+	Now     func() time.Time
+}
+
+// BasisLifetime is how long a chosen access basis stays bound.
+const BasisLifetime = 4 * time.Hour
+
+// chooserBases are the non-emergency bases the chooser offers.
+var chooserBases = []string{labs.BasisUnntak, labs.BasisSamtykke, labs.BasisForhoyetSamtykke}
+
+// labsTimeout is the per-call deadline when Timeout is not set; lab
+// searches page, so they get more than a person lookup.
+const labsTimeout = 10 * time.Second
+
+func (h Labs) timeout() time.Duration {
+	if h.Timeout <= 0 {
+		return labsTimeout
+	}
+	return h.Timeout
+}
+
+func (h Labs) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
+
+func labsBase(r *http.Request) string { return "/person/" + url.PathEscape(r.PathValue("handle")) }
+
+// View shows the chooser when no basis is bound for this patient, otherwise
+// fetches and shows the results.
+func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, err := resolve(r)
+	if err != nil {
+		return err
+	}
+	bases := request.AccessBasesFrom(ctx)
+	if bases == nil {
+		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	bound, ok := bases.Bound(ctx, nin, h.now())
+	if !ok || r.URL.Query().Get("change") == "1" {
+		return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
+	}
+	data := views.LabsData{
+		OverviewURL: labsBase(r),
+		ChangeURL:   labsBase(r) + "/labs?change=1",
+		Basis:       i18n.T(ctx, "labs.basis."+strings.ToLower(bound.Basis)),
+		BasisCode:   bound.Basis,
+		Role:        professionText(ctx, bound.Role),
+		Until:       bound.Until.In(oslo).Format("15:04"),
+	}
+	res, ferr := h.fetch(ctx, nin, bound)
+	if isAuditError(ferr) {
+		return ferr
+	}
+	switch {
+	case errors.Is(ferr, labs.ErrNothingMore):
+		data.NothingMore = true
+	case ferr != nil:
+		if e := AsError(ferr); h.Log != nil {
+			h.Log.ErrorContext(ctx, "labs failed", "status", e.Status, "err", e.Err,
+				"correlation_id", request.CorrelationID(ctx))
+		}
+		d := ErrorView(ctx, ferr)
+		data.Error = &d
+	default:
+		fillLabs(ctx, &data, res)
+	}
+	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
+}
+
+// oslo is the time zone dates and times are shown in.
+var oslo = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// fetch searches the patient's reports under basis and audits the access
+// before returning anything; an audit failure is a 503 with no data.
+func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis) (*labs.Result, error) {
+	var res *labs.Result
+	var err error
+	if h.API == nil {
+		err = errNoLabs
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, h.timeout())
+		res, err = h.API.SearchReports(cctx, labsAuth(ctx), labs.Query{PersonID: nin, AccessBasis: b.Basis,
+			RequesterRole: b.Role, CorrelationID: request.CorrelationID(ctx)})
+		cancel()
+	}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: "view", AccessBasis: b.Basis, Outcome: labsOutcome(err)}
+	switch {
+	case err == nil && res == nil:
+		e.Outcome = audit.UpstreamError
+	case err == nil && len(res.Restrictions) > 0:
+		e.Outcome = audit.Restricted
+		e.Reason = strings.Join(res.Restrictions, ",")
+	case errors.Is(err, labs.ErrNothingMore):
+		e.Reason = "elevated basis opened nothing more"
+	}
+	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
+		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
+	}
+	if err != nil {
+		if errors.Is(err, labs.ErrNothingMore) {
+			return nil, err
+		}
+		return nil, labsError(err)
+	}
+	if res == nil {
+		return nil, Errorf(http.StatusBadGateway, "error.labs.malformed", errors.New("labs: empty result"))
+	}
+	return res, nil
+}
+
+var errNoLabs = errors.New("labs: no lab service configured")
+
+func labsAuth(ctx context.Context) labs.Auth {
+	if t := request.TokensFrom(ctx); t != nil {
+		return t
+	}
+	return nil
+}
+
+// labsOutcome is the audit outcome of a lab search's error.
+func labsOutcome(err error) audit.Outcome {
+	switch {
+	case err == nil, errors.Is(err, labs.ErrNothingMore):
+		return audit.Granted
+	case errors.Is(err, labs.ErrForbidden), errors.Is(err, labs.ErrUnauthorized), errors.Is(err, request.ErrLoginRequired):
+		return audit.Denied
+	}
+	return audit.UpstreamError
+}
+
+// labsError maps a lab client error to a plain message naming the lab
+// service, never the upstream's text (S26, S31).
+func labsError(err error) *Error {
+	switch {
+	case errors.Is(err, errNoLabs):
+		return Errorf(http.StatusServiceUnavailable, "error.labs.unavailable", err)
+	case errors.Is(err, request.ErrLoginRequired):
+		return Errorf(http.StatusUnauthorized, "", err)
+	case errors.Is(err, labs.ErrForbidden):
+		return Errorf(http.StatusForbidden, "error.labs.forbidden", err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return Errorf(http.StatusGatewayTimeout, "error.labs.timeout", err)
+	case errors.Is(err, labs.ErrMalformed):
+		return Errorf(http.StatusBadGateway, "error.labs.malformed", err)
+	}
+	return Errorf(http.StatusBadGateway, "error.labs.upstream", err)
+}
+
+// Bind binds the posted basis and role for this patient, audits the
+// choice and sends the browser back to the results.
+func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, err := resolve(r)
+	if err != nil {
+		return err
+	}
+	bases := request.AccessBasesFrom(ctx)
+	if bases == nil {
+		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	basis, role := r.PostFormValue("basis"), r.PostFormValue("role")
+	if !slices.Contains(chooserBases, basis) {
+		return h.chooser(w, r, http.StatusBadRequest, "", role, i18n.T(ctx, "labs.chooser.error.basis"))
+	}
+	roles := request.UserFrom(ctx).Professions()
+	if len(roles) > 0 && !slices.Contains(roles, role) || len(roles) == 0 && role != "" {
+		return h.chooser(w, r, http.StatusBadRequest, basis, "", i18n.T(ctx, "labs.chooser.error.role"))
+	}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis", AccessBasis: basis, Outcome: audit.Granted}
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
+	if err := bases.Bind(ctx, nin, request.AccessBasis{Basis: basis, Role: role, Until: h.now().Add(BasisLifetime)}); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	http.Redirect(w, r, labsBase(r)+"/labs", http.StatusSeeOther)
+	return nil
+}
+
+// chooser renders the access-basis form.
+func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, basis, role, msg string) error {
+	ctx := r.Context()
+	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg}
+	for _, b := range chooserBases {
+		c.Bases = append(c.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, "labs.basis."+strings.ToLower(b)),
+			Help: i18n.T(ctx, "labs.basis."+strings.ToLower(b)+".help"), Selected: b == basis})
+	}
+	roles := request.UserFrom(ctx).Professions()
+	for i, p := range roles {
+		c.Roles = append(c.Roles, views.LabsOption{Value: p, Label: professionText(ctx, p),
+			Selected: p == role || role == "" && i == 0})
+	}
+	return Render(w, r, status, views.LabsChooserPage(h.Site.Base(r, "labs.title"), c))
+}
+
+// professionText names an HPR profession code (kodeverk 9060).
+func professionText(ctx context.Context, code string) string {
+	key := "labs.profession." + strings.ToLower(code)
+	if t := i18n.T(ctx, key); t != key {
+		return t + " (" + code + ")"
+	}
+	return code
+}
+
+// fillLabs turns the search result into the page's reports grouped by date.
+func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
+	d.Truncated = res.Truncated
+	d.NotFound = res.NotFound || len(res.Reports) == 0
+	for _, code := range res.Restrictions {
+		d.Restrictions = append(d.Restrictions, views.LabsRestriction{
+			Text:  enumOr(ctx, "labs.restricted."+strings.ToLower(code), code),
+			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
+		})
+	}
+	for _, rep := range res.Reports {
+		when := rep.Effective
+		if when.IsZero() {
+			when = rep.Issued
+		}
+		date := when.In(oslo).Format("02.01.2006")
+		if n := len(d.Days); n == 0 || d.Days[n-1].Date != date {
+			d.Days = append(d.Days, views.LabsDay{Date: date, DateISO: when.In(oslo).Format("2006-01-02")})
+		}
+		day := &d.Days[len(d.Days)-1]
+		v := views.LabsReport{
+			Title:     firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
+			Status:    enumOr(ctx, "labs.status."+strings.ToLower(rep.Status), rep.Status),
+			Requester: rep.Requester.Name,
+			Performer: rep.Performer.Name,
+			Specimen:  rep.Specimen.Type,
+			Comment:   rep.Comment,
+		}
+		if !rep.Specimen.Collected.IsZero() {
+			v.Specimen = strings.TrimSpace(v.Specimen + " " + i18n.T(ctx, "labs.collected", rep.Specimen.Collected.In(oslo).Format("02.01.2006 15:04")))
+		}
+		addRows(ctx, &v.Rows, rep.Analyses, 0)
+		day.Reports = append(day.Reports, v)
+	}
+}
+
+func addRows(ctx context.Context, rows *[]views.LabsRow, as []labs.Analysis, depth int) {
+	for _, a := range as {
+		row := views.LabsRow{
+			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
+			Value:     valueText(a.Value),
+			Reference: intervalText(a.Reference),
+			Depth:     depth,
+			Comment:   a.Comment,
+			Panel:     len(a.Members) > 0,
+		}
+		if f := a.Interpretation; f != "" && f != "N" {
+			row.FlagSymbol = flagSymbol(f)
+			row.FlagText = enumOr(ctx, "labs.flag."+strings.ToLower(f), f)
+		}
+		*rows = append(*rows, row)
+		addRows(ctx, rows, a.Members, depth+1)
+	}
+}
+
+func flagSymbol(f string) string {
+	switch f {
+	case "H":
+		return "↑"
+	case "HH":
+		return "↑↑"
+	case "L":
+		return "↓"
+	case "LL":
+		return "↓↓"
+	}
+	return "!"
+}
+
+func valueText(v labs.AnalysisValue) string {
+	switch {
+	case v.Quantity != nil:
+		return measureText(v.Quantity)
+	case v.Coded != nil:
+		return firstNonEmpty(v.Coded.Display, v.Coded.Code)
+	case v.Range != nil:
+		return intervalText(v.Range)
+	case v.DateTime != nil:
+		return v.DateTime.In(oslo).Format("02.01.2006 15:04")
+	}
+	return v.Text
+}
+
+func measureText(m *labs.Measure) string {
+	if m == nil {
+		return ""
+	}
+	s := m.Comparator + strings.Replace(strconv.FormatFloat(m.Value, 'f', -1, 64), ".", ",", 1)
+	if m.Unit != "" {
+		s += " " + m.Unit
+	}
+	return s
+}
+
+func intervalText(iv *labs.Interval) string {
+	if iv == nil {
+		return ""
+	}
+	num := func(m *labs.Measure) string {
+		return m.Comparator + strings.Replace(strconv.FormatFloat(m.Value, 'f', -1, 64), ".", ",", 1)
+	}
+	switch {
+	case iv.Low != nil && iv.High != nil:
+		s := num(iv.Low) + "–" + num(iv.High)
+		if iv.High.Unit != "" {
+			s += " " + iv.High.Unit
+		}
+		return s
+	case iv.Low != nil:
+		return "≥ " + measureText(iv.Low)
+	case iv.High != nil:
+		return "≤ " + measureText(iv.High)
+	}
+	return iv.Text
+}
+
+// enumOr translates key, falling back to raw when the catalog lacks it.
+func enumOr(ctx context.Context, key, raw string) string {
+	if t := i18n.T(ctx, key); t != key {
+		return t
+	}
+	return raw
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
