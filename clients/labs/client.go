@@ -23,7 +23,6 @@
 package labs
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -437,33 +436,13 @@ func DecodeBundle(b []byte) (*Bundle, error) {
 	return &bundle, nil
 }
 
+// decodeJSON decodes exactly one JSON value from b into out (see
+// sanitize.DecodeJSON); every failure is ErrMalformed and none quotes the body.
 func decodeJSON(b []byte, out any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return fmt.Errorf("%w: empty body", ErrMalformed)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("%w: %s", ErrMalformed, jsonErrorKind(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: data after the JSON value", ErrMalformed)
+	if err := sanitize.DecodeJSON(b, out); err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	return nil
-}
-
-// jsonErrorKind describes a decoding error without quoting the input.
-func jsonErrorKind(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return "truncated JSON"
-	case errors.As(err, &syn):
-		return fmt.Sprintf("JSON syntax error at offset %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("JSON %s where %s.%s wants %s", typ.Value, typ.Struct, typ.Field, typ.Type)
-	}
-	return "invalid JSON value"
 }
 
 // isJSON accepts application/json and any +json type (fhir+json).

@@ -52,7 +52,7 @@ func (x *index) add(b *Bundle) error {
 			ID           string `json:"id"`
 		}
 		if err := json.Unmarshal(e.Resource, &head); err != nil {
-			return fmt.Errorf("%w: entry %d: %s", ErrMalformed, i, jsonErrorKind(err))
+			return fmt.Errorf("%w: entry %d: %s", ErrMalformed, i, sanitize.JSONError(err))
 		}
 		mode := ""
 		if e.Search != nil {
@@ -85,7 +85,7 @@ func (x *index) add(b *Bundle) error {
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("%w: entry %d (%s): %s", ErrMalformed, i, sanitize.Text(head.ResourceType, nil, 40), jsonErrorKind(err))
+			return fmt.Errorf("%w: entry %d (%s): %s", ErrMalformed, i, sanitize.Text(head.ResourceType, nil, 40), sanitize.JSONError(err))
 		}
 	}
 	return nil

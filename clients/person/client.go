@@ -1,7 +1,6 @@
 package person
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -324,40 +323,17 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	return nil
 }
 
-// decodeJSON decodes exactly one JSON value from b into out. Empty input,
-// a cut-off document, trailing data and values of the wrong JSON type are
-// ErrMalformed; unknown fields and unknown enum strings are accepted.
+// decodeJSON decodes exactly one JSON value from b into out (see
+// sanitize.DecodeJSON); every failure is ErrMalformed and none quotes the body.
 func decodeJSON(b []byte, out any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return fmt.Errorf("%w: empty body", ErrMalformed)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(out); err != nil {
-		// The decoder's message may quote a value from the body, which can
-		// be an identity number; keep only its kind.
-		return fmt.Errorf("%w: %s", ErrMalformed, jsonErrorKind(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: data after the JSON value", ErrMalformed)
-	}
-	return nil
-}
-
-// jsonErrorKind describes a decoding error without quoting the input.
-func jsonErrorKind(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	err := sanitize.DecodeJSON(b, out)
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return "truncated JSON"
-	case errors.As(err, &syn):
-		return fmt.Sprintf("JSON syntax error at offset %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("JSON %s where %s.%s wants %s", typ.Value, typ.Struct, typ.Field, typ.Type)
+	case err == nil:
+		return nil
 	case errors.Is(err, errDateTime):
-		return "date-time not in a known form"
+		return fmt.Errorf("%w: date-time not in a known form", ErrMalformed)
 	}
-	return "invalid JSON value"
+	return fmt.Errorf("%w: %w", ErrMalformed, err)
 }
 
 // isJSON accepts application/json and any +json type (problem+json).

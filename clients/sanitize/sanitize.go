@@ -1,7 +1,9 @@
-// Package sanitize makes text an upstream sent safe to keep, show in a typed
-// error and log: the request's identity numbers and every run of 11 or more
-// digits are masked, control characters dropped, and the length capped.
-// The API clients use it on ProblemDetails and OperationOutcome text.
+// Package sanitize makes what an upstream sent safe to keep, show in a typed
+// error and log. Text: the request's identity numbers and every run of 11
+// or more digits are masked, control characters dropped, and the length
+// capped (ProblemDetails, OperationOutcome). JSON: a body is decoded
+// strictly, and a decoding error names its kind and place but never quotes
+// the body, which may hold an identity number.
 package sanitize
 
 import (
