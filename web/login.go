@@ -236,7 +236,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.destroy(r, w, rs.sess); err != nil {
 		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
 	}
-	s.tokenLocks.Delete(rs.sess.ID)
 	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 	target, err := s.cfg.HelseID.EndSessionURL(ctx, idToken, randomToken())
 	if err != nil {

@@ -49,9 +49,12 @@ type Server struct {
 	site     handlers.Site
 	handler  http.Handler
 
-	// tokenLocks serialises token refreshes per session so parallel panels
-	// do not race on one refresh token.
-	tokenLocks sync.Map // session id → *sync.Mutex
+	// sessionLocks serialise the read-modify-write of one session's state
+	// (token refreshes, new handles, access bases) so parallel panels do not
+	// race. Sessions are striped over a fixed set: memory stays bounded
+	// however many sessions come and expire, and two sessions sharing a
+	// stripe only wait for each other.
+	sessionLocks [256]sync.Mutex
 }
 
 // New checks cfg and builds the server.

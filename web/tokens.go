@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"sync"
 
@@ -60,9 +61,11 @@ func (s *Server) refresh(ctx context.Context, rs *requestSession) *sessionState 
 	return st
 }
 
+// sessionLock is the lock guarding session id's stored state (one stripe).
 func (s *Server) sessionLock(id string) *sync.Mutex {
-	mu, _ := s.tokenLocks.LoadOrStore(id, &sync.Mutex{})
-	return mu.(*sync.Mutex)
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return &s.sessionLocks[h.Sum32()%uint32(len(s.sessionLocks))]
 }
 
 // reload reads the stored state of session id afresh.
