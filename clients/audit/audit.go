@@ -66,6 +66,7 @@ type Record struct {
 type Filter struct {
 	ActorPID string
 	Patient  string
+	Action   string
 	From, To time.Time
 	Limit    int
 }

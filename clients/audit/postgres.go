@@ -168,6 +168,7 @@ func (p *Postgres) schemaDDL() []string {
 		`CREATE INDEX IF NOT EXISTS audit_records_actor_pid ON ` + records + ` (actor_pid)`,
 		`CREATE INDEX IF NOT EXISTS audit_records_patient ON ` + records + ` (patient)`,
 		`CREATE INDEX IF NOT EXISTS audit_records_event_time ON ` + records + ` (event_time)`,
+		`CREATE INDEX IF NOT EXISTS audit_records_action ON ` + records + ` (action)`,
 		`CREATE TABLE IF NOT EXISTS ` + head + ` (
 			id SMALLINT PRIMARY KEY CHECK (id = 1),
 			seq BIGINT NOT NULL,
@@ -280,6 +281,9 @@ func (p *Postgres) Query(ctx context.Context, f Filter) ([]Record, error) {
 	}
 	if f.Patient != "" {
 		add("patient =", f.Patient)
+	}
+	if f.Action != "" {
+		add("action =", f.Action)
 	}
 	if tr.hasFrom {
 		add("event_time >=", tr.from)

@@ -49,6 +49,7 @@ var sqliteSchema = []string{
 	`CREATE INDEX IF NOT EXISTS audit_records_actor_pid ON audit_records (actor_pid)`,
 	`CREATE INDEX IF NOT EXISTS audit_records_patient ON audit_records (patient)`,
 	`CREATE INDEX IF NOT EXISTS audit_records_event_time ON audit_records (event_time)`,
+	`CREATE INDEX IF NOT EXISTS audit_records_action ON audit_records (action)`,
 	`CREATE TABLE IF NOT EXISTS audit_head (
 		id INTEGER PRIMARY KEY CHECK (id = 1),
 		seq INTEGER NOT NULL,
@@ -206,6 +207,10 @@ func (s *SQLite) Query(ctx context.Context, f Filter) ([]Record, error) {
 	if f.Patient != "" {
 		where = append(where, "patient = ?")
 		args = append(args, f.Patient)
+	}
+	if f.Action != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Action)
 	}
 	if tr.hasFrom {
 		where = append(where, "event_time >= ?")

@@ -630,13 +630,13 @@ func TestRecordCancelledContext(t *testing.T) {
 func TestQueryFilters(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	events := []struct {
-		actor, patient string
-		at             time.Time
+		actor, patient, action string
+		at                     time.Time
 	}{
-		{"A", "P1", t0},
-		{"B", "P1", t0.Add(time.Hour)},
-		{"A", "P2", t0.Add(2 * time.Hour)},
-		{"A", "P1", t0.Add(3 * time.Hour)},
+		{"A", "P1", "view", t0},
+		{"B", "P1", ActionEmergency, t0.Add(time.Hour)},
+		{"A", "P2", "view", t0.Add(2 * time.Hour)},
+		{"A", "P1", ActionEmergency, t0.Add(3 * time.Hour)},
 	}
 	tests := []struct {
 		name   string
@@ -648,6 +648,8 @@ func TestQueryFilters(t *testing.T) {
 		{"patient", Filter{Patient: "P1"}, []int64{1, 2, 4}},
 		{"actor and patient", Filter{ActorPID: "A", Patient: "P1"}, []int64{1, 4}},
 		{"unknown actor", Filter{ActorPID: "C"}, nil},
+		{"action", Filter{Action: ActionEmergency}, []int64{2, 4}},
+		{"action and actor", Filter{Action: ActionEmergency, ActorPID: "A"}, []int64{4}},
 		{"from is inclusive", Filter{From: t0.Add(time.Hour)}, []int64{2, 3, 4}},
 		{"to is exclusive", Filter{To: t0.Add(2 * time.Hour)}, []int64{1, 2}},
 		{"from and to", Filter{From: t0.Add(time.Hour), To: t0.Add(3 * time.Hour)}, []int64{2, 3}},
@@ -666,7 +668,7 @@ func TestQueryFilters(t *testing.T) {
 		f := b.open(t)
 		for _, ev := range events {
 			e := sampleEvent(1)
-			e.Actor.PID, e.Patient, e.Time = ev.actor, ev.patient, ev.at
+			e.Actor.PID, e.Patient, e.Time, e.Action = ev.actor, ev.patient, ev.at, ev.action
 			if _, err := f.Record(context.Background(), e); err != nil {
 				t.Fatalf("Record: %v", err)
 			}
