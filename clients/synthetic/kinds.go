@@ -120,6 +120,15 @@ var kindTable = []kind{
 		return k == labsim.Specific || k == labsim.General
 	}},
 	{"reserved-labs", func(p *Population, i int) bool { return p.labKindProfile(i).restrict == labsim.Reservation }},
+	// Health personnel (hpr.go): the first three read only the profile
+	// draws; the others draw the whole plan, which allocates only its
+	// generator.
+	{"health-personnel", func(p *Population, i int) bool { return p.hprProfileOf(i).is }},
+	{"doctor", func(p *Population, i int) bool { pl := p.hprProfileOf(i); return pl.doctor() }},
+	{"nurse", func(p *Population, i int) bool { pl := p.hprProfileOf(i); return pl.nurse() }},
+	{"suspended", func(p *Population, i int) bool { pl := p.hprPlanOf(i); return pl.suspendedOn(p.ref) }},
+	{"expiring", func(p *Population, i int) bool { pl := p.hprPlanOf(i); return pl.expiringOn(p.ref) }},
+	{"replaced-hpr", func(p *Population, i int) bool { return p.hprPlanOf(i).replaced != none }},
 }
 
 // AllKinds returns the names of every kind, in a stable order.

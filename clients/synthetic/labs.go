@@ -748,6 +748,11 @@ func (p *Population) labStaff() []int32 {
 			if seen[i] || age < 28 || age > 67 || rc.death != none || rc.idKind != idFnr || p.status(int(i)) != stResident {
 				continue
 			}
+			// Requesters are the population's doctors, so a requester's
+			// HPR number opens their card in the HPR pages.
+			if pl := p.hprProfileOf(int(i)); !pl.doctor() {
+				continue
+			}
 			seen[i] = true
 			p.labs.staff = append(p.labs.staff, i)
 		}
@@ -768,16 +773,16 @@ func (g *labGen) practitioner(k int) labsim.Practitioner {
 	return g.p.practitionerOf(int(s))
 }
 
-// practitionerOf names person i as a requester. The HPR number is a
-// PLACEHOLDER: a deterministic 7-digit number derived from the person's
-// index, not a real HPR number. Issue 5 makes health personnel with HPR
-// numbers in this population; it must replace this rule so a requester's
-// number is their HPR entry's.
+// practitionerOf names person i, a doctor of the population, as a
+// requester with their HPR number.
 func (p *Population) practitionerOf(i int) labsim.Practitioner {
 	rc := &p.recs[i]
 	name := strings.Join(strings.Fields(p.str(rc.given)+" "+p.str(rc.middle)+" "+p.str(rc.family)), " ")
-	hpr := 1_000_000 + mix(uint64(p.seed)^mix(domainLabs+100)^uint64(i))%9_000_000
-	return labsim.Practitioner{Name: name, HPRNumber: fmt.Sprint(hpr)}
+	pr := labsim.Practitioner{Name: name}
+	if n, ok := p.hprNumberOf(i); ok {
+		pr.HPRNumber = strconv.Itoa(n)
+	}
+	return pr
 }
 
 // labAbnormal reports whether any observation of person i is flagged.

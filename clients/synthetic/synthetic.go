@@ -71,6 +71,7 @@ type Population struct {
 	// each drawing from p.personRand with its own domain (rand.go), so that
 	// adding one changes no existing person. Their kinds go in kindTable.
 	labs labRegister // lab results (labs.go): requesters, built on first use
+	hpr  hprRegister // health personnel (hpr.go): numbers and indexes, built on first use
 }
 
 // ninEntry maps an identity number to a person.

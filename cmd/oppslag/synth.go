@@ -11,16 +11,19 @@ import (
 	"github.com/oppslag/oppslag/clients/synthetic"
 )
 
-// synthLine is one person as `oppslag synth` prints it by default.
+// synthLine is one person as `oppslag synth` prints it by default; HPR is
+// the person's HPR number when the person is health personnel.
 type synthLine struct {
 	NIN   string   `json:"nin"`
 	Name  string   `json:"name"`
 	Kinds []string `json:"kinds"`
+	HPR   int      `json:"hpr,omitempty"`
 }
 
 // synth prints persons of the demo population (OPPSLAG_DEMO_SEED,
 // OPPSLAG_DEMO_PERSONS) as JSON lines, so testers and scripts can find a
-// person of a given kind: `oppslag synth --where protected --limit 3`. With
+// person of a given kind: `oppslag synth --where protected --limit 3`; a
+// line of health personnel carries the HPR number ("hpr"). With
 // --full each line is the whole Person document as the full-access Person
 // API returns it with history. The numbers are synthetic by construction.
 func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -59,6 +62,7 @@ func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		}
 		nin := p.CurrentNIN()
 		line := synthLine{NIN: nin, Kinds: pop.Kinds(nin)}
+		line.HPR, _ = pop.HPRNumber(nin)
 		if n := p.CurrentName(); n != nil {
 			line.Name = strings.Join(strings.Fields(n.GivenName+" "+n.MiddleName+" "+n.FamilyName), " ")
 		}

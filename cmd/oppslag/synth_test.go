@@ -24,7 +24,8 @@ func synthRun(t *testing.T, args ...string) (string, error) {
 
 func TestSynthWhere(t *testing.T) {
 	for _, kind := range []string{"protected", "strictly-confidential", "deceased", "dnumber", "emigrated", "reserved",
-		"family", "shared-residence", "replaced-nin", "name-change"} {
+		"family", "shared-residence", "replaced-nin", "name-change",
+		"health-personnel", "doctor", "nurse", "suspended", "expiring", "replaced-hpr"} {
 		t.Run(kind, func(t *testing.T) {
 			out, err := synthRun(t, "--where", kind, "--limit", "3")
 			if err != nil {
@@ -50,6 +51,42 @@ func TestSynthWhere(t *testing.T) {
 				t.Errorf("%d lines; want 1 to 3", lines)
 			}
 		})
+	}
+}
+
+// TestSynthHPR checks that lines of health personnel carry the person's
+// HPR number, and that several persons have an approval expiring soon.
+func TestSynthHPR(t *testing.T) {
+	out, err := synthRun(t, "--where", "health-personnel", "--limit", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines; want 5", len(lines))
+	}
+	for _, s := range lines {
+		var l synthLine
+		if err := json.Unmarshal([]byte(s), &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.HPR < 1_000_000 || l.HPR > 999_999_999 {
+			t.Errorf("line of %q carries HPR number %d; want 7–9 digits", l.Name, l.HPR)
+		}
+	}
+	out, err = synthRun(t, "--where", "expiring", "--limit", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "\n"); n < 3 {
+		t.Errorf("%d persons with an approval expiring within 90 days; want several", n)
+	}
+	out, err = synthRun(t, "--where", "child", "--limit", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, `"hpr"`) {
+		t.Errorf("a child's line carries an HPR number: %s", out)
 	}
 }
 
