@@ -28,6 +28,9 @@ type Labs struct {
 	Timeout time.Duration // per upstream call (S32)
 	Log     *slog.Logger
 	Now     func() time.Time
+	// EmergencyWindow is how long an emergency opening lasts; 0 means
+	// DefaultEmergencyWindow.
+	EmergencyWindow time.Duration
 }
 
 // BasisLifetime is how long a chosen access basis stays bound.
@@ -56,9 +59,10 @@ func (h Labs) now() time.Time {
 
 func labsBase(r *http.Request) string { return "/person/" + url.PathEscape(r.PathValue("handle")) }
 
-// View shows the chooser when no basis is bound for this patient, otherwise
-// fetches and shows the results.
-func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
+// Choose shows the access-basis chooser (GET /person/{handle}/labs/basis),
+// with the bound basis, if any, preselected. The overview links here until
+// a basis is bound.
+func (h Labs) Choose(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	nin, err := resolve(r)
 	if err != nil {
@@ -68,21 +72,114 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 	if bases == nil {
 		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
-	bound, ok := bases.Bound(ctx, nin, h.now())
-	if !ok || r.URL.Query().Get("change") == "1" {
-		return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
+	bound, _ := bases.Bound(ctx, nin, h.now())
+	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
+}
+
+// LabsURL is where a person page links for the patient's lab results: the
+// results when a basis is bound for nin in this session, else the chooser.
+func LabsURL(ctx context.Context, personBase, nin string, now time.Time) string {
+	if bases := request.AccessBasesFrom(ctx); bases != nil {
+		if _, ok := bases.Bound(ctx, nin, now); ok {
+			return personBase + "/labs"
+		}
 	}
-	data := views.LabsData{
+	return personBase + "/labs/basis"
+}
+
+// boundBasis resolves the patient and their bound basis. Without one, the
+// request is refused (S16): a "denied" audit record for action, then 403
+// with the chooser, so the user still has the way forward. ok is false when
+// the answer has been written or err is set.
+func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) (nin string, b request.AccessBasis, ok bool, err error) {
+	ctx := r.Context()
+	nin, err = resolve(r)
+	if err != nil {
+		return "", b, false, err
+	}
+	bases := request.AccessBasesFrom(ctx)
+	if bases == nil {
+		return "", b, false, Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	if b, ok = bases.Bound(ctx, nin, h.now()); ok {
+		return nin, b, true, nil
+	}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: action, Outcome: audit.Denied, Reason: "no access basis"}
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+		return "", b, false, Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
+	return "", b, false, h.chooser(w, r, http.StatusForbidden, "", "", i18n.T(ctx, "labs.chooser.required"))
+}
+
+// View fetches and shows the results under the bound basis.
+func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, bound, ok, err := h.boundBasis(w, r, "view")
+	if !ok {
+		return err
+	}
+	data := h.labsData(r, bound)
+	data.PrintURL = labsBase(r) + "/labs/print"
+	res, ferr := h.fetch(ctx, nin, bound, "view")
+	if h.fill(ctx, &data, res, ferr) {
+		return ferr
+	}
+	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
+}
+
+// Print shows the results as a print view stamped with who printed, when
+// and under which basis. Opening it is its own audit event ("print", F10),
+// recorded before any data is written.
+func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, bound, ok, err := h.boundBasis(w, r, "print")
+	if !ok {
+		return err
+	}
+	data := h.labsData(r, bound)
+	u := request.UserFrom(ctx)
+	lang := i18n.From(ctx)
+	stamp := &views.LabsStamp{
+		When:          i18n.DateTime(lang, h.now()),
+		Basis:         data.Basis,
+		CorrelationID: request.CorrelationID(ctx),
+		Back:          labsBase(r) + "/labs",
+	}
+	if u != nil {
+		stamp.Who = u.Name
+		stamp.HPRNumber = u.HPRNumber
+	}
+	if bound.Reason != "" {
+		stamp.Reason = data.Emergency.Reason
+	}
+	data.Stamp = stamp
+	res, ferr := h.fetch(ctx, nin, bound, "print")
+	if h.fill(ctx, &data, res, ferr) {
+		return ferr
+	}
+	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.print.title"), data))
+}
+
+// labsData is what every lab view shows of the bound basis.
+func (h Labs) labsData(r *http.Request, bound request.AccessBasis) views.LabsData {
+	ctx := r.Context()
+	return views.LabsData{
 		OverviewURL: labsBase(r),
-		ChangeURL:   labsBase(r) + "/labs?change=1",
+		ChangeURL:   labsBase(r) + "/labs/basis",
+		TrendURL:    labsBase(r) + "/labs/trend",
 		Basis:       i18n.T(ctx, "labs.basis."+strings.ToLower(bound.Basis)),
 		BasisCode:   bound.Basis,
 		Role:        professionText(ctx, bound.Role),
-		Until:       bound.Until.In(oslo).Format("15:04"),
+		Until:       i18n.Clock(i18n.From(ctx), bound.Until),
+		Emergency:   h.emergencyBanner(r, bound),
 	}
-	res, ferr := h.fetch(ctx, nin, bound)
+}
+
+// fill puts a fetch's outcome into data; it reports true when the request
+// must fail with ferr instead (the audit store is down: no page at all).
+func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, ferr error) bool {
 	if isAuditError(ferr) {
-		return ferr
+		return true
 	}
 	switch {
 	case errors.Is(ferr, labs.ErrNothingMore):
@@ -95,22 +192,15 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 		d := ErrorView(ctx, ferr)
 		data.Error = &d
 	default:
-		fillLabs(ctx, &data, res)
+		fillLabs(ctx, data, res)
 	}
-	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
+	return false
 }
 
-// oslo is the time zone dates and times are shown in.
-var oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // fetch searches the patient's reports under basis and audits the access
-// before returning anything; an audit failure is a 503 with no data.
-func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis) (*labs.Result, error) {
+// as action ("view", "trend", "print") before returning anything; an audit
+// failure is a 503 with no data.
+func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, action string) (*labs.Result, error) {
 	var res *labs.Result
 	var err error
 	if h.API == nil {
@@ -121,15 +211,23 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis) (*la
 			RequesterRole: b.Role, CorrelationID: request.CorrelationID(ctx)})
 		cancel()
 	}
-	e := audit.Event{Patient: nin, Resource: "lab", Action: "view", AccessBasis: b.Basis, Outcome: labsOutcome(err)}
+	// The reason names the emergency reason the basis was opened with
+	// (S27), then what the service held back.
+	e := audit.Event{Patient: nin, Resource: "lab", Action: action, AccessBasis: b.Basis, Outcome: labsOutcome(err), Reason: b.Reason}
+	note := func(s string) {
+		if e.Reason != "" {
+			e.Reason += "; "
+		}
+		e.Reason += s
+	}
 	switch {
 	case err == nil && res == nil:
 		e.Outcome = audit.UpstreamError
 	case err == nil && len(res.Restrictions) > 0:
 		e.Outcome = audit.Restricted
-		e.Reason = strings.Join(res.Restrictions, ",")
+		note("restricted: " + strings.Join(res.Restrictions, ","))
 	case errors.Is(err, labs.ErrNothingMore):
-		e.Reason = "elevated basis opened nothing more"
+		note("elevated basis opened nothing more")
 	}
 	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
 		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
@@ -218,7 +316,8 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 // chooser renders the access-basis form.
 func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, basis, role, msg string) error {
 	ctx := r.Context()
-	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg}
+	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg,
+		EmergencyURL: labsBase(r) + "/labs/emergency", EmergencyWindow: durationText(ctx, h.emergencyWindow())}
 	for _, b := range chooserBases {
 		c.Bases = append(c.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, "labs.basis."+strings.ToLower(b)),
 			Help: i18n.T(ctx, "labs.basis."+strings.ToLower(b)+".help"), Selected: b == basis})
@@ -233,7 +332,7 @@ func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, basis,
 
 // professionText names an HPR profession code (kodeverk 9060).
 func professionText(ctx context.Context, code string) string {
-	key := "labs.profession." + strings.ToLower(code)
+	key := "profession." + strings.ToLower(code)
 	if t := i18n.T(ctx, key); t != key {
 		return t + " (" + code + ")"
 	}
@@ -242,6 +341,7 @@ func professionText(ctx context.Context, code string) string {
 
 // fillLabs turns the search result into the page's reports grouped by date.
 func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
+	lang := i18n.From(ctx)
 	d.Truncated = res.Truncated
 	d.NotFound = res.NotFound || len(res.Reports) == 0
 	for _, code := range res.Restrictions {
@@ -255,9 +355,9 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
 		if when.IsZero() {
 			when = rep.Issued
 		}
-		date := when.In(oslo).Format("02.01.2006")
+		date := i18n.Date(lang, when)
 		if n := len(d.Days); n == 0 || d.Days[n-1].Date != date {
-			d.Days = append(d.Days, views.LabsDay{Date: date, DateISO: when.In(oslo).Format("2006-01-02")})
+			d.Days = append(d.Days, views.LabsDay{Date: date, DateISO: when.In(i18n.Oslo()).Format("2006-01-02")})
 		}
 		day := &d.Days[len(d.Days)-1]
 		v := views.LabsReport{
@@ -269,19 +369,22 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
 			Comment:   rep.Comment,
 		}
 		if !rep.Specimen.Collected.IsZero() {
-			v.Specimen = strings.TrimSpace(v.Specimen + " " + i18n.T(ctx, "labs.collected", rep.Specimen.Collected.In(oslo).Format("02.01.2006 15:04")))
+			v.Specimen = strings.TrimSpace(v.Specimen + " " + i18n.T(ctx, "labs.collected", i18n.DateTime(lang, rep.Specimen.Collected)))
 		}
-		addRows(ctx, &v.Rows, rep.Analyses, 0)
+		addRows(ctx, &v.Rows, rep.Analyses, 0, d.TrendURL)
 		day.Reports = append(day.Reports, v)
 	}
 }
 
-func addRows(ctx context.Context, rows *[]views.LabsRow, as []labs.Analysis, depth int) {
+// addRows flattens analyses into rows, panels before their members; a
+// numeric result with a code links to its trend under trendURL.
+func addRows(ctx context.Context, rows *[]views.LabsRow, as []labs.Analysis, depth int, trendURL string) {
+	lang := i18n.From(ctx)
 	for _, a := range as {
 		row := views.LabsRow{
 			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
-			Value:     valueText(a.Value),
-			Reference: intervalText(a.Reference),
+			Value:     valueText(lang, a.Value),
+			Reference: intervalText(lang, a.Reference),
 			Depth:     depth,
 			Comment:   a.Comment,
 			Panel:     len(a.Members) > 0,
@@ -290,8 +393,14 @@ func addRows(ctx context.Context, rows *[]views.LabsRow, as []labs.Analysis, dep
 			row.FlagSymbol = flagSymbol(f)
 			row.FlagText = enumOr(ctx, "labs.flag."+strings.ToLower(f), f)
 		}
+		if a.Value.Quantity != nil && analysisCode.MatchString(a.Code.Code) && trendURL != "" {
+			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
+		}
+		if row.FlagText != "" {
+			row.Flag = strings.ToLower(a.Interpretation)
+		}
 		*rows = append(*rows, row)
-		addRows(ctx, rows, a.Members, depth+1)
+		addRows(ctx, rows, a.Members, depth+1, trendURL)
 	}
 }
 
@@ -309,38 +418,41 @@ func flagSymbol(f string) string {
 	return "!"
 }
 
-func valueText(v labs.AnalysisValue) string {
+func valueText(lang i18n.Lang, v labs.AnalysisValue) string {
 	switch {
 	case v.Quantity != nil:
-		return measureText(v.Quantity)
+		return measureText(lang, v.Quantity)
 	case v.Coded != nil:
 		return firstNonEmpty(v.Coded.Display, v.Coded.Code)
 	case v.Range != nil:
-		return intervalText(v.Range)
+		return intervalText(lang, v.Range)
 	case v.DateTime != nil:
-		return v.DateTime.In(oslo).Format("02.01.2006 15:04")
+		return i18n.DateTime(lang, *v.DateTime)
 	}
 	return v.Text
 }
 
-func measureText(m *labs.Measure) string {
+// numberText is a measure's comparator and number in the user's locale.
+func numberText(lang i18n.Lang, m *labs.Measure) string {
+	return m.Comparator + i18n.Decimal(lang, strconv.FormatFloat(m.Value, 'f', -1, 64))
+}
+
+func measureText(lang i18n.Lang, m *labs.Measure) string {
 	if m == nil {
 		return ""
 	}
-	s := m.Comparator + strings.Replace(strconv.FormatFloat(m.Value, 'f', -1, 64), ".", ",", 1)
+	s := numberText(lang, m)
 	if m.Unit != "" {
 		s += " " + m.Unit
 	}
 	return s
 }
 
-func intervalText(iv *labs.Interval) string {
+func intervalText(lang i18n.Lang, iv *labs.Interval) string {
 	if iv == nil {
 		return ""
 	}
-	num := func(m *labs.Measure) string {
-		return m.Comparator + strings.Replace(strconv.FormatFloat(m.Value, 'f', -1, 64), ".", ",", 1)
-	}
+	num := func(m *labs.Measure) string { return numberText(lang, m) }
 	switch {
 	case iv.Low != nil && iv.High != nil:
 		s := num(iv.Low) + "–" + num(iv.High)
@@ -349,9 +461,9 @@ func intervalText(iv *labs.Interval) string {
 		}
 		return s
 	case iv.Low != nil:
-		return "≥ " + measureText(iv.Low)
+		return "≥ " + measureText(lang, iv.Low)
 	case iv.High != nil:
-		return "≤ " + measureText(iv.High)
+		return "≤ " + measureText(lang, iv.High)
 	}
 	return iv.Text
 }

@@ -163,7 +163,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	page := views.PersonPage{Header: h.header(ctx, number, core, coreErr, krr, link)}
 	if coreErr == nil {
 		page.Header.Timeline = "/person/" + handle + "/timeline"
-		page.Header.Labs = "/person/" + handle + "/labs"
+		page.Header.Labs = LabsURL(ctx, "/person/"+handle, number, h.now())
 	}
 	for _, s := range fregPanels {
 		var pn views.PersonPanel

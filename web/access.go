@@ -119,6 +119,7 @@ type boundBasis struct {
 	Basis   string    `json:"basis"`
 	Role    string    `json:"role,omitempty"`
 	Until   time.Time `json:"until"`
+	Reason  string    `json:"reason,omitempty"`
 }
 
 var _ request.AccessBases = sessionAccess{}
@@ -133,7 +134,7 @@ func (a sessionAccess) Bound(_ context.Context, nin string, now time.Time) (requ
 	if !ok || b.Subject != st.User.Subject || !now.Before(b.Until) {
 		return request.AccessBasis{}, false
 	}
-	return request.AccessBasis{Basis: b.Basis, Role: b.Role, Until: b.Until}, true
+	return request.AccessBasis{Basis: b.Basis, Role: b.Role, Until: b.Until, Reason: b.Reason}, true
 }
 
 // Bind keeps b for nin in the server-side session.
@@ -142,7 +143,7 @@ func (a sessionAccess) Bind(ctx context.Context, nin string, b request.AccessBas
 		if st.Bases == nil {
 			st.Bases = map[string]boundBasis{}
 		}
-		st.Bases[nin] = boundBasis{Subject: st.User.Subject, Basis: b.Basis, Role: b.Role, Until: b.Until}
+		st.Bases[nin] = boundBasis{Subject: st.User.Subject, Basis: b.Basis, Role: b.Role, Until: b.Until, Reason: b.Reason}
 	})
 }
 

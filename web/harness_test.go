@@ -3,12 +3,15 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,11 +23,16 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/hpr/hprindex"
+	"github.com/oppslag/oppslag/clients/hpr/hprsim"
+	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/web/logging"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
@@ -87,6 +95,16 @@ type harness struct {
 
 	// The lab results simulator over the same population.
 	labSim *labsim.Server
+
+	// Maskinporten and HPR simulators over the same population, the HPR
+	// client the portal uses, and the local index when withHPRIndex.
+	mpSim     *maskinportensim.Server
+	hprSim    *hprsim.Server
+	hprClient *hpr.Client
+	hprIndex  *hprindex.Index
+	hprScopes []string
+	withIndex bool
+	hprBucket int // 0: HPR's own 200
 
 	simOptions helseidsim.Options // set by options before the simulator starts
 }
@@ -201,6 +219,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	if cfg.LabsAPI, err = labs.New(labsURL, nil); err != nil {
 		t.Fatal(err)
 	}
+	h.startHPR(&cfg)
 	h.srv, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -356,4 +375,90 @@ func countActions(recs []audit.Record, action string, outcome audit.Outcome) int
 		}
 	}
 	return n
+}
+
+// withHPRScopes sets the Maskinporten scopes of the portal's HPR client
+// (default basic and extended).
+func withHPRScopes(scopes ...string) harnessOption {
+	return func(h *harness, _ *Config) { h.hprScopes = scopes }
+}
+
+// withHPRBucket runs the HPR simulator and the portal's limiter with a
+// bucket of capacity (refill still 10 a minute).
+func withHPRBucket(capacity int) harnessOption {
+	return func(h *harness, _ *Config) { h.hprBucket = capacity }
+}
+
+// withHPRIndex builds the local index from the HPR simulator's export
+// before the portal starts (adds the export scope).
+func withHPRIndex() harnessOption {
+	return func(h *harness, _ *Config) { h.withIndex = true }
+}
+
+// startHPR starts the Maskinporten and HPR simulators on the harness clock
+// and gives the portal its HPR client (and index).
+func (h *harness) startHPR(cfg *Config) {
+	t := h.t
+	mpTS := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + mpTS.Listener.Addr().String() + "/"
+	mp, err := maskinportensim.New(issuer, maskinportensim.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.mpSim = mp
+	mpTS.Config.Handler = mp
+	mpTS.Start()
+	t.Cleanup(mpTS.Close)
+	hprTS := httptest.NewUnstartedServer(nil)
+	h.hprSim = hprsim.New(h.pop, mp, hprsim.Options{Now: h.clock.Now, Capacity: h.hprBucket})
+	hprTS.Config.Handler = h.hprSim
+	hprTS.Start()
+	t.Cleanup(hprTS.Close)
+
+	scopes := h.hprScopes
+	if scopes == nil {
+		scopes = []string{hpr.ScopeBasic, hpr.ScopeExtended}
+	}
+	if h.withIndex {
+		scopes = append(scopes, hpr.ScopeExport)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mp.RegisterClient("portal", &key.PublicKey, "k1", scopes...); err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := hpr.NewTokenSource(hpr.TokenConfig{Issuer: issuer, ClientID: "portal", Scopes: scopes, Now: h.clock.Now,
+		Key: jose.JSONWebKey{Key: key, KeyID: "k1", Algorithm: string(jose.RS256)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.hprClient, err = hpr.New(hpr.Config{BaseURL: "http://" + hprTS.Listener.Addr().String(), Tokens: tokens,
+		Now: h.clock.Now, Limiter: hpr.NewMemoryLimiter(hpr.LimiterOptions{Now: h.clock.Now, Capacity: h.hprBucket})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.HPRAPI = h.hprClient
+	if !h.withIndex {
+		return
+	}
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "export.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	size, err := h.hprClient.Export(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hprindex.Build(context.Background(), filepath.Join(dir, "hpr.db"), f, size, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if h.hprIndex, err = hprindex.Open(filepath.Join(dir, "hpr.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.hprIndex.Close() })
+	cfg.HPRIndex = func() handlers.HPRIndex { return h.hprIndex }
 }

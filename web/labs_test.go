@@ -28,7 +28,8 @@ func (b *browser) labsPath(tok, number string) string {
 	}
 	for _, a := range links[0].Attr {
 		if a.Key == "href" {
-			return a.Val
+			// Until a basis is bound the link goes to the chooser.
+			return strings.TrimSuffix(a.Val, "/basis")
 		}
 	}
 	b.t.Fatal("labs link without href")
@@ -65,12 +66,27 @@ func TestS16_LabsNeedAnAccessBasis(t *testing.T) {
 	b, tok := clinician(t, h)
 	path := b.labsPath(tok, labsPerson(t, h, "labs"))
 
+	// The overview links to the chooser until a basis is bound.
+	if p := b.get(path + "/basis"); p.StatusCode != http.StatusOK || len(testids(t, p.body, "labs-chooser")) != 1 {
+		t.Fatalf("chooser: status %d", p.StatusCode)
+	}
+	before := len(h.records())
+	// The results themselves without a basis: refused, audited as denied,
+	// with the chooser as the way forward.
 	p := b.get(path)
-	if p.StatusCode != http.StatusOK {
-		t.Fatalf("labs without basis: status %d; want 200", p.StatusCode)
+	if p.StatusCode != http.StatusForbidden {
+		t.Fatalf("labs without basis: status %d; want 403", p.StatusCode)
 	}
 	if len(testids(t, p.body, "labs-chooser")) != 1 {
 		t.Fatal("labs without basis: no chooser")
+	}
+	if recs := h.records()[before:]; len(recs) != 1 || recs[0].Action != "view" || recs[0].Outcome != audit.Denied || recs[0].Resource != "lab" {
+		t.Errorf("records for labs without a basis = %+v; want one denied view", recs)
+	}
+	for _, sub := range []string{"/print", "/trend?analysis=NPU02319"} {
+		if got := b.get(path + sub).StatusCode; got != http.StatusForbidden {
+			t.Errorf("%s without basis: status %d; want 403", sub, got)
+		}
 	}
 	if got := len(testids(t, p.body, "labs-report")); got != 0 {
 		t.Errorf("labs without basis: %d reports shown; want 0", got)
@@ -155,7 +171,7 @@ func TestS18_BasisDoesNotCarryOver(t *testing.T) {
 	if p := b.get(pathA); len(testids(t, p.body, "labs")) != 1 {
 		t.Error("patient A lost its basis")
 	}
-	if p := b.get(pathA + "?change=1"); len(testids(t, p.body, "labs-chooser")) != 1 {
+	if p := b.get(pathA + "/basis"); len(testids(t, p.body, "labs-chooser")) != 1 {
 		t.Error("change link does not show the chooser")
 	}
 
@@ -283,5 +299,313 @@ func TestS31_LabsUpstreamErrorIsPlain(t *testing.T) {
 	recs := h.records()
 	if v := recs[len(recs)-1]; v.Action != "view" || v.Outcome != audit.UpstreamError || v.Patient != number {
 		t.Errorf("view record = %+v; want outcome upstream_error", v.Event)
+	}
+}
+
+// emergencyForm is a complete, valid emergency form for basis.
+func emergencyForm(tok, basis string) url.Values {
+	return url.Values{"csrf_token": {tok}, "basis": {basis}, "reason": {"unconscious"},
+		"text": {"Brought in unconscious by ambulance, no relatives reachable."}, "role": {"LE"}, "confirm": {"yes"}}
+}
+
+func TestS17_EmergencyAccess(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	number := labsPerson(t, h, "abnormal-labs")
+	path := b.labsPath(tok, number)
+
+	chooser := b.get(path)
+	if len(testids(t, chooser.body, "labs-emergency-link")) != 1 {
+		t.Fatal("the chooser offers no way into emergency access")
+	}
+	form := b.get(path + "/emergency")
+	if form.StatusCode != http.StatusOK || len(testids(t, form.body, "labs-emergency-form")) != 1 {
+		t.Fatalf("emergency form: status %d", form.StatusCode)
+	}
+	for _, basis := range []string{labs.BasisAkutt, labs.BasisForhoyetAkutt} {
+		if len(testids(t, form.body, "emergency-basis-"+basis)) != 1 {
+			t.Errorf("emergency form lacks %s", basis)
+		}
+	}
+
+	t.Run("refused without every part", func(t *testing.T) {
+		tests := []struct {
+			name  string
+			field string
+			value string
+		}{
+			{"no reason", "reason", ""},
+			{"reason not on the list", "reason", "bored"},
+			{"free text under ten characters", "text", "akutt nå"},
+			{"free text of spaces and line breaks", "text", " \r\n\t          \n"},
+			{"free text too long", "text", strings.Repeat("a", 501)},
+			{"no confirmation", "confirm", ""},
+			{"an ordinary basis", "basis", labs.BasisSamtykke},
+			{"no basis", "basis", ""},
+			{"a role the user does not hold", "role", "SP"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				f := emergencyForm(tok, labs.BasisAkutt)
+				f.Set(tt.field, tt.value)
+				p := b.post(path+"/emergency", f)
+				if p.StatusCode != http.StatusUnprocessableEntity {
+					t.Fatalf("status %d; want 422", p.StatusCode)
+				}
+				if len(testids(t, p.body, "labs-emergency-errors")) != 1 || len(testids(t, p.body, "field-error")) != 1 {
+					t.Errorf("want an error summary and one field message\n%s", p.body)
+				}
+			})
+		}
+		if n := countActions(h.records(), audit.ActionEmergency, audit.Granted); n != 0 {
+			t.Errorf("%d emergency records after refused forms; want 0", n)
+		}
+		if p := b.get(path); len(testids(t, p.body, "labs-chooser")) != 1 {
+			t.Error("a refused form bound a basis")
+		}
+		if got := h.labSim.Stats().DiagnosticReportSearch; got != 0 {
+			t.Errorf("searches after refused forms: %d; want 0", got)
+		}
+	})
+
+	before := len(h.records())
+	opened := b.post(path+"/emergency", emergencyForm(tok, labs.BasisAkutt))
+	if opened.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid form: status %d; want 303\n%s", opened.StatusCode, opened.body)
+	}
+	p := b.follow(opened)
+	banner := testids(t, p.body, "labs-emergency-banner")
+	if len(banner) != 1 {
+		t.Fatalf("no emergency banner on the results\n%s", p.body)
+	}
+	countdown := testids(t, p.body, "labs-emergency-countdown")
+	if len(countdown) != 1 || nodeText(countdown[0]) != msg("labs.emergency.banner.left", msg("labs.duration.hours", 4)) {
+		t.Errorf("countdown = %q; want four hours left", nodeText(countdown[0]))
+	}
+	if len(testids(t, p.body, "labs-report")) == 0 {
+		t.Error("emergency access shows no reports")
+	}
+	recs := h.records()[before:]
+	if len(recs) != 2 {
+		t.Fatalf("%d records for opening and view; want 2", len(recs))
+	}
+	open, view := recs[0], recs[1]
+	wantReason := "unconscious: Brought in unconscious by ambulance, no relatives reachable."
+	if open.Action != audit.ActionEmergency || open.AccessBasis != labs.BasisAkutt || open.Reason != wantReason ||
+		open.Patient != number || open.Outcome != audit.Granted || open.Resource != "lab" {
+		t.Errorf("opening record = %+v", open.Event)
+	}
+	if view.Action != "view" || view.AccessBasis != labs.BasisAkutt || !strings.HasPrefix(view.Reason, wantReason) {
+		t.Errorf("view record = %+v; want the emergency basis and reason", view.Event)
+	}
+	pending, err := audit.PendingReviews(t.Context(), h.audit)
+	if err != nil || len(pending) != 1 || pending[0].Seq != open.Seq {
+		t.Errorf("review queue = %v, %v; want the opening", pending, err)
+	}
+
+	// Bound to this patient only.
+	other := ""
+	for _, ps := range h.pop.Where("labs", 5) {
+		if n := numberOf(t, ps); n != number {
+			other = n
+			break
+		}
+	}
+	otherPath := b.labsPath(tok, other)
+	if p := b.get(otherPath); len(testids(t, p.body, "labs-chooser")) != 1 {
+		t.Error("emergency access carried over to another patient")
+	}
+
+	// The window: 4 hours, counted down; the session is kept alive meanwhile.
+	for range 11 {
+		h.clock.Advance(20 * time.Minute)
+		if got := b.get("/me").StatusCode; got != http.StatusOK {
+			t.Fatalf("keeping the session alive: status %d", got)
+		}
+	}
+	h.clock.Advance(19 * time.Minute)
+	p = b.get(path)
+	if c := testids(t, p.body, "labs-emergency-countdown"); len(c) != 1 || nodeText(c[0]) != msg("labs.emergency.banner.left", msg("labs.duration.minutes", 1)) {
+		t.Errorf("one minute before the end: countdown %v", c)
+	}
+	h.clock.Advance(2 * time.Minute)
+	if p := b.get(path); len(testids(t, p.body, "labs-chooser")) != 1 || len(testids(t, p.body, "labs-emergency-banner")) != 0 {
+		t.Error("emergency access outlived its window")
+	}
+
+	t.Run("ended early", func(t *testing.T) {
+		b.post(path+"/emergency", emergencyForm(tok, labs.BasisAkutt))
+		end := b.post(path+"/end", url.Values{"csrf_token": {tok}})
+		if end.StatusCode != http.StatusSeeOther {
+			t.Fatalf("end: status %d; want 303", end.StatusCode)
+		}
+		if p := b.follow(end); len(testids(t, p.body, "labs-chooser")) != 1 {
+			t.Error("ending did not end the access")
+		}
+		if n := countActions(h.records(), "access_basis_end", audit.Success); n != 1 {
+			t.Errorf("%d access_basis_end records; want 1", n)
+		}
+	})
+
+	t.Run("elevated emergency opens blocked results", func(t *testing.T) {
+		restricted := ""
+		for _, ps := range h.pop.Where("restricted-labs", 50) {
+			n := numberOf(t, ps)
+			if rec, ok := h.pop.Lab(n); ok && (rec.Restriction.Kind == labsim.Specific || rec.Restriction.Kind == labsim.General) {
+				restricted = n
+				break
+			}
+		}
+		if restricted == "" {
+			t.Skip("no blocked (not reserved) lab person in the test population")
+		}
+		rp := b.labsPath(tok, restricted)
+		p := b.follow(b.post(rp+"/emergency", emergencyForm(tok, labs.BasisForhoyetAkutt)))
+		if len(testids(t, p.body, "labs-restricted")) != 0 {
+			t.Error("FORHOYET_AKUTT still announces blocked results")
+		}
+		if len(testids(t, p.body, "labs-emergency-banner")) != 1 {
+			t.Error("no banner under FORHOYET_AKUTT")
+		}
+	})
+}
+
+func TestF10_LabsPrintIsStampedAndAudited(t *testing.T) {
+	sw := &switchable{}
+	h := newHarness(t, withSwitchableAudit(sw))
+	b, tok := clinician(t, h)
+	number := labsPerson(t, h, "abnormal-labs")
+	path := b.labsPath(tok, number)
+	if p := b.get(path + "/print"); len(testids(t, p.body, "labs-chooser")) != 1 {
+		t.Error("print without a basis: want the chooser")
+	}
+	results := b.chooseBasis(tok, path, labs.BasisSamtykke)
+	if len(testids(t, results.body, "labs-print-link")) != 1 {
+		t.Fatal("no print link on the results")
+	}
+	before := len(h.records())
+	p := b.get(path + "/print")
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("print: status %d", p.StatusCode)
+	}
+	stamp := testids(t, p.body, "labs-stamp")
+	if len(stamp) != 1 {
+		t.Fatal("print view has no stamp")
+	}
+	text := nodeText(stamp[0])
+	for _, want := range []string{"Ingrid Marie Haugland", "565501872", msg("labs.basis.samtykke")} {
+		if !strings.Contains(text, want) {
+			t.Errorf("stamp %q lacks %q", text, want)
+		}
+	}
+	if len(testids(t, p.body, "labs-report")) == 0 {
+		t.Error("print view shows no reports")
+	}
+	recs := h.records()[before:]
+	if len(recs) != 1 || recs[0].Action != "print" || recs[0].AccessBasis != labs.BasisSamtykke || recs[0].Patient != number {
+		t.Fatalf("records for a print = %+v; want one print record", recs)
+	}
+	if !strings.Contains(text, recs[0].CorrelationID) {
+		t.Error("stamp does not carry the print's correlation id")
+	}
+
+	sw.fail.Store(true)
+	p = b.get(path + "/print")
+	if p.StatusCode != http.StatusServiceUnavailable || len(testids(t, p.body, "labs-row")) != 0 {
+		t.Errorf("print with a failing audit: status %d, %d rows; want 503 and none", p.StatusCode, len(testids(t, p.body, "labs-row")))
+	}
+}
+
+func TestS32_LabsUpstreamHangsCutAtDeadline(t *testing.T) {
+	const deadline = 300 * time.Millisecond
+	h := newHarness(t, withUpstreamTimeout(deadline))
+	b, tok := clinician(t, h)
+	path := b.labsPath(tok, labsPerson(t, h, "labs"))
+	h.labSim.SetFault(labsim.Fault{Latency: 30 * time.Second})
+	defer h.labSim.SetFault(labsim.Fault{})
+	start := time.Now()
+	p := b.chooseBasis(tok, path, labs.BasisSamtykke)
+	if elapsed := time.Since(start); elapsed > deadline+500*time.Millisecond {
+		t.Errorf("answered after %v; want within %v", elapsed, deadline+500*time.Millisecond)
+	}
+	if !strings.Contains(p.body, msg("error.labs.timeout.message")) {
+		t.Errorf("no timeout message:\n%s", p.body)
+	}
+	recs := h.records()
+	if v := recs[len(recs)-1]; v.Action != "view" || v.Outcome != audit.UpstreamError {
+		t.Errorf("view record = %+v; want upstream_error", v.Event)
+	}
+}
+
+func TestS33_LabsMalformedNeverPartial(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	path := b.labsPath(tok, labsPerson(t, h, "abnormal-labs"))
+	b.chooseBasis(tok, path, labs.BasisSamtykke)
+	for _, kind := range []string{labsim.MalformedTruncated, labsim.MalformedWrongContentType, labsim.MalformedEmpty,
+		labsim.MalformedOversized, labsim.MalformedNotBundle} {
+		t.Run(kind, func(t *testing.T) {
+			h.labSim.SetFault(labsim.Fault{Malformed: kind})
+			defer h.labSim.SetFault(labsim.Fault{})
+			p := b.get(path)
+			if p.StatusCode != http.StatusOK {
+				t.Errorf("status %d; want 200 with the error in the page", p.StatusCode)
+			}
+			if len(testids(t, p.body, "labs-row")) != 0 {
+				t.Error("partial results shown from a malformed answer")
+			}
+			if len(testids(t, p.body, "error")) != 1 {
+				t.Error("no plain error message")
+			}
+		})
+	}
+	// A page after the first failing still fails the whole answer.
+	h.labSim.SetFault(labsim.Fault{Status: http.StatusBadGateway, MinSkip: 1})
+	defer h.labSim.SetFault(labsim.Fault{})
+	p := b.get(path)
+	if len(testids(t, p.body, "labs-row")) != 0 && len(testids(t, p.body, "error")) != 0 {
+		t.Error("rows shown next to an error")
+	}
+}
+
+func TestF8_LabsTrendFromTheResults(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	number := labsPerson(t, h, "abnormal-labs")
+	path := b.labsPath(tok, number)
+	results := b.chooseBasis(tok, path, labs.BasisUnntak)
+	links := testids(t, results.body, "labs-trend-link")
+	if len(links) == 0 {
+		t.Fatal("no trend link on the results")
+	}
+	href := ""
+	for _, a := range links[0].Attr {
+		if a.Key == "href" {
+			href = a.Val
+		}
+	}
+	before := len(h.records())
+	p := b.get(href)
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("trend: status %d", p.StatusCode)
+	}
+	if len(testids(t, p.body, "labs-trend-table")) != 1 || len(testids(t, p.body, "labs-trend-row")) == 0 {
+		t.Error("trend without its table twin")
+	}
+	for _, key := range []string{"1m", "1y", "5y", "all"} {
+		if len(testids(t, p.body, "labs-trend-range-"+key)) != 1 {
+			t.Errorf("no %s range link", key)
+		}
+	}
+	if len(testids(t, p.body, "labs-trend-chart")) != 1 && len(testids(t, p.body, "labs-trend-empty")) != 1 {
+		t.Error("neither a chart nor a word on why there is none")
+	}
+	all := b.get(href + "&range=all")
+	if len(testids(t, all.body, "labs-trend-chart")) != 1 {
+		t.Error("no chart over the whole history")
+	}
+	recs := h.records()[before:]
+	if len(recs) != 2 || recs[0].Action != "trend" || recs[0].Patient != number || recs[0].AccessBasis != labs.BasisUnntak {
+		t.Errorf("records for two trend views = %+v; want two trend records", recs)
 	}
 }

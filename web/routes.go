@@ -30,7 +30,9 @@ func (s *Server) routes() http.Handler {
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
-		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, EmergencyWindow: s.cfg.EmergencyWindow}
+	personnel := handlers.HPR{Site: s.site, API: s.cfg.HPRAPI, Index: s.cfg.HPRIndex, Audit: handlers.Auditor{Store: s.cfg.Audit},
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, Batches: s.hprBatches}
 
 	// Public: no login needed.
 	r.Handle("/static/*", static.Handler())
@@ -48,6 +50,15 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.requireUser)
 		r.Get("/me", s.handle(start.Me))
 
+		// Health personnel (HPR): any signed-in user (S21).
+		r.Get("/hpr", s.handle(personnel.Search))
+		r.Post("/hpr/nin", s.handle(personnel.SearchNIN))
+		r.Get("/hpr/batch", s.handle(personnel.BatchForm))
+		r.Post("/hpr/batch", s.handle(personnel.StartBatch))
+		r.Get("/hpr/batch/{id}", s.handle(personnel.Batch))
+		r.Get("/hpr/batch/{id}/csv", s.handle(personnel.BatchCSV))
+		r.Get("/hpr/{number}", s.handle(personnel.Card))
+
 		// Patient data: HPR-authorised clinicians at security level 4 (S21).
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(request.RoleClinician))
@@ -56,7 +67,13 @@ func (s *Server) routes() http.Handler {
 			r.Get("/person/{handle}/panel/{panel}", s.handle(people.Panel))
 			r.Get("/person/{handle}/timeline", s.handle(people.Timeline))
 			r.Get("/person/{handle}/labs", s.handle(labResults.View))
+			r.Get("/person/{handle}/labs/basis", s.handle(labResults.Choose))
 			r.Post("/person/{handle}/labs/basis", s.handle(labResults.Bind))
+			r.Get("/person/{handle}/labs/trend", s.handle(labResults.Trend))
+			r.Get("/person/{handle}/labs/emergency", s.handle(labResults.Emergency))
+			r.Post("/person/{handle}/labs/emergency", s.handle(labResults.OpenEmergency))
+			r.Post("/person/{handle}/labs/end", s.handle(labResults.EndAccess))
+			r.Get("/person/{handle}/labs/print", s.handle(labResults.Print))
 		})
 	})
 	return r

@@ -476,3 +476,25 @@ func TestS21_PatientPagesNeedAClinician(t *testing.T) {
 		})
 	}
 }
+
+func TestS21_HPRIsOpenToEverySignedInUser(t *testing.T) {
+	h := newHarness(t)
+	doctor := persona(t, "doctor")
+	for _, id := range []string{"doctor", "nurse", "admin", "auditor"} {
+		t.Run(id, func(t *testing.T) {
+			b := h.browser()
+			b.login(id)
+			for _, path := range []string{"/hpr", "/hpr?q=" + doctor.HPRNumber, "/hpr/" + doctor.HPRNumber, "/hpr/batch"} {
+				if got := b.get(path).StatusCode; got != http.StatusOK {
+					t.Errorf("%s: status %d; want 200", path, got)
+				}
+			}
+		})
+	}
+	// Signed out: the login, not the page.
+	for _, path := range []string{"/hpr", "/hpr/" + doctor.HPRNumber, "/hpr/batch"} {
+		if p := h.browser().get(path); p.StatusCode != http.StatusSeeOther || !strings.HasPrefix(p.Header.Get("Location"), "/login") {
+			t.Errorf("%s signed out: status %d to %q; want a redirect to the login", path, p.StatusCode, p.Header.Get("Location"))
+		}
+	}
+}

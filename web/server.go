@@ -36,8 +36,16 @@ type Config struct {
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For is believed
 	AuditorPIDs     []string       // users who get the auditor role
 	PersonAPI       *person.Client // nil: person pages answer 503
-	LabsAPI         *labs.Client   // lab results; the pages arrive with issue 4
-	UpstreamTimeout time.Duration  // per upstream call (S32); default 3 s
+	LabsAPI         *labs.Client   // lab results; nil when not configured
+	// HPRAPI is the HPR client; nil when HPR is not configured.
+	HPRAPI handlers.HPRRegister
+	// HPRIndex returns the local index of HPR's export, or nil while there
+	// is none; a nil func means no index.
+	HPRIndex func() handlers.HPRIndex
+	// EmergencyWindow is how long an emergency opening of lab results
+	// lasts; 0 means handlers.DefaultEmergencyWindow (4 h).
+	EmergencyWindow time.Duration
+	UpstreamTimeout time.Duration // per upstream call (S32); default 3 s
 	Now             func() time.Time
 }
 
@@ -55,6 +63,9 @@ type Server struct {
 	// however many sessions come and expire, and two sessions sharing a
 	// stripe only wait for each other.
 	sessionLocks [256]sync.Mutex
+
+	// hprBatches are the HPR batch checks running or finished here.
+	hprBatches *handlers.HPRBatches
 }
 
 // New checks cfg and builds the server.
@@ -85,9 +96,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.AbsoluteTimeout = 12 * time.Hour
 	}
 	s := &Server{
-		cfg:  cfg,
-		log:  cfg.Logger,
-		site: handlers.Site{Demo: cfg.Demo},
+		cfg:        cfg,
+		log:        cfg.Logger,
+		site:       handlers.Site{Demo: cfg.Demo},
+		hprBatches: handlers.NewHPRBatches(),
 		sessions: &sessionStore{
 			kv: cfg.Sessions, now: cfg.Now, idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, log: cfg.Logger,
 		},

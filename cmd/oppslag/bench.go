@@ -188,7 +188,6 @@ func runBench(ctx context.Context, opts benchOptions, stdout, stderr io.Writer) 
 
 	var figs []figure
 	err := measureAll(ctx, opts, progress, stderr, func(f figure) { figs = append(figs, f) })
-	figs = append(figs, skipped("B7", "hpr", "arrives-with-issue-5", "needs the HPR client and simulator"))
 	slices.SortStableFunc(figs, figureOrder)
 	missed := 0
 	for _, f := range figs {
@@ -219,6 +218,8 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	progress("B8: starting the demo default")
 	emit(measureDemoReady(ctx, dir))
 
+	measureHPR(ctx, dir, opts.quick, progress, emit)
+
 	progress("starting the bench world (HelseID and Person API simulators, load generator)")
 	w, err := startWorld(ctx, stderr)
 	if err != nil {
@@ -230,16 +231,25 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	if err != nil {
 		return err
 	}
-	p, err := startServe(ctx, map[string]string{
+	hprVars, err := hprEnv(dir, w.issuer)
+	if err != nil {
+		return err
+	}
+	env := map[string]string{
 		"OPPSLAG_ADDR":              "127.0.0.1:0",
 		"OPPSLAG_DATABASE_URL":      "sqlite:" + filepath.Join(dir, "oppslag.db"),
 		"OPPSLAG_HELSEID_ISSUER":    w.issuer,
 		"OPPSLAG_HELSEID_CLIENT_ID": benchClientID,
 		"OPPSLAG_HELSEID_KEY_FILE":  keyFile,
 		"OPPSLAG_PERSON_API_URL":    w.personAPI,
-		// No page calls the labs API yet (issue 4); the client only needs a URL.
+		// The figures measure no lab page; the client only needs a URL.
 		"OPPSLAG_LABS_API_URL": w.issuer,
-	})
+	}
+	for _, v := range hprVars {
+		k, val, _ := strings.Cut(v, "=")
+		env[k] = val
+	}
+	p, err := startServe(ctx, env)
 	if err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/helseid"
 )
 
@@ -151,6 +154,33 @@ func writeBenchKey(dir string) (path string, public json.RawMessage, err error) 
 	return path, public, nil
 }
 
+// writeMaskinportenKey writes an RSA JWK for the HPR client's Maskinporten
+// grant. The bench portal never calls HPR; the key only has to load.
+func writeMaskinportenKey(dir string) (string, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", fmt.Errorf("bench maskinporten key: %w", err)
+	}
+	priv, err := json.Marshal(jose.JSONWebKey{Key: key, KeyID: "bench", Algorithm: string(jose.RS256), Use: "sig"})
+	if err != nil {
+		return "", fmt.Errorf("bench maskinporten key: %w", err)
+	}
+	path := filepath.Join(dir, "maskinporten-key.json")
+	return path, os.WriteFile(path, priv, 0o600)
+}
+
+// hprEnv points the bench portal's HPR client at an HPR it never calls,
+// so no HPR or Maskinporten simulator (and no population) runs inside the
+// process being measured.
+func hprEnv(dir, url string) ([]string, error) {
+	key, err := writeMaskinportenKey(dir)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"OPPSLAG_HPR_API_URL=" + url, "OPPSLAG_MASKINPORTEN_URL=" + url,
+		"OPPSLAG_MASKINPORTEN_CLIENT_ID=bench", "OPPSLAG_MASKINPORTEN_KEY_FILE=" + key}, nil
+}
+
 // waitReady polls base/readyz until it answers 200.
 func waitReady(ctx context.Context, base string, limit time.Duration) error {
 	c := &http.Client{Timeout: 5 * time.Second}
@@ -235,10 +265,13 @@ func measureIdleRSS(ctx context.Context, dir string, w *world) figure {
 		// Upstreams that would otherwise be simulated in-process; the idle
 		// portal never calls them.
 		"OPPSLAG_PERSON_API_URL="+w.personAPI,
-		"OPPSLAG_HPR_API_URL="+w.issuer,
-		"OPPSLAG_MASKINPORTEN_URL="+w.issuer,
 		"OPPSLAG_LABS_API_URL="+w.issuer,
 	)
+	hprVars, err := hprEnv(dir, w.issuer)
+	if err != nil {
+		return failed(id, name, target, err)
+	}
+	cmd.Env = append(cmd.Env, hprVars...)
 	logs := &tailWriter{max: 8 << 10}
 	cmd.Stderr = logs
 	out, err := cmd.StdoutPipe()

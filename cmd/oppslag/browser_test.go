@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/synthetic"
 )
@@ -473,7 +474,98 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Error("flag without text")
 		}
 		checkPage(t, ctx, shots, "labs-2-results")
+
+		// Trend of one analysis: chart and table twin, then the whole history.
 		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-trend-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-trend-table"]`),
+			chromedp.Focus(`[data-testid="labs-trend-range-all"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-trend-range-all"][aria-current="page"]`),
+			chromedp.WaitVisible(`[data-testid="labs-trend-chart"]`),
+		))
+		rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="labs-trend-row"]').length`))
+		must(t, err)
+		points, err := chromedp.Run(ctx, chromedp.Evaluate[int](
+			`document.querySelectorAll('[data-testid="labs-trend-point"], [data-testid="labs-trend-flagged"]').length`))
+		must(t, err)
+		if rows == 0 || points == 0 || points > rows {
+			t.Errorf("trend: %d table rows, %d chart markers; want every marker in the table", rows, points)
+		}
+		checkPage(t, ctx, shots, "labs-3-trend")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-trend-back"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-print-link"]`),
+		))
+
+		// Print view: stamped, and back to the results.
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-print-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-stamp"]`),
+			chromedp.WaitVisible(`[data-testid="labs-print-button"]`),
+		))
+		stamp, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-stamp"]`))
+		must(t, err)
+		if !strings.Contains(stamp, "Haugland") || !strings.Contains(stamp, "565501872") {
+			t.Errorf("print stamp does not name who printed: %q", stamp)
+		}
+		checkPage(t, ctx, shots, "labs-4-print")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-stamp"] [data-testid="labs-back"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-print-link"]`),
+		))
+
+		// Emergency access, keyboard only: change basis → emergency form.
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-change-basis"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-emergency-link"]`),
+			chromedp.Focus(`[data-testid="labs-emergency-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-emergency-form"]`),
+			// Submitted empty first: the error summary lists every field.
+			chromedp.Focus(`[data-testid="emergency-submit"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-emergency-errors"]`),
+		))
+		checkPage(t, ctx, shots, "labs-5-emergency-errors")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="emergency-basis-AKUTT"]`),
+			chromedp.KeyEvent(" "),
+			chromedp.Focus(`[data-testid="emergency-reason"]`),
+			chromedp.KeyEvent(kb.ArrowDown),
+			chromedp.KeyEvent(kb.ArrowDown),
+			chromedp.Focus(`[data-testid="emergency-text"]`),
+			chromedp.KeyEvent("Brought in unconscious, no relatives reachable."),
+			chromedp.Focus(`[data-testid="emergency-confirm"]`),
+			chromedp.KeyEvent(" "),
+		))
+		reason, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("emergency-reason").value`))
+		must(t, err)
+		if reason != "unconscious" {
+			t.Errorf("reason chosen with the arrow keys = %q; want unconscious", reason)
+		}
+		checkPage(t, ctx, shots, "labs-6-emergency-form")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="emergency-submit"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-emergency-banner"]`),
+		))
+		// The countdown script rewrote the server's text in the same form.
+		countdown, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-emergency-countdown"]`))
+		must(t, err)
+		if !regexp.MustCompile(`^(4 t|3 t \d+ min) igjen\.$|^(4 h|3 h \d+ min) left\.$`).MatchString(strings.TrimSpace(countdown)) {
+			t.Errorf("countdown = %q; want about four hours left", countdown)
+		}
+		checkPage(t, ctx, shots, "labs-7-emergency-results")
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-emergency-end"] button`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
 			chromedp.Focus(`[data-testid="labs-back"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="panel-family"]`),
@@ -499,4 +591,81 @@ func TestBrowserPersonFlow(t *testing.T) {
 		))
 		checkPage(t, ctx, shots, "person-7-search-error")
 	})
+}
+
+// TestBrowserHPRFlow walks the HPR pages as administrative staff without a
+// mouse: search by number → card → batch check → CSV, axe clean.
+func TestBrowserHPRFlow(t *testing.T) {
+	ctx := browserFor(t)
+	p := startPortal(t, "OPPSLAG_DEMO_PERSONS", "2000")
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	doctor := helseidsim.Personas()[0]
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(p.url+"/login?login_hint=admin"),
+		chromedp.WaitVisible(`form[action="/logout"]`),
+		chromedp.Focus(`[data-testid="nav-hpr"]`),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#hpr-q`),
+		chromedp.Focus(`#hpr-q`),
+		chromedp.KeyEvent(doctor.HPRNumber),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`[data-testid="hpr-results"]`),
+	))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	if !strings.Contains(loc, "q="+doctor.HPRNumber) {
+		t.Errorf("search by HPR number is not bookmarkable: %s", loc)
+	}
+	checkPage(t, ctx, shots, "hpr-1-search")
+
+	must(t, chromedp.Do(ctx,
+		chromedp.Focus(`[data-testid="hpr-hit"] a`),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`[data-testid="hpr-freshness"]`),
+	))
+	card, err := chromedp.Run(ctx, chromedp.Text(`main`))
+	must(t, err)
+	for _, want := range []string{"Ingrid Marie Haugland", "Allmennmedisin"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("card lacks %q", want)
+		}
+	}
+	checkPage(t, ctx, shots, "hpr-2-card")
+
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(p.url+"/hpr"),
+		chromedp.WaitVisible(`a[href="/hpr/batch"]`),
+		chromedp.Focus(`a[href="/hpr/batch"]`),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#hpr-numbers`),
+		chromedp.Focus(`#hpr-numbers`),
+		chromedp.KeyEvent(doctor.HPRNumber+"\n565502143\n9"),
+	))
+	checkPage(t, ctx, shots, "hpr-3-batch-form")
+	must(t, chromedp.Do(ctx,
+		chromedp.Focus(`[data-testid="hpr-batch-submit"]`),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`[data-testid="hpr-batch-table"]`),
+	))
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="hpr-batch-row"]').length`))
+	must(t, err)
+	if rows != 3 {
+		t.Errorf("%d batch rows; want 3", rows)
+	}
+	checkPage(t, ctx, shots, "hpr-4-batch-result")
+	csvText, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`fetch(document.querySelector('[data-testid="hpr-batch-csv"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	must(t, err)
+	if !strings.Contains(csvText, doctor.HPRNumber) || strings.Count(csvText, "\n") != 4 {
+		t.Errorf("CSV download:\n%s", csvText)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,17 +22,25 @@ type config struct {
 	PersonAPIURL    string
 	HPRAPIURL       string
 	MaskinportenURL string
-	LabsAPIURL      string
-	DatabaseURL     string
-	RedisURL        string
-	DemoSeed        int64
-	DemoPersons     int
-	IdleTimeout     time.Duration
-	AbsoluteTimeout time.Duration
-	UpstreamTimeout time.Duration
-	TrustedProxies  []netip.Prefix
-	AuditorPIDs     []string
-	LogFormat       string
+	// Maskinporten client of the HPR API (real HPR only).
+	MaskinportenClientID string
+	MaskinportenKeyFile  string
+	HPRScopes            []string      // Maskinporten scopes asked for HPR
+	HPRIndexFile         string        // local index of the export; "" for none
+	HPRIndexRefresh      time.Duration // how often the export is downloaded again
+	HPRCacheSecret       string        // shared HMAC key of identity-number cache keys in Redis
+	LabsAPIURL           string
+	DatabaseURL          string
+	RedisURL             string
+	DemoSeed             int64
+	DemoPersons          int
+	IdleTimeout          time.Duration
+	AbsoluteTimeout      time.Duration
+	UpstreamTimeout      time.Duration
+	EmergencyWindow      time.Duration
+	TrustedProxies       []netip.Prefix
+	AuditorPIDs          []string
+	LogFormat            string
 }
 
 // configError names the variable that is wrong, so start-up stops with one clear line.
@@ -48,6 +57,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		IdleTimeout:     30 * time.Minute,
 		AbsoluteTimeout: 12 * time.Hour,
 		UpstreamTimeout: 3 * time.Second,
+		EmergencyWindow: 4 * time.Hour,
+		HPRScopes:       []string{"nhn:hpr/basic"},
+		HPRIndexRefresh: 24 * time.Hour,
 		LogFormat:       "text",
 	}
 	str := func(name string, dst *string) {
@@ -128,6 +140,42 @@ func loadConfig(getenv func(string) string) (config, error) {
 	duration("OPPSLAG_SESSION_IDLE_TIMEOUT", &c.IdleTimeout)
 	duration("OPPSLAG_SESSION_MAX_AGE", &c.AbsoluteTimeout)
 	duration("OPPSLAG_UPSTREAM_TIMEOUT", &c.UpstreamTimeout)
+	duration("OPPSLAG_EMERGENCY_WINDOW", &c.EmergencyWindow)
+	duration("OPPSLAG_HPR_INDEX_REFRESH", &c.HPRIndexRefresh)
+	str("OPPSLAG_MASKINPORTEN_CLIENT_ID", &c.MaskinportenClientID)
+	str("OPPSLAG_MASKINPORTEN_KEY_FILE", &c.MaskinportenKeyFile)
+	str("OPPSLAG_HPR_CACHE_SECRET", &c.HPRCacheSecret)
+	// The index lives beside the SQLite database unless told otherwise.
+	c.HPRIndexFile = "hpr-index.db"
+	if path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok && path != "" {
+		c.HPRIndexFile = filepath.Join(filepath.Dir(path), "hpr-index.db")
+	}
+	str("OPPSLAG_HPR_INDEX_FILE", &c.HPRIndexFile)
+	if c.HPRIndexFile == "off" {
+		c.HPRIndexFile = ""
+	}
+	if v := getenv("OPPSLAG_HPR_SCOPES"); v != "" {
+		c.HPRScopes = nil
+		for _, sc := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			switch sc {
+			case "nhn:hpr/basic", "nhn:hpr/extended", "nhn:hpr/export":
+				c.HPRScopes = append(c.HPRScopes, sc)
+			default:
+				fail("OPPSLAG_HPR_SCOPES", "want nhn:hpr/basic, nhn:hpr/extended and/or nhn:hpr/export")
+			}
+		}
+	}
+	if c.HPRAPIURL != "" {
+		if c.MaskinportenURL == "" {
+			fail("OPPSLAG_MASKINPORTEN_URL", "required when OPPSLAG_HPR_API_URL is set, e.g. https://test.maskinporten.no")
+		}
+		if c.MaskinportenClientID == "" {
+			fail("OPPSLAG_MASKINPORTEN_CLIENT_ID", "required when OPPSLAG_HPR_API_URL is set")
+		}
+		if c.MaskinportenKeyFile == "" {
+			fail("OPPSLAG_MASKINPORTEN_KEY_FILE", "required when OPPSLAG_HPR_API_URL is set (a private RSA JWK with its kid)")
+		}
+	}
 	if v := getenv("OPPSLAG_TRUSTED_PROXIES"); v != "" {
 		for _, s := range strings.Split(v, ",") {
 			p, err := netip.ParsePrefix(strings.TrimSpace(s))

@@ -186,6 +186,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_LABS_API_URL: %w", err)
 	}
 
+	hprs, err := startHPR(ctx, cfg, logger, population)
+	if err != nil {
+		return err
+	}
+
 	hc, err := helseid.New(helseid.Config{
 		Issuer:                issuer,
 		ClientID:              cfg.HelseIDClientID,
@@ -212,7 +217,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		AuditorPIDs:     auditor,
 		PersonAPI:       personAPI,
 		LabsAPI:         labsAPI,
+		HPRAPI:          hprs.client,
+		HPRIndex:        hprs.index.current,
 		UpstreamTimeout: cfg.UpstreamTimeout,
+		EmergencyWindow: cfg.EmergencyWindow,
 	})
 	if err != nil {
 		return err

@@ -182,7 +182,14 @@ type AccessBasis struct {
 	Basis string    // labs access-basis value, e.g. "SAMTYKKE"
 	Role  string    // requester's HPR profession code (kodeverk 9060), or ""
 	Until time.Time // the binding lapses at this instant
+	// Reason is why an emergency basis was opened: the reason code from the
+	// list, a colon and the clinician's own words; "" for other bases.
+	Reason string
 }
+
+// Emergency reports whether the basis is an emergency one (AKUTT or
+// FORHOYET_AKUTT), which shows a countdown banner while it lasts.
+func (b AccessBasis) Emergency() bool { return b.Basis == "AKUTT" || b.Basis == "FORHOYET_AKUTT" }
 
 // AccessBases keeps lab access bases in the server-side session, keyed by
 // the patient's identity number, so a basis never carries over to another

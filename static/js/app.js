@@ -5,6 +5,9 @@
 //   ?  opens or closes the shortcut help (<dialog id="shortcuts">)
 //   1–9 jump to the person page's panels in order (section.app-panel)
 //
+// It also keeps the emergency-access countdown current ([data-countdown])
+// and shows the print view's print button ([data-print]).
+//
 // WCAG 2.1.4 (character key shortcuts): the switch in the help dialog turns
 // the single-key shortcuts off; the choice (a plain "off" flag, nothing
 // personal) is kept in localStorage.
@@ -146,7 +149,58 @@
     }
   });
 
+  // fill replaces each %d (or %s) in format with the next argument.
+  function fill(format, args) {
+    var i = 0;
+    return format.replace(/%[ds]/g, function () {
+      return String(args[i++]);
+    });
+  }
+
+  // Emergency access: the server writes the time left when it makes the
+  // page; this keeps it current. It is not a live region, so a screen
+  // reader is not interrupted every minute; the "until" time beside it is
+  // fixed text.
+  function tickCountdowns() {
+    var els = document.querySelectorAll("[data-countdown]");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var until = Date.parse(el.getAttribute("data-countdown"));
+      if (isNaN(until)) {
+        continue;
+      }
+      var mins = Math.ceil((until - Date.now()) / 60000);
+      if (mins <= 0) {
+        el.textContent = el.getAttribute("data-countdown-over") || "";
+        continue;
+      }
+      var h = Math.floor(mins / 60);
+      var m = mins % 60;
+      var left;
+      if (h === 0) {
+        left = fill(el.getAttribute("data-countdown-m") || "%d", [m]);
+      } else if (m === 0) {
+        left = fill(el.getAttribute("data-countdown-h") || "%d", [h]);
+      } else {
+        left = fill(el.getAttribute("data-countdown-hm") || "%d:%d", [h, m]);
+      }
+      el.textContent = fill(el.getAttribute("data-countdown-format") || "%s", [left]);
+    }
+  }
+
   function init() {
+    if (document.querySelector("[data-countdown]")) {
+      tickCountdowns();
+      window.setInterval(tickCountdowns, 15000);
+    }
+    var printers = document.querySelectorAll("button[data-print]");
+    for (var p = 0; p < printers.length; p++) {
+      printers[p].hidden = false;
+      printers[p].addEventListener("click", function () {
+        window.print();
+      });
+    }
+
     // The off switch only means something when this script runs.
     var toggle = document.getElementById("shortcuts-toggle");
     var box = document.getElementById("shortcuts-off");

@@ -148,4 +148,6 @@ var en = map[string]string{
 	"error.login.config.message":    "HelseID refused Oppslag's login request. This is a fault in how Oppslag is set up, not something you did. Give the reference below to the people who run Oppslag.",
 	"error.role.clinician.title":    "For clinicians only",
 	"error.role.clinician.message":  "This page shows patient information. It is only for health personnel with an HPR number and an approval, logged in at security level 4. The attempt has been logged.",
+	"nav.label":                     "Main menu",
+	"nav.hpr":                       "Health personnel (HPR)",
 }

@@ -148,4 +148,6 @@ var nb = map[string]string{
 	"error.login.config.message":    "HelseID avviste Oppslags forespørsel om innlogging. Dette er en feil i oppsettet av Oppslag, ikke noe du har gjort. Gi referansen nedenfor til de som drifter Oppslag.",
 	"error.role.clinician.title":    "Bare for klinikere",
 	"error.role.clinician.message":  "Denne siden viser pasientopplysninger. Den er bare for helsepersonell med HPR-nummer og godkjenning, innlogget på sikkerhetsnivå 4. Forsøket er logget.",
+	"nav.label":                     "Hovedmeny",
+	"nav.hpr":                       "Helsepersonell (HPR)",
 }

@@ -147,4 +147,6 @@ var nn = map[string]string{
 	"error.login.config.message":    "HelseID avviste førespurnaden frå Oppslag om innlogging. Dette er ein feil i oppsettet av Oppslag, ikkje noko du har gjort. Gi referansen nedanfor til dei som driftar Oppslag.",
 	"error.role.clinician.title":    "Berre for klinikarar",
 	"error.role.clinician.message":  "Denne sida viser pasientopplysningar. Ho er berre for helsepersonell med HPR-nummer og godkjenning, innlogga på tryggingsnivå 4. Forsøket er logga.",
+	"nav.label":                     "Hovudmeny",
+	"nav.hpr":                       "Helsepersonell (HPR)",
 }

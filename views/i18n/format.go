@@ -42,3 +42,27 @@ func Date(l Lang, t time.Time) string {
 	}
 	return t.Format("02.01.2006")
 }
+
+// Clock formats t's time of day in Europe/Oslo for language l:
+// "kl. 18.42" in bokmål and nynorsk, "18:42" in English.
+func Clock(l Lang, t time.Time) string {
+	t = t.In(oslo)
+	if l == EN {
+		return t.Format("15:04")
+	}
+	return "kl. " + t.Format("15.04")
+}
+
+// Decimal writes s, a number formatted with a decimal point, with the
+// decimal separator of language l: a comma in bokmål and nynorsk.
+func Decimal(l Lang, s string) string {
+	if l == EN {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return s[:i] + "," + s[i+1:]
+		}
+	}
+	return s
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/hpr/hprindex"
+	"github.com/oppslag/oppslag/clients/hpr/hprsim"
+	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
+	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/handlers"
+)
+
+// demoMaskinportenClient is the client id the demo registers at the
+// Maskinporten simulator.
+const demoMaskinportenClient = "oppslag-demo"
+
+// hprSetup is the HPR client and, with the export scope, the local index.
+type hprSetup struct {
+	client *hpr.Client
+	index  *indexHolder // nil without the export scope
+}
+
+// startHPR makes the HPR client for the configuration. Without
+// OPPSLAG_HPR_API_URL it starts the Maskinporten and HPR simulators over
+// the demo population, with all three scopes, so the demo shows every HPR
+// feature. With OPPSLAG_REDIS_URL the rate limiter and the cache live in
+// Redis, so several instances share HPR's bucket (F16, S34).
+func startHPR(ctx context.Context, cfg config, logger *slog.Logger, population func() (*synthetic.Population, error)) (*hprSetup, error) {
+	var (
+		base, issuer, clientID string
+		key                    jose.JSONWebKey
+		scopes                 = cfg.HPRScopes
+	)
+	if cfg.HPRAPIURL == "" {
+		pop, err := population()
+		if err != nil {
+			return nil, err
+		}
+		rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, fmt.Errorf("maskinporten demo key: %w", err)
+		}
+		key = jose.JSONWebKey{Key: rsaKey, KeyID: "oppslag-demo-1", Algorithm: string(jose.RS256), Use: "sig"}
+		var mp *maskinportensim.Server
+		issuerURL, err := startSim(ctx, "Maskinporten", logger, func(b string) http.Handler {
+			mp, err = maskinportensim.New(b+"/", maskinportensim.Options{})
+			if err != nil {
+				return http.NotFoundHandler()
+			}
+			return mp
+		})
+		if err != nil || mp == nil {
+			return nil, fmt.Errorf("maskinporten simulator: %v", err)
+		}
+		scopes = []string{hpr.ScopeBasic, hpr.ScopeExtended, hpr.ScopeExport}
+		if err := mp.RegisterClient(demoMaskinportenClient, &rsaKey.PublicKey, key.KeyID, scopes...); err != nil {
+			return nil, fmt.Errorf("maskinporten simulator: %w", err)
+		}
+		if base, err = startSim(ctx, "HPR", logger, func(string) http.Handler {
+			return hprsim.New(pop, mp, hprsim.Options{})
+		}); err != nil {
+			return nil, err
+		}
+		issuer, clientID = issuerURL+"/", demoMaskinportenClient
+	} else {
+		var err error
+		if key, err = helseid.LoadKey(cfg.MaskinportenKeyFile); err != nil {
+			return nil, fmt.Errorf("OPPSLAG_MASKINPORTEN_KEY_FILE: %w", err)
+		}
+		base, issuer, clientID = cfg.HPRAPIURL, strings.TrimSuffix(cfg.MaskinportenURL, "/")+"/", cfg.MaskinportenClientID
+	}
+	tokens, err := hpr.NewTokenSource(hpr.TokenConfig{
+		Issuer:     issuer,
+		TokenURL:   issuer + "token",
+		ClientID:   clientID,
+		Key:        key,
+		Scopes:     scopes,
+		HTTPClient: upstreamClient(cfg.UpstreamTimeout),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("maskinporten: %w", err)
+	}
+	hc := hpr.Config{BaseURL: base, Tokens: tokens, HTTPClient: upstreamClient(5 * time.Minute)}
+	if cfg.RedisURL != "" {
+		o, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, &configError{"OPPSLAG_REDIS_URL", "not a Redis URL"}
+		}
+		rc := redis.NewClient(o)
+		if hc.Limiter, err = hpr.NewRedisLimiter(rc, "oppslag:hpr:bucket:"+clientID, hpr.LimiterOptions{}); err != nil {
+			return nil, fmt.Errorf("hpr limiter: %w", err)
+		}
+		if hc.Cache, err = hpr.NewRedisCache(rc, "oppslag:hpr:cache:"); err != nil {
+			return nil, fmt.Errorf("hpr cache: %w", err)
+		}
+		hc.CacheKeySecret = []byte(cfg.HPRCacheSecret)
+	}
+	client, err := hpr.New(hc)
+	if err != nil {
+		return nil, fmt.Errorf("OPPSLAG_HPR_API_URL: %w", err)
+	}
+	setup := &hprSetup{client: client}
+	if hasScope(scopes, hpr.ScopeExport) && cfg.HPRIndexFile != "" {
+		setup.index = &indexHolder{path: cfg.HPRIndexFile, client: client, logger: logger}
+		go setup.index.run(ctx, cfg.HPRIndexRefresh)
+	}
+	return setup, nil
+}
+
+func hasScope(scopes []string, s string) bool {
+	for _, x := range scopes {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// indexHolder keeps the current local index of HPR's export and rebuilds
+// it on a schedule. A failed rebuild keeps the index it has.
+type indexHolder struct {
+	path   string
+	client *hpr.Client
+	logger *slog.Logger
+	cur    atomic.Pointer[hprindex.Index]
+}
+
+// current returns the index, or nil while none is built.
+func (x *indexHolder) current() handlers.HPRIndex {
+	if x == nil {
+		return nil
+	}
+	if ix := x.cur.Load(); ix != nil {
+		return ix
+	}
+	return nil
+}
+
+// run opens an index left by an earlier run, then refreshes at once and
+// every interval until ctx ends.
+func (x *indexHolder) run(ctx context.Context, every time.Duration) {
+	if ix, err := hprindex.Open(x.path); err == nil {
+		x.cur.Store(ix)
+	}
+	if every <= 0 {
+		every = 24 * time.Hour
+	}
+	for {
+		if err := x.refresh(ctx); err != nil && ctx.Err() == nil {
+			x.logger.Warn("HPR index refresh failed; keeping the index we have", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			if ix := x.cur.Load(); ix != nil {
+				ix.Close()
+			}
+			return
+		case <-time.After(every):
+		}
+	}
+}
+
+// refresh downloads the export to a temporary file, builds a new index
+// beside the old one and swaps it in.
+func (x *indexHolder) refresh(ctx context.Context) error {
+	start := time.Now()
+	f, err := os.CreateTemp(filepath.Dir(x.path), "hpr-export-*.zip")
+	if err != nil {
+		return fmt.Errorf("hpr index: spool: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	exportedAt := time.Now()
+	size, err := x.client.Export(ctx, f)
+	if err != nil {
+		return fmt.Errorf("hpr index: export: %w", err)
+	}
+	st, err := hprindex.Build(ctx, x.path, f, size, exportedAt)
+	if err != nil {
+		return fmt.Errorf("hpr index: build: %w", err)
+	}
+	ix, err := hprindex.Open(x.path)
+	if err != nil {
+		return fmt.Errorf("hpr index: open: %w", err)
+	}
+	if old := x.cur.Swap(ix); old != nil {
+		// Searches in flight on the old index finish first: it closes
+		// after a grace period instead of under their feet.
+		time.AfterFunc(time.Minute, func() { old.Close() })
+	}
+	x.logger.Info("HPR index built", "entries", st.Entries, "ms", time.Since(start).Milliseconds())
+	return nil
+}

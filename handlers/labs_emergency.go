@@ -1,0 +1,252 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// Emergency access (S17, Kjernejournal practice): a clinician who cannot
+// get consent in time opens the lab results on AKUTT, or FORHOYET_AKUTT to
+// also open what the patient has blocked. The opening needs a reason from
+// the list, the clinician's own words and an explicit confirmation; it is
+// bound to this patient for EmergencyWindow, shown as a banner with a
+// countdown on every lab view, and recorded as an audit record that stays
+// in the review queue until an auditor reviews it (audit.PendingReviews).
+
+// DefaultEmergencyWindow is how long an emergency opening lasts unless
+// configured otherwise.
+const DefaultEmergencyWindow = 4 * time.Hour
+
+// emergencyBases are the bases only the emergency form binds.
+var emergencyBases = []string{labs.BasisAkutt, labs.BasisForhoyetAkutt}
+
+// emergencyReasons are the reasons on the list; each has the message
+// "labs.emergency.reason.<code>".
+var emergencyReasons = []string{"life_threatening", "unconscious", "cannot_consent", "urgent_treatment", "other"}
+
+// Limits on the clinician's own words.
+const (
+	emergencyTextMin = 10
+	emergencyTextMax = 500
+)
+
+// emergencyForm is the posted emergency form.
+type emergencyForm struct {
+	Basis, Reason, Text, Role string
+	Confirmed                 bool
+}
+
+// emergencyErrors holds one message key per field that failed; all empty
+// when the form is valid.
+type emergencyErrors struct{ Basis, Reason, Text, Role, Confirm string }
+
+func (e emergencyErrors) any() bool { return e != emergencyErrors{} }
+
+func parseEmergencyForm(r *http.Request) emergencyForm {
+	return emergencyForm{
+		Basis:     r.PostFormValue("basis"),
+		Reason:    r.PostFormValue("reason"),
+		Text:      cleanWords(r.PostFormValue("text")),
+		Role:      r.PostFormValue("role"),
+		Confirmed: r.PostFormValue("confirm") == "yes",
+	}
+}
+
+// cleanWords trims free text and turns control characters (line breaks
+// included) into spaces, so the reason is one line in the audit log.
+func cleanWords(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Validate checks every field against the lists and the user's roles.
+func (f emergencyForm) Validate(roles []string) emergencyErrors {
+	var e emergencyErrors
+	if !slices.Contains(emergencyBases, f.Basis) {
+		e.Basis = "labs.emergency.error.basis"
+	}
+	if !slices.Contains(emergencyReasons, f.Reason) {
+		e.Reason = "labs.emergency.error.reason"
+	}
+	switch n := utf8.RuneCountInString(f.Text); {
+	case n < emergencyTextMin:
+		e.Text = "labs.emergency.error.text_short"
+	case n > emergencyTextMax:
+		e.Text = "labs.emergency.error.text_long"
+	}
+	if len(roles) > 0 && !slices.Contains(roles, f.Role) || len(roles) == 0 && f.Role != "" {
+		e.Role = "labs.chooser.error.role"
+	}
+	if !f.Confirmed {
+		e.Confirm = "labs.emergency.error.confirm"
+	}
+	return e
+}
+
+// auditReason is the reason as the audit record keeps it: the code from the
+// list, then the clinician's words.
+func (f emergencyForm) auditReason() string { return f.Reason + ": " + f.Text }
+
+func (h Labs) emergencyWindow() time.Duration {
+	if h.EmergencyWindow <= 0 {
+		return DefaultEmergencyWindow
+	}
+	return h.EmergencyWindow
+}
+
+// Emergency shows the emergency form. Nothing is fetched or recorded until
+// it is posted.
+func (h Labs) Emergency(w http.ResponseWriter, r *http.Request) error {
+	if _, err := resolve(r); err != nil {
+		return err
+	}
+	return h.emergencyPage(w, r, http.StatusOK, emergencyForm{}, emergencyErrors{})
+}
+
+// OpenEmergency validates the posted form, records the opening (before
+// anything else: no record, no opening) and binds the emergency basis for
+// this patient for the emergency window.
+func (h Labs) OpenEmergency(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, err := resolve(r)
+	if err != nil {
+		return err
+	}
+	bases := request.AccessBasesFrom(ctx)
+	if bases == nil {
+		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	f := parseEmergencyForm(r)
+	if e := f.Validate(request.UserFrom(ctx).Professions()); e.any() {
+		return h.emergencyPage(w, r, http.StatusUnprocessableEntity, f, e)
+	}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: audit.ActionEmergency, AccessBasis: f.Basis,
+		Reason: f.auditReason(), Outcome: audit.Granted}
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
+	b := request.AccessBasis{Basis: f.Basis, Role: f.Role, Until: h.now().Add(h.emergencyWindow()), Reason: f.auditReason()}
+	if err := bases.Bind(ctx, nin, b); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "", err)
+	}
+	http.Redirect(w, r, labsBase(r)+"/labs", http.StatusSeeOther)
+	return nil
+}
+
+// EndAccess ends the bound basis for this patient before it lapses (the
+// banner's "end emergency access now"), and records that it ended.
+func (h Labs) EndAccess(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	nin, err := resolve(r)
+	if err != nil {
+		return err
+	}
+	bases := request.AccessBasesFrom(ctx)
+	if bases == nil {
+		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	bound, ok := bases.Bound(ctx, nin, h.now())
+	if ok {
+		e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis_end", AccessBasis: bound.Basis, Outcome: audit.Success}
+		if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+			return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+		}
+		if err := bases.Clear(ctx, nin); err != nil {
+			return Errorf(http.StatusServiceUnavailable, "", err)
+		}
+	}
+	http.Redirect(w, r, labsBase(r)+"/labs", http.StatusSeeOther)
+	return nil
+}
+
+// emergencyPage renders the form with f's values and the messages in e.
+func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, f emergencyForm, e emergencyErrors) error {
+	ctx := r.Context()
+	msg := func(key string) string {
+		if key == "" {
+			return ""
+		}
+		return i18n.T(ctx, key)
+	}
+	v := views.LabsEmergencyForm{
+		Action:       labsBase(r) + "/labs/emergency",
+		OverviewURL:  labsBase(r),
+		ChooserURL:   labsBase(r) + "/labs/basis",
+		Window:       durationText(ctx, h.emergencyWindow()),
+		Text:         f.Text,
+		TextMin:      emergencyTextMin,
+		TextMax:      emergencyTextMax,
+		Confirmed:    f.Confirmed,
+		BasisError:   msg(e.Basis),
+		ReasonError:  msg(e.Reason),
+		TextError:    msg(e.Text),
+		RoleError:    msg(e.Role),
+		ConfirmError: msg(e.Confirm),
+	}
+	for _, b := range emergencyBases {
+		key := "labs.basis." + strings.ToLower(b)
+		v.Bases = append(v.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, key), Help: i18n.T(ctx, key+".help"),
+			Selected: b == f.Basis})
+	}
+	for _, reason := range emergencyReasons {
+		v.Reasons = append(v.Reasons, views.LabsOption{Value: reason, Label: i18n.T(ctx, "labs.emergency.reason."+reason),
+			Selected: reason == f.Reason})
+	}
+	roles := request.UserFrom(ctx).Professions()
+	for i, p := range roles {
+		v.Roles = append(v.Roles, views.LabsOption{Value: p, Label: professionText(ctx, p),
+			Selected: p == f.Role || f.Role == "" && i == 0})
+	}
+	return Render(w, r, status, views.LabsEmergencyPage(h.Site.Base(r, "labs.emergency.title"), v))
+}
+
+// emergencyBanner is the countdown banner of an emergency basis, or nil.
+func (h Labs) emergencyBanner(r *http.Request, b request.AccessBasis) *views.LabsEmergency {
+	if !b.Emergency() {
+		return nil
+	}
+	ctx := r.Context()
+	lang := i18n.From(ctx)
+	code, _, _ := strings.Cut(b.Reason, ":")
+	return &views.LabsEmergency{
+		Basis:     i18n.T(ctx, "labs.basis."+strings.ToLower(b.Basis)),
+		Reason:    enumOr(ctx, "labs.emergency.reason."+code, code),
+		Until:     i18n.Clock(lang, b.Until),
+		UntilISO:  b.Until.UTC().Format(time.RFC3339),
+		Remaining: durationText(ctx, b.Until.Sub(h.now())),
+		EndAction: labsBase(r) + "/labs/end",
+	}
+}
+
+// durationText writes d as hours and minutes, "3 t 59 min", rounding up
+// so a window never shows as over while it lasts.
+func durationText(ctx context.Context, d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	mins := int((d + time.Minute - 1) / time.Minute)
+	hours, rest := mins/60, mins%60
+	switch {
+	case hours == 0:
+		return i18n.T(ctx, "labs.duration.minutes", rest)
+	case rest == 0:
+		return i18n.T(ctx, "labs.duration.hours", hours)
+	}
+	return i18n.T(ctx, "labs.duration.hours_minutes", hours, rest)
+}
