@@ -305,9 +305,14 @@ func TestBrowserPersonFlow(t *testing.T) {
 			must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Backspace)))
 		}
 	}
-	// searchFor types number into the search box after "/" and presses Enter.
+	// searchFor types number into the search box after "/" and presses
+	// Enter. The old page's body is marked first, so that when the search
+	// starts on another person's overview the waits cannot be met by the
+	// page being left (a later Focus would then find a node that is gone).
 	searchFor := func(t *testing.T, number string) {
 		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
 		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
 		if id := activeID(t); id != "search-q" {
 			t.Fatalf("after '/', focus is on %q; want search-q", id)
@@ -316,8 +321,8 @@ func TestBrowserPersonFlow(t *testing.T) {
 		must(t, chromedp.Do(ctx,
 			chromedp.KeyEvent(number),
 			chromedp.KeyEvent(kb.Enter),
-			chromedp.WaitVisible(`[data-testid="person-header"]`),
-			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="person-header"]`),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="panel-family"]`),
 		))
 	}
 
