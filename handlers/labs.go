@@ -64,13 +64,9 @@ func labsBase(r *http.Request) string { return "/person/" + url.PathEscape(r.Pat
 // a basis is bound.
 func (h Labs) Choose(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	nin, err := resolve(r)
+	nin, bases, err := patientBases(r)
 	if err != nil {
 		return err
-	}
-	bases := request.AccessBasesFrom(ctx)
-	if bases == nil {
-		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
 	bound, _ := bases.Bound(ctx, nin, h.now())
 	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
@@ -87,19 +83,27 @@ func LabsURL(ctx context.Context, personBase, nin string, now time.Time) string 
 	return personBase + "/labs/basis"
 }
 
+// patientBases resolves the patient of the request's handle and the
+// session's access bases, which every lab handler needs together.
+func patientBases(r *http.Request) (nin string, bases request.AccessBases, err error) {
+	if nin, err = resolve(r); err != nil {
+		return "", nil, err
+	}
+	if bases = request.AccessBasesFrom(r.Context()); bases == nil {
+		return "", nil, Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
+	}
+	return nin, bases, nil
+}
+
 // boundBasis resolves the patient and their bound basis. Without one, the
 // request is refused (S16): a "denied" audit record for action, then 403
 // with the chooser, so the user still has the way forward. ok is false when
 // the answer has been written or err is set.
 func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) (nin string, b request.AccessBasis, ok bool, err error) {
 	ctx := r.Context()
-	nin, err = resolve(r)
+	nin, bases, err := patientBases(r)
 	if err != nil {
 		return "", b, false, err
-	}
-	bases := request.AccessBasesFrom(ctx)
-	if bases == nil {
-		return "", b, false, Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
 	if b, ok = bases.Bound(ctx, nin, h.now()); ok {
 		return nin, b, true, nil
@@ -286,13 +290,9 @@ func labsError(err error) *Error {
 // choice and sends the browser back to the results.
 func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	nin, err := resolve(r)
+	nin, bases, err := patientBases(r)
 	if err != nil {
 		return err
-	}
-	bases := request.AccessBasesFrom(ctx)
-	if bases == nil {
-		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
 	basis, role := r.PostFormValue("basis"), r.PostFormValue("role")
 	if !slices.Contains(chooserBases, basis) {

@@ -124,13 +124,9 @@ func (h Labs) Emergency(w http.ResponseWriter, r *http.Request) error {
 // this patient for the emergency window.
 func (h Labs) OpenEmergency(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	nin, err := resolve(r)
+	nin, bases, err := patientBases(r)
 	if err != nil {
 		return err
-	}
-	bases := request.AccessBasesFrom(ctx)
-	if bases == nil {
-		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
 	f := parseEmergencyForm(r)
 	if e := f.Validate(request.UserFrom(ctx).Professions()); e.any() {
@@ -153,13 +149,9 @@ func (h Labs) OpenEmergency(w http.ResponseWriter, r *http.Request) error {
 // banner's "end emergency access now"), and records that it ended.
 func (h Labs) EndAccess(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	nin, err := resolve(r)
+	nin, bases, err := patientBases(r)
 	if err != nil {
 		return err
-	}
-	bases := request.AccessBasesFrom(ctx)
-	if bases == nil {
-		return Errorf(http.StatusUnauthorized, "", request.ErrLoginRequired)
 	}
 	bound, ok := bases.Bound(ctx, nin, h.now())
 	if ok {
