@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
@@ -420,7 +421,7 @@ func (c *Client) getJSON(ctx context.Context, op, method, path string, query url
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if !isJSON(resp.Header.Get("Content-Type")) {
+	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		return nil, fmt.Errorf("%w: content type %q", ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
@@ -503,7 +504,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		ra := retryAfter(resp.Header.Get("Retry-After"), c.now())
 		// The error is the 429 whether or not the block could be stored.
 		_ = c.limiter.Block(ctx, c.now().Add(ra))
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxProblemBytes))
+		io.Copy(io.Discard, io.LimitReader(resp.Body, problem.MaxBytes))
 		return nil, &RateLimitError{RetryAfter: ra, Upstream: true}
 	case http.StatusUnauthorized:
 		if inv, ok := c.tokens.(interface{ Invalidate(string) }); ok {

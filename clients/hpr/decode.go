@@ -2,8 +2,6 @@ package hpr
 
 import (
 	"fmt"
-	"mime"
-	"strings"
 
 	"github.com/oppslag/oppslag/clients/sanitize"
 )
@@ -57,13 +55,4 @@ func (p *Personnel) check() error {
 		return fmt.Errorf("%w: erstattetAvHprNummer not a valid number", ErrMalformed)
 	}
 	return nil
-}
-
-// isJSON accepts application/json and any +json type (problem+json).
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }

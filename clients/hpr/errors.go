@@ -3,13 +3,12 @@ package hpr
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/problem"
 )
 
 // Named errors. Every error the package returns wraps one of these (or a
@@ -69,9 +68,6 @@ func (e *ProblemError) Error() string {
 // Unwrap returns the named error for the status.
 func (e *ProblemError) Unwrap() error { return e.kind }
 
-// maxProblemBytes caps an error body; only its sanitised fields are kept.
-const maxProblemBytes = 64 << 10
-
 // kindOf maps a status to its named error.
 func kindOf(status int) error {
 	switch status {
@@ -93,24 +89,7 @@ func kindOf(status int) error {
 // secrets in what it keeps.
 func problemError(resp *http.Response, secrets []string) *ProblemError {
 	e := &ProblemError{Status: resp.StatusCode, kind: kindOf(resp.StatusCode)}
-	if !isJSON(resp.Header.Get("Content-Type")) {
-		return e
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxProblemBytes))
-	if err != nil {
-		return e
-	}
-	var pd ProblemDetails
-	if sanitize.DecodeJSON(b, &pd) != nil {
-		return e
-	}
-	e.Problem = ProblemDetails{
-		Type:     sanitize.Text(pd.Type, secrets, 200),
-		Title:    sanitize.Text(pd.Title, secrets, 200),
-		Status:   pd.Status,
-		Detail:   sanitize.Text(pd.Detail, secrets, 500),
-		Instance: sanitize.Text(pd.Instance, secrets, 200),
-	}
+	e.Problem = problem.Read(resp, secrets)
 	return e
 }
 

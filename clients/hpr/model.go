@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/problem"
 )
 
 // Scopes at Maskinporten (upstreams.md §3.1).
@@ -118,14 +120,8 @@ func (p Period) Covers(day Date) bool {
 	return p.To.IsZero() || !day.After(p.To.Time)
 }
 
-// ProblemDetails is the error body (RFC 9457 shape).
-type ProblemDetails struct {
-	Type     string `json:"type,omitempty"`
-	Title    string `json:"title,omitempty"`
-	Status   int    `json:"status,omitempty"`
-	Detail   string `json:"detail,omitempty"`
-	Instance string `json:"instance,omitempty"`
-}
+// ProblemDetails is the RFC 9457 error body of the API (ASP.NET Core).
+type ProblemDetails = problem.Details
 
 // NINRequest is the body of POST /v1/personerutvidet.
 type NINRequest struct {

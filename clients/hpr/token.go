@@ -313,13 +313,13 @@ func (ts *TokenSource) fetch(ctx context.Context, now time.Time) (string, time.D
 			Error       string `json:"error"`
 			Description string `json:"error_description"`
 		}
-		if isJSON(resp.Header.Get("Content-Type")) && sanitize.DecodeJSON(body, &oe) == nil {
+		if sanitize.IsJSON(resp.Header.Get("Content-Type")) && sanitize.DecodeJSON(body, &oe) == nil {
 			te.Code = sanitize.Text(oe.Error, nil, 64)
 			te.Description = sanitize.Text(oe.Description, nil, 300)
 		}
 		return "", 0, te
 	}
-	if !isJSON(resp.Header.Get("Content-Type")) {
+	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		return "", 0, fmt.Errorf("%w: token response content type", ErrMalformed)
 	}
 	if len(body) > maxTokenResponseBytes {

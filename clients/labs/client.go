@@ -30,7 +30,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -401,7 +400,7 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, fmt.Errorf("labs: %s: %w", op, outcomeError(resp, q))
 	}
-	if !isJSON(resp.Header.Get("Content-Type")) {
+	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		return nil, fmt.Errorf("labs: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
@@ -445,15 +444,6 @@ func decodeJSON(b []byte, out any) error {
 	return nil
 }
 
-// isJSON accepts application/json and any +json type (fhir+json).
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
-}
-
 // validationCodes are OperationOutcome issue codes of a malformed request,
 // which a 400 to a FORHOYET_* basis can still carry.
 var validationCodes = []string{"required", "value", "invalid", "structure", "not-supported", "security", "login"}
@@ -475,7 +465,7 @@ func outcomeError(resp *http.Response, q Query) *OutcomeError {
 	default:
 		e.kinds = []error{ErrUpstream}
 	}
-	if isJSON(resp.Header.Get("Content-Type")) {
+	if sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		if b, err := io.ReadAll(io.LimitReader(resp.Body, maxOutcomeBytes)); err == nil {
 			var oo OperationOutcome
 			if json.Unmarshal(b, &oo) == nil && oo.ResourceType == "OperationOutcome" {

@@ -2,17 +2,16 @@ package person
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
@@ -60,9 +59,6 @@ var (
 // tens of kilobytes; a 100-person bulk or search answer stays well below
 // this. A bigger body is refused as ErrMalformed rather than half-read.
 const MaxBodyBytes = 8 << 20
-
-// maxProblemBytes caps an error body; only its title and status are kept.
-const maxProblemBytes = 64 << 10
 
 // MaxBulk is the most identity numbers bulk-by-nin takes per call.
 const MaxBulk = 100
@@ -304,7 +300,7 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("person: %s: %w", op, problemError(resp, secrets))
 	}
-	if !isJSON(resp.Header.Get("Content-Type")) {
+	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		return fmt.Errorf("person: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
@@ -336,15 +332,6 @@ func decodeJSON(b []byte, out any) error {
 	return fmt.Errorf("%w: %w", ErrMalformed, err)
 }
 
-// isJSON accepts application/json and any +json type (problem+json).
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
-}
-
 // problemError turns a non-2xx response into a *ProblemError.
 func problemError(resp *http.Response, secrets []string) *ProblemError {
 	e := &ProblemError{Status: resp.StatusCode}
@@ -360,24 +347,6 @@ func problemError(resp *http.Response, secrets []string) *ProblemError {
 	default:
 		e.kind = ErrUpstream
 	}
-	if !isJSON(resp.Header.Get("Content-Type")) {
-		return e
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxProblemBytes))
-	if err != nil {
-		return e
-	}
-	var pd ProblemDetails
-	if json.Unmarshal(b, &pd) != nil {
-		return e
-	}
-	e.Problem = ProblemDetails{
-		Type:     sanitize.Text(pd.Type, secrets, 200),
-		Title:    sanitize.Text(pd.Title, secrets, 200),
-		Status:   pd.Status,
-		Detail:   sanitize.Text(pd.Detail, secrets, 500),
-		Instance: sanitize.Text(pd.Instance, secrets, 200),
-		TraceID:  sanitize.Text(pd.TraceID, secrets, 100),
-	}
+	e.Problem = problem.Read(resp, secrets)
 	return e
 }

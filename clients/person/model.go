@@ -9,6 +9,8 @@
 // with omitempty would drop a real false (isValid false marks history).
 package person
 
+import "github.com/oppslag/oppslag/clients/problem"
+
 // Meta is the FREG metadata on every list item (and on death and false
 // identity). Current and historic items are mixed in one list and told apart
 // by IsValid.
@@ -761,12 +763,5 @@ type EventDocumentSearchResult struct {
 	EndIndex   int             `json:"endIndex"`
 }
 
-// ProblemDetails is the RFC 7807 error body of the API (ASP.NET Core).
-type ProblemDetails struct {
-	Type     string `json:"type,omitempty"`
-	Title    string `json:"title,omitempty"`
-	Status   int    `json:"status,omitempty"`
-	Detail   string `json:"detail,omitempty"`
-	Instance string `json:"instance,omitempty"`
-	TraceID  string `json:"traceId,omitempty"`
-}
+// ProblemDetails is the RFC 9457 error body of the API (ASP.NET Core).
+type ProblemDetails = problem.Details

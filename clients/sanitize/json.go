@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"strings"
 )
 
 // DecodeError is a JSON decoding failure whose text never quotes the input.
@@ -52,4 +54,14 @@ func JSONError(err error) string {
 		return fmt.Sprintf("JSON %s where %s.%s wants %s", typ.Value, typ.Struct, typ.Field, typ.Type)
 	}
 	return "invalid JSON value"
+}
+
+// IsJSON reports whether contentType is application/json or any +json type
+// (problem+json, fhir+json).
+func IsJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }

@@ -66,6 +66,8 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/problem"
+	"github.com/oppslag/oppslag/clients/sanitize"
 )
 
 // TokenVerifier checks a Maskinporten access token and returns its client
@@ -230,7 +232,7 @@ type result struct {
 
 func okResult(body any) result { return result{status: http.StatusOK, body: body} }
 
-func problem(status int, title string) result { return result{status: status, title: title} }
+func failure(status int, title string) result { return result{status: status, title: title} }
 
 // route is a matched endpoint: a JSON route (serve) or the export.
 type route struct {
@@ -293,13 +295,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, param, allow, ok := s.match(r.URL.Path, r.Method)
 	if !ok {
 		s.count(func(st *Stats) { st.NotFoundRoute++ })
-		writeProblem(w, http.StatusNotFound, "Not Found")
+		problem.Write(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	if rt == nil {
 		s.count(func(st *Stats) { st.NotFoundRoute++ })
 		w.Header().Set("Allow", allow)
-		writeProblem(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		problem.Write(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 		return
 	}
 	s.count(rt.count)
@@ -308,19 +310,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.count(func(st *Stats) { st.Unauthorized++ })
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeProblem(w, http.StatusUnauthorized, "Unauthorized")
+		problem.Write(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
 	if wait, ok := s.take(clientID); !ok {
 		s.count(func(st *Stats) { st.RateLimited++ })
 		w.Header().Set("Retry-After", strconv.FormatInt(int64(math.Ceil(wait.Seconds())), 10))
-		writeProblem(w, http.StatusTooManyRequests, "Too Many Requests")
+		problem.Write(w, http.StatusTooManyRequests, "Too Many Requests")
 		return
 	}
 	if !slices.ContainsFunc(rt.scopes, func(sc string) bool { return slices.Contains(scopes, sc) }) {
 		s.count(func(st *Stats) { st.Forbidden++ })
 		w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="`+strings.Join(rt.scopes, " ")+`"`)
-		writeProblem(w, http.StatusForbidden, "Forbidden")
+		problem.Write(w, http.StatusForbidden, "Forbidden")
 		return
 	}
 
@@ -355,7 +357,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.StatusBadRequest, http.StatusUnsupportedMediaType:
 		s.count(func(st *Stats) { st.BadRequest++ })
 	}
-	writeProblem(w, res.status, res.title)
+	problem.Write(w, res.status, res.title)
 }
 
 // authenticate reads "Authorization: Bearer <token>" and verifies it.
@@ -468,15 +470,15 @@ func (s *Server) byNumber(extended bool) func(*http.Request, string) result {
 	return func(r *http.Request, param string) result {
 		n, ok := parseNumber(param)
 		if !ok {
-			return problem(http.StatusBadRequest, "The value is not valid for hprNummer")
+			return failure(http.StatusBadRequest, "The value is not valid for hprNummer")
 		}
 		v, msg := s.parseView(r, extended)
 		if msg != "" {
-			return problem(http.StatusBadRequest, msg)
+			return failure(http.StatusBadRequest, msg)
 		}
 		p, found := s.src.Personnel(n)
 		if !found {
-			return problem(http.StatusNotFound, "Helseperson ikke funnet")
+			return failure(http.StatusNotFound, "Helseperson ikke funnet")
 		}
 		return okResult(project(p, v))
 	}
@@ -490,15 +492,15 @@ func (s *Server) search(extended bool) func(*http.Request, string) result {
 		q := r.URL.Query()
 		surname := strings.TrimSpace(q.Get("etternavn"))
 		if surname == "" || len([]rune(surname)) > maxSurname {
-			return problem(http.StatusBadRequest, "The etternavn field is required")
+			return failure(http.StatusBadRequest, "The etternavn field is required")
 		}
 		birth, ok := parseDate(q.Get("foedselsdato"))
 		if !ok {
-			return problem(http.StatusBadRequest, "The foedselsdato field is required (YYYY-MM-DD)")
+			return failure(http.StatusBadRequest, "The foedselsdato field is required (YYYY-MM-DD)")
 		}
 		v, msg := s.parseView(r, extended)
 		if msg != "" {
-			return problem(http.StatusBadRequest, msg)
+			return failure(http.StatusBadRequest, msg)
 		}
 		out := []hpr.Personnel{}
 		for _, p := range s.src.SearchPersonnel(surname, birth) {
@@ -509,19 +511,19 @@ func (s *Server) search(extended bool) func(*http.Request, string) result {
 }
 
 func (s *Server) byNIN(r *http.Request, _ string) result {
-	if !isJSON(r.Header.Get("Content-Type")) {
-		return problem(http.StatusUnsupportedMediaType, "Unsupported Media Type")
+	if !sanitize.IsJSON(r.Header.Get("Content-Type")) {
+		return failure(http.StatusUnsupportedMediaType, "Unsupported Media Type")
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if err != nil || len(b) > maxRequestBytes {
-		return problem(http.StatusBadRequest, "The request body is too large")
+		return failure(http.StatusBadRequest, "The request body is too large")
 	}
 	var req hpr.NINRequest
 	if err := json.Unmarshal(b, &req); err != nil {
-		return problem(http.StatusBadRequest, "The request body is not valid JSON")
+		return failure(http.StatusBadRequest, "The request body is not valid JSON")
 	}
 	if !elevenDigits(req.NIN) {
-		return problem(http.StatusBadRequest, "The nin field must be 11 digits")
+		return failure(http.StatusBadRequest, "The nin field must be 11 digits")
 	}
 	v := view{extended: true, day: req.AtDate, includeHistory: req.IncludeHistory}
 	if v.day.IsZero() {
@@ -529,7 +531,7 @@ func (s *Server) byNIN(r *http.Request, _ string) result {
 	}
 	p, found := s.src.PersonnelByNIN(req.NIN)
 	if !found {
-		return problem(http.StatusNotFound, "Helseperson ikke funnet")
+		return failure(http.StatusNotFound, "Helseperson ikke funnet")
 	}
 	return okResult(project(p, v))
 }
@@ -546,44 +548,6 @@ func elevenDigits(s string) bool {
 	return true
 }
 
-func isJSON(contentType string) bool {
-	mt, _, _ := strings.Cut(contentType, ";")
-	mt = strings.ToLower(strings.TrimSpace(mt))
-	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
-}
-
-// writeProblem answers with an RFC 9457 body as ASP.NET Core does. Titles
-// are fixed texts: no request value (and so no identity number) is echoed.
-func writeProblem(w http.ResponseWriter, status int, title string) {
-	b, _ := json.Marshal(hpr.ProblemDetails{Type: problemType(status), Title: title, Status: status})
-	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
-// problemType is the RFC 9110 section ASP.NET Core links for a status.
-func problemType(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.1"
-	case http.StatusUnauthorized:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.2"
-	case http.StatusForbidden:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.4"
-	case http.StatusNotFound:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.5"
-	case http.StatusMethodNotAllowed:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.6"
-	case http.StatusUnsupportedMediaType:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.16"
-	case http.StatusTooManyRequests:
-		return "https://tools.ietf.org/html/rfc6585#section-4"
-	case http.StatusInternalServerError:
-		return "https://tools.ietf.org/html/rfc9110#section-15.6.1"
-	}
-	return "about:blank"
-}
-
 // writeFaultStatus answers an injected status.
 func writeFaultStatus(w http.ResponseWriter, status int) {
 	switch status {
@@ -593,6 +557,6 @@ func writeFaultStatus(w http.ResponseWriter, status int) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", status, http.StatusText(status))
 	default:
-		writeProblem(w, status, http.StatusText(status))
+		problem.Write(w, status, http.StatusText(status))
 	}
 }

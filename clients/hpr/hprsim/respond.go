@@ -9,13 +9,14 @@ import (
 	"net/http"
 
 	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/problem"
 )
 
 // respond writes a 200 JSON body, or the broken body of the malformed kind.
 func (s *Server) respond(w http.ResponseWriter, body any, malformed string) {
 	b, err := json.Marshal(body)
 	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "Internal Server Error")
+		problem.Write(w, http.StatusInternalServerError, "Internal Server Error")
 		return
 	}
 	if malformed == "" {

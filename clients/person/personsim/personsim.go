@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/problem"
 )
 
 // TokenVerifier checks a request's DPoP-bound access token and proof;
@@ -156,7 +157,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != method {
 		s.count(func(st *Stats) { st.NotFoundRoute++ })
 		w.Header().Set("Allow", method)
-		writeProblem(w, http.StatusMethodNotAllowed, "Method not allowed")
+		problem.Write(w, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
 	if !s.authorize(w, r, person.Scope(scope)) {
@@ -176,7 +177,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusBadRequest {
 			s.count(func(st *Stats) { st.BadRequest++ })
 		}
-		writeProblem(w, status, title)
+		problem.Write(w, status, title)
 		return
 	}
 	s.respond(w, r, body, parts)
@@ -202,7 +203,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scope person.
 	if !ok {
 		s.count(func(st *Stats) { st.Forbidden++ })
 		w.Header().Set("WWW-Authenticate", `DPoP error="insufficient_scope", scope="`+scope.OAuthScope()+`"`)
-		writeProblem(w, http.StatusForbidden, "Forbidden, invalid scope")
+		problem.Write(w, http.StatusForbidden, "Forbidden, invalid scope")
 		return false
 	}
 	return true
@@ -211,17 +212,17 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scope person.
 func (s *Server) unauthorized(w http.ResponseWriter) {
 	s.count(func(st *Stats) { st.Unauthorized++ })
 	w.Header().Set("WWW-Authenticate", `DPoP error="invalid_token", algs="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512"`)
-	writeProblem(w, http.StatusUnauthorized, "Unauthorized, invalid token")
+	problem.Write(w, http.StatusUnauthorized, "Unauthorized, invalid token")
 }
 
 func (s *Server) notFound(w http.ResponseWriter) {
 	s.count(func(st *Stats) { st.NotFoundRoute++ })
-	writeProblem(w, http.StatusNotFound, "Not found")
+	problem.Write(w, http.StatusNotFound, "Not found")
 }
 
 func (s *Server) badRequest(w http.ResponseWriter, title string) {
 	s.count(func(st *Stats) { st.BadRequest++ })
-	writeProblem(w, http.StatusBadRequest, title)
+	problem.Write(w, http.StatusBadRequest, title)
 }
 
 // scopesOf reads the scope claim: a JSON array (HelseID) or a
@@ -427,7 +428,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body any, parts
 			w.WriteHeader(f.Status)
 			fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", f.Status, http.StatusText(f.Status))
 		default:
-			writeProblem(w, f.Status, http.StatusText(f.Status))
+			problem.Write(w, f.Status, http.StatusText(f.Status))
 		}
 		return
 	}
@@ -483,43 +484,10 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body any, parts
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "Internal server error")
+		problem.Write(w, http.StatusInternalServerError, "Internal server error")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(b)
-}
-
-// writeProblem answers with an RFC 7807 body as ASP.NET Core does. Titles
-// are fixed texts: no request value (and so no identity number) is echoed.
-func writeProblem(w http.ResponseWriter, status int, title string) {
-	pd := person.ProblemDetails{
-		Type:   problemType(status),
-		Title:  title,
-		Status: status,
-	}
-	b, _ := json.Marshal(pd)
-	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
-// problemType is the RFC 9110 section ASP.NET Core links for a status.
-func problemType(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.1"
-	case http.StatusUnauthorized:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.2"
-	case http.StatusForbidden:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.4"
-	case http.StatusNotFound:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.5"
-	case http.StatusMethodNotAllowed:
-		return "https://tools.ietf.org/html/rfc9110#section-15.5.6"
-	case http.StatusInternalServerError:
-		return "https://tools.ietf.org/html/rfc9110#section-15.6.1"
-	}
-	return "about:blank"
 }
