@@ -645,16 +645,21 @@ func cardOf(ctx context.Context, p hpr.Personnel, day hpr.Date) views.HPRCard {
 			Category:          categoryText(ctx, a.Category()),
 			Authorization:     firstNonEmpty(a.Approval.Authorization.Name, a.Approval.Authorization.Value),
 			Period:            periodText(ctx, a.Approval.Period),
-			Valid:             a.ValidOn,
+			Valid:             a.ValidOn && !a.Suspended,
+			Suspended:         a.ValidOn && a.Suspended,
 			Ended:             codeText(a.Approval.Ended),
 			Specialities:      rightRows(ctx, a.Approval.Specialities, day),
 			RequisitionRights: rightRows(ctx, a.Approval.RequisitionRights, day),
 			Competences:       rightRows(ctx, a.Approval.Competences, day),
 			Reactions:         reactionRows(ctx, a.Approval.Reactions, day),
 		}
-		v.ValidText = i18n.T(ctx, "hpr.valid.not")
-		if a.ValidOn {
+		switch {
+		case v.Suspended:
+			v.ValidText = i18n.T(ctx, "hpr.status.suspended")
+		case v.Valid:
 			v.ValidText = i18n.T(ctx, "hpr.valid.today")
+		default:
+			v.ValidText = i18n.T(ctx, "hpr.valid.not")
 		}
 		if a.ExpiringSoon {
 			v.Expiring = true

@@ -72,8 +72,12 @@ type HPRApproval struct {
 	Category      string // "Lege (LE)"
 	Authorization string // "Autorisasjon", "Lisens", ...
 	Period        string // "01.08.2010 – " or "01.08.2010 – 31.12.2026"
-	Valid         bool   // valid today
-	ValidText     string // "Gyldig i dag" / "Ikke gyldig i dag"
+	// Valid is set when the approval holds today: in its period and not
+	// suspended. Suspended marks one in its period under a suspension in
+	// force (its own or the person's); ValidText says which in words.
+	Valid     bool
+	Suspended bool
+	ValidText string // "Gyldig i dag" / "Suspendert" / "Ikke gyldig i dag"
 	// Expiring is set when a valid approval ends within 90 days;
 	// ExpiringText says when, e.g. "Utløper om 45 dager (31.12.2026)".
 	Expiring          bool

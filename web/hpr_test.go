@@ -205,6 +205,19 @@ func TestF14_HPRCardStates(t *testing.T) {
 		if active == 0 {
 			t.Error("no active reaction listed")
 		}
+		// The approval under the suspension says so, never "valid today".
+		suspended := 0
+		for _, v := range testids(t, p.body, "hpr-approval-valid") {
+			if attr(v, "data-suspended") == "true" {
+				suspended++
+				if attr(v, "data-valid") == "true" {
+					t.Error("a suspended approval is marked valid")
+				}
+			}
+		}
+		if suspended == 0 {
+			t.Error("no approval is marked suspended on a suspended person's card")
+		}
 	})
 	t.Run("replaced", func(t *testing.T) {
 		n := 0
