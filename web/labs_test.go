@@ -10,6 +10,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
+	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // The lab results pages (F8) through the real portal, the HelseID simulator
@@ -276,6 +277,21 @@ func TestS27_AuditRecordsForLabs(t *testing.T) {
 		}
 		if len(testids(t, p.body, "labs-restricted")) == 0 {
 			t.Error("restricted results not announced")
+		}
+	})
+	t.Run("reserved", func(t *testing.T) {
+		// Everything is withheld: the page must not say there are no
+		// results, only that none can be shown.
+		p := b.chooseBasis(tok, b.labsPath(tok, labsPerson(t, h, "reserved-labs")), labs.BasisSamtykke)
+		if len(testids(t, p.body, "labs-restricted")) == 0 {
+			t.Error("reservation not announced")
+		}
+		none := testids(t, p.body, "labs-none")
+		if len(none) != 1 {
+			t.Fatalf("%d labs-none paragraphs; want 1", len(none))
+		}
+		if got, want := strings.TrimSpace(nodeText(none[0])), i18n.TL(i18n.NB, "labs.none_shown"); got != want {
+			t.Errorf("empty result under a reservation says %q; want %q", got, want)
 		}
 	})
 }

@@ -28,6 +28,7 @@ func init() {
 		"labs.nothing_more": "Elevated consent gave nothing more than ordinary access. The patient has no restricted results this basis opens.",
 		"labs.truncated":    "The list is incomplete: there are more results than Oppslag can show at once.",
 		"labs.none":         "There are no lab results for the patient.",
+		"labs.none_shown":   "No lab results can be shown.",
 		"labs.collected":    "collected %s",
 
 		"labs.restricted.specific":          "Some results are restricted by the patient (specific block).",

@@ -28,6 +28,7 @@ func init() {
 		"labs.nothing_more": "Forhøyet samtykke ga ikke flere prøvesvar enn vanlig tilgang. Pasienten har ingen sperrede svar som dette grunnlaget åpner.",
 		"labs.truncated":    "Listen er ufullstendig: det finnes flere prøvesvar enn Oppslag kan vise på én gang.",
 		"labs.none":         "Det finnes ingen prøvesvar for pasienten.",
+		"labs.none_shown":   "Ingen prøvesvar kan vises.",
 		"labs.collected":    "tatt %s",
 
 		"labs.restricted.specific":          "Noen prøvesvar er sperret av pasienten (sperring av enkeltsvar).",

@@ -28,6 +28,7 @@ func init() {
 		"labs.nothing_more": "Forhøgd samtykke gav ikkje fleire prøvesvar enn vanleg tilgang. Pasienten har ingen sperra svar som dette grunnlaget opnar.",
 		"labs.truncated":    "Lista er ufullstendig: det finst fleire prøvesvar enn Oppslag kan vise på éin gong.",
 		"labs.none":         "Det finst ingen prøvesvar for pasienten.",
+		"labs.none_shown":   "Ingen prøvesvar kan visast.",
 		"labs.collected":    "teke %s",
 
 		"labs.restricted.specific":          "Nokre prøvesvar er sperra av pasienten (sperring av enkeltsvar).",
