@@ -115,20 +115,69 @@ func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) 
 	return "", b, false, h.chooser(w, r, http.StatusForbidden, "", "", i18n.T(ctx, "labs.chooser.required"))
 }
 
-// View fetches and shows the results under the bound basis.
+// View fetches and shows the results under the bound basis, for the period
+// of ?range= (see resultsPeriod for the default). Every report is fetched
+// either way: the period only chooses what the page shows, and the page
+// says how many older reports it leaves out.
 func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	key := r.URL.Query().Get("range")
+	if err := checkPeriod(key); err != nil {
+		return err
+	}
 	nin, bound, ok, err := h.boundBasis(w, r, "view")
 	if !ok {
 		return err
 	}
 	data := h.labsData(r, bound)
-	data.PrintURL = labsBase(r) + "/labs/print"
 	res, ferr := h.fetch(ctx, nin, bound, "view")
-	if h.fill(ctx, &data, res, ferr) {
+	key = resultsPeriod(res, key, h.now())
+	link := func(k string) string { return labsBase(r) + "/labs?range=" + k }
+	data.PrintURL = labsBase(r) + "/labs/print?range=" + key
+	data.Ranges = periodLinks(ctx, key, link)
+	if key != "all" {
+		data.AllURL = link("all")
+	}
+	if h.fill(ctx, &data, res, ferr, key) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
+}
+
+// resultsPeriod is key, or when key is "" the default: the last year when
+// it holds a report and older reports exist, else everything. A clinician
+// sees what is current first, and a patient whose last report is old still
+// sees it without a click.
+func resultsPeriod(res *labs.Result, key string, now time.Time) string {
+	if key != "" {
+		return key
+	}
+	if res == nil {
+		return "all"
+	}
+	year, _ := periodOf("1y")
+	from := year.from(now)
+	recent, older := false, false
+	for _, rep := range res.Reports {
+		if when := reportTime(rep); !when.IsZero() && when.Before(from) {
+			older = true
+		} else {
+			recent = true
+		}
+	}
+	if recent && older {
+		return "1y"
+	}
+	return "all"
+}
+
+// reportTime is when a report's results were taken: the effective time,
+// else the issue time.
+func reportTime(rep labs.Report) time.Time {
+	if rep.Effective.IsZero() {
+		return rep.Issued
+	}
+	return rep.Effective
 }
 
 // Print shows the results as a print view stamped with who printed, when
@@ -136,6 +185,10 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 // recorded before any data is written.
 func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	key := r.URL.Query().Get("range")
+	if err := checkPeriod(key); err != nil {
+		return err
+	}
 	nin, bound, ok, err := h.boundBasis(w, r, "print")
 	if !ok {
 		return err
@@ -158,7 +211,7 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Stamp = stamp
 	res, ferr := h.fetch(ctx, nin, bound, "print")
-	if h.fill(ctx, &data, res, ferr) {
+	if h.fill(ctx, &data, res, ferr, resultsPeriod(res, key, h.now())) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.print.title"), data))
@@ -181,7 +234,7 @@ func (h Labs) labsData(r *http.Request, bound request.AccessBasis) views.LabsDat
 
 // fill puts a fetch's outcome into data; it reports true when the request
 // must fail with ferr instead (the audit store is down: no page at all).
-func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, ferr error) bool {
+func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, ferr error, periodKey string) bool {
 	if isAuditError(ferr) {
 		return true
 	}
@@ -196,7 +249,8 @@ func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, 
 		d := ErrorView(ctx, ferr)
 		data.Error = &d
 	default:
-		fillLabs(ctx, data, res)
+		p, _ := periodOf(periodKey)
+		fillLabs(ctx, data, res, p.from(h.now()))
 	}
 	return false
 }
@@ -339,8 +393,9 @@ func professionText(ctx context.Context, code string) string {
 	return code
 }
 
-// fillLabs turns the search result into the page's reports grouped by date.
-func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
+// fillLabs turns the search result into the page's reports grouped by
+// date; reports from before from are counted in d.Older, not shown.
+func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from time.Time) {
 	lang := i18n.From(ctx)
 	d.Truncated = res.Truncated
 	d.NotFound = res.NotFound || len(res.Reports) == 0
@@ -351,9 +406,10 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result) {
 		})
 	}
 	for _, rep := range res.Reports {
-		when := rep.Effective
-		if when.IsZero() {
-			when = rep.Issued
+		when := reportTime(rep)
+		if !when.IsZero() && when.Before(from) {
+			d.Older++
+			continue
 		}
 		date := i18n.Date(lang, when)
 		if n := len(d.Days); n == 0 || d.Days[n-1].Date != date {

@@ -22,38 +22,59 @@ var analysisCode = regexp.MustCompile(`^[A-Za-z0-9.-]{1,32}$`)
 
 var (
 	errTrendAnalysis = errors.New("labs: trend: no such analysis")
-	errTrendRange    = errors.New("labs: trend: unknown range")
+	errPeriod        = errors.New("labs: unknown period")
 )
 
-// trendRange is a period the trend page shows, counted back from now.
-type trendRange struct {
+// period is a period the results and trend pages show, counted back from
+// now (?range=1m|1y|5y|all).
+type period struct {
 	Key           string
 	Years, Months int // both 0 for the whole history
 }
 
-// trendRanges are the periods of the selector, in its order.
-var trendRanges = []trendRange{
+// periods are the periods of the selector, in its order.
+var periods = []period{
 	{Key: "1m", Months: 1},
 	{Key: "1y", Years: 1},
 	{Key: "5y", Years: 5},
 	{Key: "all"},
 }
 
-func trendRangeOf(key string) (trendRange, bool) {
-	i := slices.IndexFunc(trendRanges, func(t trendRange) bool { return t.Key == key })
+// periodOf returns the period of key.
+func periodOf(key string) (period, bool) {
+	i := slices.IndexFunc(periods, func(t period) bool { return t.Key == key })
 	if i < 0 {
-		return trendRange{}, false
+		return period{}, false
 	}
-	return trendRanges[i], true
+	return periods[i], true
 }
 
 // from is the period's first instant, on the calendar in Oslo; zero for
 // the whole history.
-func (t trendRange) from(now time.Time) time.Time {
+func (t period) from(now time.Time) time.Time {
 	if t.Years == 0 && t.Months == 0 {
 		return time.Time{}
 	}
 	return now.In(i18n.Oslo()).AddDate(-t.Years, -t.Months, 0)
+}
+
+// checkPeriod refuses a ?range= that names no period; "" is the default.
+func checkPeriod(key string) error {
+	if _, ok := periodOf(key); key != "" && !ok {
+		return Errorf(http.StatusBadRequest, "labs.trend.error.range", errPeriod)
+	}
+	return nil
+}
+
+// periodLinks is the period selector with key current; link makes a
+// period's URL.
+func periodLinks(ctx context.Context, key string, link func(string) string) []views.LabsRange {
+	out := make([]views.LabsRange, 0, len(periods))
+	for _, t := range periods {
+		out = append(out, views.LabsRange{Key: t.Key, Label: i18n.T(ctx, "labs.trend.range."+t.Key),
+			URL: link(t.Key), Current: t.Key == key})
+	}
+	return out
 }
 
 // trendURL is the trend page of analysis code for the patient whose page is
@@ -93,8 +114,8 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		return Errorf(http.StatusNotFound, "labs.trend.error.analysis", errTrendAnalysis)
 	}
 	key := q.Get("range")
-	if _, ok := trendRangeOf(key); key != "" && !ok {
-		return Errorf(http.StatusBadRequest, "labs.trend.error.range", errTrendRange)
+	if err := checkPeriod(key); err != nil {
+		return err
 	}
 	ld := h.labsData(r, bound)
 	data := views.LabsTrendData{
@@ -272,7 +293,7 @@ func sameUnit(a, b *labs.Measure) bool {
 // defaultTrendRange is "1y" when the last year holds at least two charted
 // points, else "all".
 func defaultTrendRange(ctx context.Context, results []trendResult, now time.Time) string {
-	year, _ := trendRangeOf("1y")
+	year, _ := periodOf("1y")
 	if len(buildTrend(ctx, results, year.from(now)).Points) >= 2 {
 		return "1y"
 	}
@@ -289,11 +310,8 @@ func fillTrend(ctx context.Context, d *views.LabsTrendData, res *labs.Result, re
 			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
 		})
 	}
-	for _, t := range trendRanges {
-		d.Ranges = append(d.Ranges, views.LabsTrendRange{Key: t.Key, Label: i18n.T(ctx, "labs.trend.range."+t.Key),
-			URL: link(t.Key), Current: t.Key == key})
-	}
-	rng, _ := trendRangeOf(key)
+	d.Ranges = periodLinks(ctx, key, link)
+	rng, _ := periodOf(key)
 	from := rng.from(now)
 	s := buildTrend(ctx, results, from)
 	d.Name, d.Unit, d.Rows, d.OtherUnits = s.Name, s.Unit, s.Rows, s.OtherUnits

@@ -206,7 +206,7 @@ func TestTrendRangeFrom(t *testing.T) {
 		{"all", ""},
 	}
 	for _, tt := range tests {
-		r, ok := trendRangeOf(tt.key)
+		r, ok := periodOf(tt.key)
 		if !ok {
 			t.Fatalf("range %q unknown", tt.key)
 		}
@@ -219,7 +219,7 @@ func TestTrendRangeFrom(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "2y", "ALL", "1Y", "1m "} {
-		if _, ok := trendRangeOf(bad); ok {
+		if _, ok := periodOf(bad); ok {
 			t.Errorf("range %q accepted", bad)
 		}
 	}
@@ -501,5 +501,36 @@ func TestTrendPageHasNoStyleAttribute(t *testing.T) {
 	}
 	if strings.Contains(body, "style=") || strings.Contains(body, "<style") {
 		t.Errorf("page has inline style")
+	}
+}
+
+func TestResultsPeriodDefault(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	recent := labs.Report{Effective: now.AddDate(0, -2, 0)}
+	old := labs.Report{Effective: now.AddDate(-3, 0, 0)}
+	issuedOld := labs.Report{Issued: now.AddDate(-2, 0, 0)}
+	undated := labs.Report{}
+	result := func(rs ...labs.Report) *labs.Result { return &labs.Result{Reports: rs} }
+	tests := []struct {
+		name string
+		res  *labs.Result
+		key  string
+		want string
+	}{
+		{"chosen period kept", result(recent, old), "5y", "5y"},
+		{"no answer", nil, "", "all"},
+		{"nothing", result(), "", "all"},
+		{"only recent", result(recent), "", "all"},
+		{"only old: still shown without a click", result(old), "", "all"},
+		{"recent and old", result(recent, old), "", "1y"},
+		{"issue time when no effective time", result(recent, issuedOld), "", "1y"},
+		{"undated counts as current", result(undated, old), "", "1y"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := resultsPeriod(tt.res, tt.key, now); got != tt.want {
+				t.Errorf("resultsPeriod = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

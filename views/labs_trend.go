@@ -24,7 +24,7 @@ type LabsTrendData struct {
 	Restrictions []LabsRestriction
 	Name         string // the analysis as the latest result names it
 	Unit         string // the charted unit; "" when no result has one
-	Ranges       []LabsTrendRange
+	Ranges       []LabsRange
 	Chart        *TrendChart    // nil when the period has no numeric result
 	Rows         []LabsTrendRow // every result of the period, newest first
 	OtherUnits   int            // numeric results in another unit than Unit: in the table, not the chart
@@ -38,8 +38,8 @@ type LabsTrendBasis struct {
 	ChangeURL string
 }
 
-// LabsTrendRange is one link of the period selector.
-type LabsTrendRange struct {
+// LabsRange is one link of the period selector.
+type LabsRange struct {
 	Key, Label, URL string
 	Current         bool
 }

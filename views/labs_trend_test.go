@@ -377,7 +377,7 @@ func trendPageData(t *testing.T) LabsTrendData {
 		Basis:      LabsTrendBasis{Basis: "Samtykke", Role: "Lege (LE)", Until: "kl. 14.00", ChangeURL: "/person/h_4f2a/labs?change=1"},
 		Name:       "Kalium",
 		Unit:       "mmol/L",
-		Ranges: []LabsTrendRange{
+		Ranges: []LabsRange{
 			{Key: "1m", Label: "1 måned", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1m"},
 			{Key: "1y", Label: "1 år", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1y", Current: true},
 			{Key: "5y", Label: "5 år", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=5y"},

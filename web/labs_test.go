@@ -625,3 +625,88 @@ func TestF8_LabsTrendFromTheResults(t *testing.T) {
 		t.Errorf("records for two trend views = %+v; want two trend records", recs)
 	}
 }
+
+func TestF8_LabsResultsPeriod(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	// A patient with reports both in the last year and before it.
+	var path string
+	var all *page
+	for _, ps := range h.pop.Where("abnormal-labs", 40) {
+		n := numberOf(t, ps)
+		pth := b.labsPath(tok, n)
+		b.chooseBasis(tok, pth, labs.BasisUnntak)
+		p := b.get(pth + "?range=all")
+		if len(testids(t, p.body, "labs-day")) >= 3 {
+			path, all = pth, p
+			break
+		}
+	}
+	if all == nil {
+		t.Fatal("no abnormal-labs patient with reports on three days")
+	}
+	if len(testids(t, all.body, "labs-older")) != 0 {
+		t.Error("the whole history still says older reports are left out")
+	}
+	days := len(testids(t, all.body, "labs-day"))
+
+	t.Run("default is the last year, and says what it leaves out", func(t *testing.T) {
+		p := b.get(path)
+		current := 0
+		for _, key := range []string{"1m", "1y", "5y", "all"} {
+			links := testids(t, p.body, "labs-range-"+key)
+			if len(links) != 1 {
+				t.Fatalf("no %s period link", key)
+			}
+			if attr(links[0], "aria-current") == "page" {
+				current++
+				if key != "1y" && key != "all" {
+					t.Errorf("default period %s; want 1y or all", key)
+				}
+			}
+		}
+		if current != 1 {
+			t.Errorf("%d current periods; want 1", current)
+		}
+		shown := len(testids(t, p.body, "labs-day"))
+		older := testids(t, p.body, "labs-older")
+		if shown < days && (len(older) != 1 || len(testids(t, p.body, "labs-older-all")) != 1) {
+			t.Errorf("%d of %d days shown without saying older reports are left out, with a way to show them", shown, days)
+		}
+		if shown == 0 {
+			t.Error("the default period shows nothing")
+		}
+	})
+	t.Run("one month", func(t *testing.T) {
+		p := b.get(path + "?range=1m")
+		if p.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", p.StatusCode)
+		}
+		if shown := len(testids(t, p.body, "labs-day")); shown >= days {
+			t.Errorf("one month shows %d days of %d", shown, days)
+		}
+		if len(testids(t, p.body, "labs-older")) != 1 {
+			t.Error("older reports left out without saying so")
+		}
+		if len(testids(t, p.body, "labs-none")) != 0 {
+			t.Error("a quiet month reads as 'no lab results'")
+		}
+		print := testids(t, p.body, "labs-print-link")
+		if len(print) != 1 || !strings.HasSuffix(attr(print[0], "href"), "/labs/print?range=1m") {
+			t.Error("the print link does not print the period shown")
+		}
+	})
+	t.Run("unknown period is refused before anything is fetched", func(t *testing.T) {
+		before := len(h.records())
+		p := b.get(path + "?range=decade")
+		if p.StatusCode != http.StatusBadRequest {
+			t.Errorf("status %d; want 400", p.StatusCode)
+		}
+		if n := len(h.records()) - before; n != 0 {
+			t.Errorf("%d audit records for a refused period; want none", n)
+		}
+		if p := b.get(path + "/print?range=decade"); p.StatusCode != http.StatusBadRequest {
+			t.Errorf("print: status %d; want 400", p.StatusCode)
+		}
+	})
+}

@@ -473,12 +473,20 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-table"]`),
 		))
+		checkPage(t, ctx, shots, "labs-2-results")
+		// The whole history, chosen from the period selector.
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(ctx,
+			chromedp.Focus(`[data-testid="labs-range-all"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-range-all"][aria-current="page"]`),
+		))
 		flag, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-flag"]`))
 		must(t, err)
 		if strings.TrimSpace(flag) == "" {
 			t.Error("flag without text")
 		}
-		checkPage(t, ctx, shots, "labs-2-results")
 
 		// Trend of one analysis: chart and table twin, then the whole history.
 		must(t, chromedp.Do(ctx,

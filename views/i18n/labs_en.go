@@ -29,6 +29,8 @@ func init() {
 		"labs.truncated":    "The list is incomplete: there are more results than Oppslag can show at once.",
 		"labs.none":         "There are no lab results for the patient.",
 		"labs.none_shown":   "No lab results can be shown.",
+		"labs.older":        "Older reports not shown: %d.",
+		"labs.older.all":    "Show all",
 		"labs.collected":    "collected %s",
 
 		"labs.restricted.specific":          "Some results are restricted by the patient (specific block).",

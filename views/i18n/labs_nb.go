@@ -29,6 +29,8 @@ func init() {
 		"labs.truncated":    "Listen er ufullstendig: det finnes flere prøvesvar enn Oppslag kan vise på én gang.",
 		"labs.none":         "Det finnes ingen prøvesvar for pasienten.",
 		"labs.none_shown":   "Ingen prøvesvar kan vises.",
+		"labs.older":        "Eldre svar som ikke vises: %d.",
+		"labs.older.all":    "Vis alle",
 		"labs.collected":    "tatt %s",
 
 		"labs.restricted.specific":          "Noen prøvesvar er sperret av pasienten (sperring av enkeltsvar).",

@@ -29,6 +29,8 @@ func init() {
 		"labs.truncated":    "Lista er ufullstendig: det finst fleire prøvesvar enn Oppslag kan vise på éin gong.",
 		"labs.none":         "Det finst ingen prøvesvar for pasienten.",
 		"labs.none_shown":   "Ingen prøvesvar kan visast.",
+		"labs.older":        "Eldre svar som ikkje blir viste: %d.",
+		"labs.older.all":    "Vis alle",
 		"labs.collected":    "teke %s",
 
 		"labs.restricted.specific":          "Nokre prøvesvar er sperra av pasienten (sperring av enkeltsvar).",
