@@ -83,6 +83,15 @@ func LabsURL(ctx context.Context, personBase, nin string, now time.Time) string 
 	return personBase + "/labs/basis"
 }
 
+// roleAllowed reports whether role may be the requester role of a user with
+// the HPR roles roles: one of them, or none when the user has none.
+func roleAllowed(roles []string, role string) bool {
+	if len(roles) == 0 {
+		return role == ""
+	}
+	return slices.Contains(roles, role)
+}
+
 // patientBases resolves the patient of the request's handle and the
 // session's access bases, which every lab handler needs together.
 func patientBases(r *http.Request) (nin string, bases request.AccessBases, err error) {
@@ -353,7 +362,7 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 		return h.chooser(w, r, http.StatusBadRequest, "", role, i18n.T(ctx, "labs.chooser.error.basis"))
 	}
 	roles := request.UserFrom(ctx).Professions()
-	if len(roles) > 0 && !slices.Contains(roles, role) || len(roles) == 0 && role != "" {
+	if !roleAllowed(roles, role) {
 		return h.chooser(w, r, http.StatusBadRequest, basis, "", i18n.T(ctx, "labs.chooser.error.role"))
 	}
 	e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis", AccessBasis: basis, Outcome: audit.Granted}

@@ -90,7 +90,7 @@ func (f emergencyForm) Validate(roles []string) emergencyErrors {
 	case n > emergencyTextMax:
 		e.Text = "labs.emergency.error.text_long"
 	}
-	if len(roles) > 0 && !slices.Contains(roles, f.Role) || len(roles) == 0 && f.Role != "" {
+	if !roleAllowed(roles, f.Role) {
 		e.Role = "labs.chooser.error.role"
 	}
 	if !f.Confirmed {
