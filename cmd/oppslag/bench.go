@@ -91,7 +91,7 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 	c := fs.Int("c", 0, "B2: concurrent connections sending them (default 16; 1 is sequential)")
 	t := fs.Duration("t", 0, "B3: closed-loop duration per endpoint per round (default 2s, quick 300ms)")
 	sessions := fs.Int("sessions", 0, "B9: sessions created through the real login (default 2000, quick 40)")
-	profile := fs.String("cpuprofile", "", "write a CPU profile of the portal process during B2 and B3 to this file")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the portal process during B2 to B4 to this file")
 	world := fs.Bool("world", false, "internal: run as the bench world (HelseID simulator and load generator), reading requests on stdin")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-n requests] [-c connections] [-t duration] [-sessions count] [-cpuprofile file]")
@@ -285,8 +285,10 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 		emit(f)
 	}
 
+	// The profile covers B2 to B4 only; stopping twice is harmless.
+	stopProfile := func() {}
 	if opts.profile != "" {
-		stopProfile, err := startCPUProfile(opts.profile)
+		stopProfile, err = startCPUProfile(opts.profile)
 		if err != nil {
 			return err
 		}
@@ -304,6 +306,7 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	}
 	progress("B4: open loop at half of B3's person-page rate (%.0f/s) for %s", pageRPS/2, opts.openDur)
 	emit(measureOpenLoop(w, page, pageRPS/2, opts.openDur))
+	stopProfile()
 	if err := p.stop(); err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
