@@ -433,6 +433,10 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from tim
 			Specimen:  rep.Specimen.Type,
 			Comment:   rep.Comment,
 		}
+		// A clinician can glance at the requester in HPR (F14).
+		if n, ok := parseHPRNumber(rep.Requester.HPRNumber); ok && rep.Requester.Name != "" {
+			v.RequesterURL = hprCardURL(n)
+		}
 		if !rep.Specimen.Collected.IsZero() {
 			v.Specimen = strings.TrimSpace(v.Specimen + " " + i18n.T(ctx, "labs.collected", i18n.DateTime(lang, rep.Specimen.Collected)))
 		}

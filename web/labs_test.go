@@ -710,3 +710,24 @@ func TestF8_LabsResultsPeriod(t *testing.T) {
 		}
 	})
 }
+
+func TestF14_LabsRequesterLinksToTheirHPRCard(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	p := b.chooseBasis(tok, b.labsPath(tok, labsPerson(t, h, "labs")), labs.BasisUnntak)
+	links := testids(t, p.body, "labs-requester-link")
+	if len(links) == 0 {
+		t.Fatal("no requester links to HPR on the results")
+	}
+	href := attr(links[0], "href")
+	if !strings.HasPrefix(href, "/hpr/") {
+		t.Fatalf("requester link %q; want /hpr/<number>", href)
+	}
+	card := b.get(href)
+	if card.StatusCode != http.StatusOK {
+		t.Fatalf("requester's card: status %d", card.StatusCode)
+	}
+	if name := strings.TrimSpace(nodeText(links[0])); !strings.Contains(card.body, name) {
+		t.Errorf("the card at %s is not %q's", href, name)
+	}
+}
