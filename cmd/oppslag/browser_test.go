@@ -267,10 +267,20 @@ func TestBrowserPersonFlow(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
+	// step bounds one browser step, so a wait that is never met fails
+	// within a minute at its own line, not at the test's deadline.
+	step := func(t *testing.T) context.Context {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		t.Cleanup(cancel)
+		return sctx
+	}
 	must := func(t *testing.T, err error) {
 		t.Helper()
 		if err != nil {
-			t.Fatal(err)
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			loc, _ := chromedp.Run(sctx, chromedp.Location())
+			t.Fatalf("%v (page: %s)", err, loc)
 		}
 	}
 	// A parent with a family and a KRR entry, so every panel has content.
@@ -290,7 +300,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 	}
 	activeID := func(t *testing.T) string {
 		t.Helper()
-		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
+		id, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ""`))
 		must(t, err)
 		return id
 	}
@@ -299,10 +309,10 @@ func TestBrowserPersonFlow(t *testing.T) {
 	// types nothing).
 	clearSlash := func(t *testing.T) {
 		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("search-q").value`))
+		v, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.getElementById("search-q").value`))
 		must(t, err)
 		if strings.HasSuffix(v, "/") {
-			must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Backspace)))
+			must(t, chromedp.Do(step(t), chromedp.KeyEvent(kb.Backspace)))
 		}
 	}
 	// searchFor types number into the search box after "/" and presses
@@ -311,14 +321,14 @@ func TestBrowserPersonFlow(t *testing.T) {
 	// page being left (a later Focus would then find a node that is gone).
 	searchFor := func(t *testing.T, number string) {
 		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
 		must(t, err)
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("/")))
 		if id := activeID(t); id != "search-q" {
 			t.Fatalf("after '/', focus is on %q; want search-q", id)
 		}
 		clearSlash(t)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.KeyEvent(number),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`body:not(.old-page) [data-testid="person-header"]`),
@@ -326,19 +336,19 @@ func TestBrowserPersonFlow(t *testing.T) {
 		))
 	}
 
-	must(t, chromedp.Do(ctx,
+	must(t, chromedp.Do(step(t),
 		chromedp.Navigate(p.url+"/login?login_hint=doctor"),
 		chromedp.WaitVisible(`#search-q`),
 	))
 
 	t.Run("search to overview", func(t *testing.T) {
 		searchFor(t, subject.CurrentNIN())
-		loc, err := chromedp.Run(ctx, chromedp.Location())
+		loc, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
 		if strings.Contains(loc, subject.CurrentNIN()) || !strings.Contains(loc, "/person/") {
 			t.Errorf("overview at %s", loc)
 		}
-		name, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="person-name"]`))
+		name, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="person-name"]`))
 		must(t, err)
 		if !strings.Contains(name, subject.CurrentName().FamilyName) {
 			t.Errorf("header name %q", name)
@@ -347,41 +357,41 @@ func TestBrowserPersonFlow(t *testing.T) {
 	})
 
 	t.Run("panel shortcuts", func(t *testing.T) {
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("3")))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("3")))
 		if id := activeID(t); id != "panel-addresses-title" {
 			t.Errorf("after '3', focus is on %q; want panel-addresses-title", id)
 		}
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("9")))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("9")))
 		if id := activeID(t); id != "panel-family-title" {
 			t.Errorf("after '9', focus is on %q; want panel-family-title", id)
 		}
 		// The help dialog announces them.
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("?"), chromedp.WaitVisible(`#shortcuts`)))
-		help, err := chromedp.Run(ctx, chromedp.Text(`#shortcuts`))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("?"), chromedp.WaitVisible(`#shortcuts`)))
+		help, err := chromedp.Run(step(t), chromedp.Text(`#shortcuts`))
 		must(t, err)
 		if !strings.Contains(help, "1–9") {
 			t.Errorf("shortcut help does not list the panel keys: %q", help)
 		}
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#shortcuts`)))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#shortcuts`)))
 	})
 
 	t.Run("refresh one panel", func(t *testing.T) {
 		// Mark the old section; the swap replaces it with a fresh one.
-		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("panel-names").classList.add("stale"); true`))
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.getElementById("panel-names").classList.add("stale"); true`))
 		must(t, err)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`#panel-names [data-testid="refresh"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`#panel-names:not(.stale) [data-testid="fetched"]`),
 		))
-		if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute("data-testid") || ""`)); err != nil || id != "refresh" {
+		if id, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.activeElement.getAttribute("data-testid") || ""`)); err != nil || id != "refresh" {
 			t.Errorf("after the swap, focus is on %q; want the panel's refresh control", id)
 		}
 		checkPage(t, ctx, shots, "person-3-refreshed")
 	})
 
 	t.Run("copy button", func(t *testing.T) {
-		hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("button.app-copy").hidden`))
+		hidden, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.querySelector("button.app-copy").hidden`))
 		must(t, err)
 		if hidden {
 			t.Error("copy button stays hidden with script")
@@ -390,36 +400,36 @@ func TestBrowserPersonFlow(t *testing.T) {
 
 	t.Run("history and timeline with the keyboard", func(t *testing.T) {
 		// A panel's history opens from its summary with Enter.
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="history"] summary`),
 			chromedp.KeyEvent(kb.Enter),
 		))
-		open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('[data-testid="history"]').open`))
+		open, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.querySelector('[data-testid="history"]').open`))
 		must(t, err)
 		if !open {
 			t.Error("history did not open with Enter")
 		}
-		overview, err := chromedp.Run(ctx, chromedp.Location())
+		overview, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="timeline-link"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="timeline-list"]`),
 		))
 		checkPage(t, ctx, shots, "person-2-timeline")
-		timeline, err := chromedp.Run(ctx, chromedp.Location())
+		timeline, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Navigate(timeline+"?asof=2000-01-01"),
 			chromedp.WaitVisible(`[data-testid="timeline-asof"]`),
 		))
 		checkPage(t, ctx, shots, "person-2b-timeline-asof")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="timeline-back"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="panel-family"]`),
 		))
-		back, err := chromedp.Run(ctx, chromedp.Location())
+		back, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
 		if back != overview && !strings.HasPrefix(back, overview) {
 			t.Errorf("back link went to %s; want the overview", back)
@@ -427,16 +437,16 @@ func TestBrowserPersonFlow(t *testing.T) {
 	})
 
 	t.Run("relative with the keyboard", func(t *testing.T) {
-		before, err := chromedp.Run(ctx, chromedp.Location())
+		before, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
-		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
 		must(t, err)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="relative-link"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`body:not(.old-page) [data-testid="panel-family"]`),
 		))
-		after, err := chromedp.Run(ctx, chromedp.Location())
+		after, err := chromedp.Run(step(t), chromedp.Location())
 		must(t, err)
 		if after == before {
 			t.Error("still on the same person")
@@ -446,7 +456,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 
 	t.Run("protected address", func(t *testing.T) {
 		searchFor(t, protected[0].CurrentNIN())
-		text, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="panel-addresses"] [data-testid="protected-address"]`))
+		text, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="panel-addresses"] [data-testid="protected-address"]`))
 		must(t, err)
 		if !strings.Contains(strings.ToLower(text), "strictly confidential") {
 			t.Errorf("address panel does not say the address is strictly confidential: %q", text)
@@ -460,13 +470,13 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Fatal("no abnormal-labs person in the population")
 		}
 		searchFor(t, labsPatient[0].CurrentNIN())
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-link"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
 		))
 		checkPage(t, ctx, shots, "labs-1-chooser")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="basis-UNNTAK"]`),
 			chromedp.KeyEvent(" "),
 			chromedp.Focus(`[data-testid="labs-basis-submit"]`),
@@ -475,21 +485,21 @@ func TestBrowserPersonFlow(t *testing.T) {
 		))
 		checkPage(t, ctx, shots, "labs-2-results")
 		// The whole history, chosen from the period selector.
-		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
 		must(t, err)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-range-all"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-range-all"][aria-current="page"]`),
 		))
-		flag, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-flag"]`))
+		flag, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="labs-flag"]`))
 		must(t, err)
 		if strings.TrimSpace(flag) == "" {
 			t.Error("flag without text")
 		}
 
 		// Trend of one analysis: chart and table twin, then the whole history.
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-trend-link"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-trend-table"]`),
@@ -498,42 +508,42 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.WaitVisible(`[data-testid="labs-trend-range-all"][aria-current="page"]`),
 			chromedp.WaitVisible(`[data-testid="labs-trend-chart"]`),
 		))
-		rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="labs-trend-row"]').length`))
+		rows, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="labs-trend-row"]').length`))
 		must(t, err)
-		points, err := chromedp.Run(ctx, chromedp.Evaluate[int](
+		points, err := chromedp.Run(step(t), chromedp.Evaluate[int](
 			`document.querySelectorAll('[data-testid="labs-trend-point"], [data-testid="labs-trend-flagged"]').length`))
 		must(t, err)
 		if rows == 0 || points == 0 || points > rows {
 			t.Errorf("trend: %d table rows, %d chart markers; want every marker in the table", rows, points)
 		}
 		checkPage(t, ctx, shots, "labs-3-trend")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-trend-back"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-print-link"]`),
 		))
 
 		// Print view: stamped, and back to the results.
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-print-link"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-stamp"]`),
 			chromedp.WaitVisible(`[data-testid="labs-print-button"]`),
 		))
-		stamp, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-stamp"]`))
+		stamp, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="labs-stamp"]`))
 		must(t, err)
 		if !strings.Contains(stamp, "Haugland") || !strings.Contains(stamp, "565501872") {
 			t.Errorf("print stamp does not name who printed: %q", stamp)
 		}
 		checkPage(t, ctx, shots, "labs-4-print")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-stamp"] [data-testid="labs-back"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-print-link"]`),
 		))
 
 		// Emergency access, keyboard only: change basis → emergency form.
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-change-basis"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-emergency-link"]`),
@@ -546,7 +556,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.WaitVisible(`[data-testid="labs-emergency-errors"]`),
 		))
 		checkPage(t, ctx, shots, "labs-5-emergency-errors")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="emergency-basis-AKUTT"]`),
 			chromedp.KeyEvent(" "),
 			chromedp.Focus(`[data-testid="emergency-reason"]`),
@@ -557,25 +567,25 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.Focus(`[data-testid="emergency-confirm"]`),
 			chromedp.KeyEvent(" "),
 		))
-		reason, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("emergency-reason").value`))
+		reason, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.getElementById("emergency-reason").value`))
 		must(t, err)
 		if reason != "unconscious" {
 			t.Errorf("reason chosen with the arrow keys = %q; want unconscious", reason)
 		}
 		checkPage(t, ctx, shots, "labs-6-emergency-form")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="emergency-submit"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-emergency-banner"]`),
 		))
 		// The countdown script rewrote the server's text in the same form.
-		countdown, err := chromedp.Run(ctx, chromedp.Text(`[data-testid="labs-emergency-countdown"]`))
+		countdown, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="labs-emergency-countdown"]`))
 		must(t, err)
 		if !regexp.MustCompile(`^(4 t|3 t \d+ min) igjen\.$|^(4 h|3 h \d+ min) left\.$`).MatchString(strings.TrimSpace(countdown)) {
 			t.Errorf("countdown = %q; want about four hours left", countdown)
 		}
 		checkPage(t, ctx, shots, "labs-7-emergency-results")
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-emergency-end"] button`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
@@ -587,17 +597,17 @@ func TestBrowserPersonFlow(t *testing.T) {
 
 	t.Run("name search", func(t *testing.T) {
 		n := subject.CurrentName()
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("/")))
 		clearSlash(t)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.KeyEvent(n.GivenName+" "+n.FamilyName+" "+subject.CurrentBirth().BirthDate.Format("02.01.2006")),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="search-results"]`),
 		))
 		checkPage(t, ctx, shots, "person-6-search-results")
-		must(t, chromedp.Do(ctx, chromedp.KeyEvent("/")))
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("/")))
 		clearSlash(t)
-		must(t, chromedp.Do(ctx,
+		must(t, chromedp.Do(step(t),
 			chromedp.KeyEvent("12057900498"),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="search-error"]`),
@@ -615,14 +625,24 @@ func TestBrowserHPRFlow(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
+	// step bounds one browser step, so a wait that is never met fails
+	// within a minute at its own line, not at the test's deadline.
+	step := func(t *testing.T) context.Context {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		t.Cleanup(cancel)
+		return sctx
+	}
 	must := func(t *testing.T, err error) {
 		t.Helper()
 		if err != nil {
-			t.Fatal(err)
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			loc, _ := chromedp.Run(sctx, chromedp.Location())
+			t.Fatalf("%v (page: %s)", err, loc)
 		}
 	}
 	doctor := helseidsim.Personas()[0]
-	must(t, chromedp.Do(ctx,
+	must(t, chromedp.Do(step(t),
 		chromedp.Navigate(p.url+"/login?login_hint=admin"),
 		chromedp.WaitVisible(`form[action="/logout"]`),
 		chromedp.Focus(`[data-testid="nav-hpr"]`),
@@ -633,19 +653,19 @@ func TestBrowserHPRFlow(t *testing.T) {
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`[data-testid="hpr-results"]`),
 	))
-	loc, err := chromedp.Run(ctx, chromedp.Location())
+	loc, err := chromedp.Run(step(t), chromedp.Location())
 	must(t, err)
 	if !strings.Contains(loc, "q="+doctor.HPRNumber) {
 		t.Errorf("search by HPR number is not bookmarkable: %s", loc)
 	}
 	checkPage(t, ctx, shots, "hpr-1-search")
 
-	must(t, chromedp.Do(ctx,
+	must(t, chromedp.Do(step(t),
 		chromedp.Focus(`[data-testid="hpr-hit"] a`),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`[data-testid="hpr-freshness"]`),
 	))
-	card, err := chromedp.Run(ctx, chromedp.Text(`main`))
+	card, err := chromedp.Run(step(t), chromedp.Text(`main`))
 	must(t, err)
 	for _, want := range []string{"Ingrid Marie Haugland", "Allmennmedisin"} {
 		if !strings.Contains(card, want) {
@@ -654,7 +674,7 @@ func TestBrowserHPRFlow(t *testing.T) {
 	}
 	checkPage(t, ctx, shots, "hpr-2-card")
 
-	must(t, chromedp.Do(ctx,
+	must(t, chromedp.Do(step(t),
 		chromedp.Navigate(p.url+"/hpr"),
 		chromedp.WaitVisible(`a[href="/hpr/batch"]`),
 		chromedp.Focus(`a[href="/hpr/batch"]`),
@@ -664,18 +684,18 @@ func TestBrowserHPRFlow(t *testing.T) {
 		chromedp.KeyEvent(doctor.HPRNumber+"\n565502143\n9"),
 	))
 	checkPage(t, ctx, shots, "hpr-3-batch-form")
-	must(t, chromedp.Do(ctx,
+	must(t, chromedp.Do(step(t),
 		chromedp.Focus(`[data-testid="hpr-batch-submit"]`),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`[data-testid="hpr-batch-table"]`),
 	))
-	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="hpr-batch-row"]').length`))
+	rows, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="hpr-batch-row"]').length`))
 	must(t, err)
 	if rows != 3 {
 		t.Errorf("%d batch rows; want 3", rows)
 	}
 	checkPage(t, ctx, shots, "hpr-4-batch-result")
-	csvText, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+	csvText, err := chromedp.Run(step(t), chromedp.Evaluate[string](
 		`fetch(document.querySelector('[data-testid="hpr-batch-csv"]').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 	must(t, err)
 	if !strings.Contains(csvText, doctor.HPRNumber) || strings.Count(csvText, "\n") != 4 {
