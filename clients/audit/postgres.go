@@ -35,6 +35,7 @@ type Postgres struct {
 	pool   *pgxpool.Pool
 	now    func() time.Time
 	prefix string // `"schema".` or empty
+	group  *group // this instance's appends commit in groups (group.go)
 }
 
 var _ Store = (*Postgres)(nil)
@@ -80,6 +81,7 @@ func OpenPostgres(ctx context.Context, url string, opts ...Option) (*Postgres, e
 	}
 	c := newConfig(opts)
 	p := &Postgres{pool: pool, now: c.now, prefix: prefix}
+	p.group = newGroup(p.append)
 	if err := p.init(ctx, schema); err != nil {
 		p.pool.Close()
 		return nil, err
@@ -212,10 +214,20 @@ func (p *Postgres) Record(ctx context.Context, e Event) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	var r Record
+	r, err := p.group.record(ctx, ev)
+	if err != nil {
+		return Record{}, unavailable("record", err)
+	}
+	return r, nil
+}
+
+// append chains the events onto the head, in order, in one transaction
+// under the append lock that instances share.
+func (p *Postgres) append(ctx context.Context, evs []Event) ([]Record, error) {
+	recs := make([]Record, 0, len(evs))
 	// The transaction holds one pooled connection from begin to commit;
 	// the pool discards it if it comes back broken or still in a transaction.
-	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pgAppendLock); err != nil {
 			return fmt.Errorf("lock: %w", err)
 		}
@@ -231,24 +243,28 @@ func (p *Postgres) Record(ctx context.Context, e Event) (Record, error) {
 		if err := tx.QueryRow(ctx, "SELECT seq, hash FROM "+p.t("audit_head")+" WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 			return fmt.Errorf("read head: %w", err)
 		}
-		r = Record{Seq: headSeq + 1, Event: ev, PrevHash: headHash}
-		r.Hash = chainHash(r.Seq, r.PrevHash, r.Event)
-		vals, err := rowValues(r, r.Time)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "INSERT INTO "+p.t("audit_records")+" ("+recordColumns+") VALUES ("+placeholders(1, len(vals))+")", vals...); err != nil {
-			return fmt.Errorf("insert: %w", err)
-		}
-		if _, err := tx.Exec(ctx, "UPDATE "+p.t("audit_head")+" SET seq = $1, hash = $2 WHERE id = 1", r.Seq, r.Hash); err != nil {
-			return fmt.Errorf("update head: %w", err)
+		for _, ev := range evs {
+			r := Record{Seq: headSeq + 1, Event: ev, PrevHash: headHash}
+			r.Hash = chainHash(r.Seq, r.PrevHash, r.Event)
+			vals, err := rowValues(r, r.Time)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO "+p.t("audit_records")+" ("+recordColumns+") VALUES ("+placeholders(1, len(vals))+")", vals...); err != nil {
+				return fmt.Errorf("insert: %w", err)
+			}
+			if _, err := tx.Exec(ctx, "UPDATE "+p.t("audit_head")+" SET seq = $1, hash = $2 WHERE id = 1", r.Seq, r.Hash); err != nil {
+				return fmt.Errorf("update head: %w", err)
+			}
+			headSeq, headHash = r.Seq, r.Hash
+			recs = append(recs, r)
 		}
 		return nil
 	})
 	if err != nil {
-		return Record{}, unavailable("record", err)
+		return nil, err
 	}
-	return r, nil
+	return recs, nil
 }
 
 // placeholders returns "$from, ..., $(from+n-1)".

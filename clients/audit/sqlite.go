@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -72,44 +70,13 @@ var sqliteSchema = []string{
 }
 
 // SQLite is a Store in an SQLite file, for a single instance. Appends are
-// serialised in the process by a one-slot semaphore and across processes by
-// SQLite's write lock.
-//
-// Appends commit in groups: a Record call queues its event, and whichever
-// caller holds the writer slot appends everything queued so far in one
-// transaction. Every caller still returns only after the commit that holds
-// its record (S20, S39), but concurrent requests (a person page records
-// three accesses at once) share one commit and one fsync instead of
-// queueing for one each.
+// serialised in the process by a group commit (group.go) and across
+// processes by SQLite's write lock.
 type SQLite struct {
-	db     *sql.DB
-	now    func() time.Time
-	writer chan struct{} // one slot: the committing goroutine holds it
-
-	mu      sync.Mutex
-	queue   []*queuedEvent // events waiting for the next group commit
-	commits atomic.Int64   // group commits so far (tests)
+	db    *sql.DB
+	now   func() time.Time
+	group *group
 }
-
-// queuedEvent is an event waiting for its group commit, and where the
-// outcome goes.
-type queuedEvent struct {
-	ev   Event
-	done chan appended // buffered: the committer never waits for a reader
-}
-
-type appended struct {
-	r   Record
-	err error
-}
-
-// maxGroup bounds one commit; what is queued beyond it waits for the next.
-const maxGroup = 256
-
-// groupTimeout bounds one group commit. It is not any caller's deadline: a
-// commit serves several callers, and one of them giving up must not fail
-// the others' records.
-const groupTimeout = 10 * time.Second
 
 var _ Store = (*SQLite)(nil)
 
@@ -130,7 +97,8 @@ func OpenSQLite(path string, opts ...Option) (*SQLite, error) {
 		return nil, unavailable("open sqlite", err)
 	}
 	c := newConfig(opts)
-	s := &SQLite{db: db, now: c.now, writer: make(chan struct{}, 1)}
+	s := &SQLite{db: db, now: c.now}
+	s.group = newGroup(s.append)
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -181,77 +149,15 @@ func (s *SQLite) Record(ctx context.Context, e Event) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	if err := ctx.Err(); err != nil {
+	r, err := s.group.record(ctx, ev)
+	if err != nil {
 		return Record{}, unavailable("record", err)
 	}
-	q := &queuedEvent{ev: ev, done: make(chan appended, 1)}
-	s.mu.Lock()
-	s.queue = append(s.queue, q)
-	s.mu.Unlock()
-	for {
-		select {
-		case a := <-q.done:
-			if a.err != nil {
-				return Record{}, unavailable("record", a.err)
-			}
-			return a.r, nil
-		case s.writer <- struct{}{}:
-			s.commitQueued()
-			<-s.writer
-		case <-ctx.Done():
-			if s.withdraw(q) {
-				return Record{}, unavailable("record", ctx.Err())
-			}
-			// A commit holds it already: its outcome is the answer.
-			a := <-q.done
-			if a.err != nil {
-				return Record{}, unavailable("record", a.err)
-			}
-			return a.r, nil
-		}
-	}
-}
-
-// withdraw takes q out of the queue; false when a commit has taken it.
-func (s *SQLite) withdraw(q *queuedEvent) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, x := range s.queue {
-		if x == q {
-			s.queue = append(s.queue[:i], s.queue[i+1:]...)
-			return true
-		}
-	}
-	return false
-}
-
-// commitQueued appends up to maxGroup queued events in one transaction and
-// hands each caller its record, or the group's error. The caller holds the
-// writer slot.
-func (s *SQLite) commitQueued() {
-	s.mu.Lock()
-	n := min(len(s.queue), maxGroup)
-	group := s.queue[:n:n]
-	s.queue = s.queue[n:]
-	s.mu.Unlock()
-	if n == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
-	defer cancel()
-	recs, err := s.append(ctx, group)
-	s.commits.Add(1)
-	for i, q := range group {
-		if err != nil {
-			q.done <- appended{err: err}
-		} else {
-			q.done <- appended{r: recs[i]}
-		}
-	}
+	return r, nil
 }
 
 // append chains the events onto the head, in order, in one transaction.
-func (s *SQLite) append(ctx context.Context, group []*queuedEvent) ([]Record, error) {
+func (s *SQLite) append(ctx context.Context, evs []Event) ([]Record, error) {
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock from here
 	if err != nil {
 		return nil, err
@@ -262,9 +168,9 @@ func (s *SQLite) append(ctx context.Context, group []*queuedEvent) ([]Record, er
 	if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 		return nil, fmt.Errorf("read head: %w", err)
 	}
-	recs := make([]Record, 0, len(group))
-	for _, q := range group {
-		r := Record{Seq: headSeq + 1, Event: q.ev, PrevHash: headHash}
+	recs := make([]Record, 0, len(evs))
+	for _, ev := range evs {
+		r := Record{Seq: headSeq + 1, Event: ev, PrevHash: headHash}
 		r.Hash = chainHash(r.Seq, r.PrevHash, r.Event)
 		vals, err := rowValues(r, r.Time.Format(sqliteTimeLayout))
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -112,36 +111,4 @@ func TestOpenSQLiteBadPath(t *testing.T) {
 			t.Errorf("OpenSQLite(%q): error %q lacks the operation", path, err)
 		}
 	}
-}
-
-// Concurrent records share commits, and the chain stays whole.
-func TestSQLiteGroupCommit(t *testing.T) {
-	f := openSQLiteFixture(t)
-	s := f.Store.(*SQLite)
-	const total = 64
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, total)
-	for i := range total {
-		wg.Go(func() {
-			<-start
-			if _, err := s.Record(context.Background(), sampleEvent(i)); err != nil {
-				errs <- err
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatalf("Record: %v", err)
-	}
-	checkContiguous(t, f, total)
-	if rep := verify(t, f); !rep.OK() || rep.Records != total {
-		t.Fatalf("Verify: got %+v, want OK with %d records", rep, total)
-	}
-	if c := s.commits.Load(); c >= total {
-		t.Errorf("%d commits for %d concurrent records; want them grouped", c, total)
-	}
-	t.Logf("%d records in %d commits", total, s.commits.Load())
 }

@@ -754,3 +754,45 @@ func TestPostgresSynchronousCommitOff(t *testing.T) {
 		t.Errorf("Verify: got %+v, want OK with 3 records", rep)
 	}
 }
+
+// Concurrent records share commits, and the chain stays whole.
+func TestGroupCommit(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		f := b.open(t)
+		var g *group
+		switch s := f.Store.(type) {
+		case *SQLite:
+			g = s.group
+		case *Postgres:
+			g = s.group
+		default:
+			t.Fatalf("unknown store %T", f.Store)
+		}
+		const total = 64
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make(chan error, total)
+		for i := range total {
+			wg.Go(func() {
+				<-start
+				if _, err := f.Record(context.Background(), sampleEvent(i)); err != nil {
+					errs <- err
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("Record: %v", err)
+		}
+		checkContiguous(t, f, total)
+		if rep := verify(t, f); !rep.OK() || rep.Records != total {
+			t.Fatalf("Verify: got %+v, want OK with %d records", rep, total)
+		}
+		if c := g.commits.Load(); c >= total {
+			t.Errorf("%d commits for %d concurrent records; want them grouped", c, total)
+		}
+		t.Logf("%d records in %d commits", total, g.commits.Load())
+	})
+}
