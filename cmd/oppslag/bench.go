@@ -67,6 +67,7 @@ type benchOptions struct {
 	sessions int           // B9: sessions created through the real login
 	fanN     int           // B1: person pages, one at a time, at 50 ms upstream latency
 	openDur  time.Duration // B4: how long the fixed-rate load runs
+	b4Rate   float64       // B4: a rate to use instead of half of B3's (comparisons across builds)
 	loads    int           // B10: measured browser loads of the person page
 	profile  string        // file for a CPU profile of this process during B2 and B3
 }
@@ -91,10 +92,11 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 	c := fs.Int("c", 0, "B2: concurrent connections sending them (default 16; 1 is sequential)")
 	t := fs.Duration("t", 0, "B3: closed-loop duration per endpoint per round (default 2s, quick 300ms)")
 	sessions := fs.Int("sessions", 0, "B9: sessions created through the real login (default 2000, quick 40)")
+	b4Rate := fs.Float64("b4rate", 0, "B4: requests per second instead of half of B3's rate, to compare builds at one load (the line then says so)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the portal process during B2 to B4 to this file")
 	world := fs.Bool("world", false, "internal: run as the bench world (HelseID simulator and load generator), reading requests on stdin")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-n requests] [-c connections] [-t duration] [-sessions count] [-cpuprofile file]")
+		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]")
 		fmt.Fprintln(stderr, "prints one line per figure of the performance spec: ID name value target PASS|FAIL|SKIP")
 		fs.PrintDefaults()
 	}
@@ -126,6 +128,7 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 	if *sessions > 0 {
 		opts.sessions = *sessions
 	}
+	opts.b4Rate = *b4Rate
 	return runBench(ctx, opts, stdout, stderr)
 }
 
@@ -304,8 +307,12 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	for _, f := range b3 {
 		emit(f)
 	}
-	progress("B4: open loop at half of B3's person-page rate (%.0f/s) for %s", pageRPS/2, opts.openDur)
-	emit(measureOpenLoop(w, page, pageRPS/2, opts.openDur))
+	rate, why := pageRPS/2, "half of B3's closed-loop person-page rate"
+	if opts.b4Rate > 0 {
+		rate, why = opts.b4Rate, fmt.Sprintf("set by -b4rate, not the figure's half of B3's %.0f/s", pageRPS)
+	}
+	progress("B4: open loop at %.0f/s (%s) for %s", rate, why, opts.openDur)
+	emit(measureOpenLoop(w, page, rate, opts.openDur, why))
 	stopProfile()
 	if err := p.stop(); err != nil {
 		return fmt.Errorf("portal: %w", err)

@@ -91,7 +91,8 @@ func measureFanOut(w *world, page string, n int) figure {
 
 // measureOpenLoop is B4: response times of the person page at a fixed rate,
 // half of B3's closed-loop maximum, with the upstreams answering at once.
-func measureOpenLoop(w *world, page string, rate float64, d time.Duration) figure {
+// why says where rate came from, for the line's note.
+func measureOpenLoop(w *world, page string, rate float64, d time.Duration, why string) figure {
 	const (
 		id, name, target = "B4", "latency-p99", "<=25ms"
 		limit            = 25 * time.Millisecond
@@ -107,9 +108,9 @@ func measureOpenLoop(w *world, page string, rate float64, d time.Duration) figur
 		return failed(id, name, target, fmt.Errorf("no person page answered, first error: %s", r.FirstError))
 	}
 	l := r.Latencies
-	note := fmt.Sprintf("GET /person/{handle} open loop at %.0f/s (half of B3's closed-loop person-page rate) for %s, upstreams at 0 ms; "+
+	note := fmt.Sprintf("GET /person/{handle} open loop at %.0f/s (%s) for %s, upstreams at 0 ms; "+
 		"times from each request's due moment; %d answered in %s; p50 %s, p90 %s, max %s",
-		rate, d, r.N, r.Elapsed.Round(time.Millisecond), formatMS(l.P50), formatMS(l.P90), formatMS(l.Max))
+		rate, why, d, r.N, r.Elapsed.Round(time.Millisecond), formatMS(l.P50), formatMS(l.P90), formatMS(l.Max))
 	if r.Errors > 0 {
 		note += fmt.Sprintf("; %d requests failed, first: %s", r.Errors, r.FirstError)
 	}
