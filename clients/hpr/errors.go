@@ -47,26 +47,9 @@ func (e *RateLimitError) Seconds() int {
 	return max(1, int(math.Ceil(e.RetryAfter.Seconds())))
 }
 
-// ProblemError is a non-2xx answer from HPR. It wraps the named error for
-// the status and keeps the ProblemDetails with identity numbers masked,
-// control characters removed and lengths capped, so it is safe to log.
-// Show users a message of your own, never Problem's text (S26).
-type ProblemError struct {
-	Status  int            // HTTP status
-	Problem ProblemDetails // sanitised; empty when the body was not ProblemDetails
-	kind    error
-}
-
-// Error names the kind, the status and the upstream title.
-func (e *ProblemError) Error() string {
-	if e.Problem.Title == "" {
-		return fmt.Sprintf("%v: status %d", e.kind, e.Status)
-	}
-	return fmt.Sprintf("%v: status %d: %s", e.kind, e.Status, e.Problem.Title)
-}
-
-// Unwrap returns the named error for the status.
-func (e *ProblemError) Unwrap() error { return e.kind }
+// ProblemError is a non-2xx answer from HPR, wrapping the named error for
+// the status (kindOf); see problem.Error.
+type ProblemError = problem.Error
 
 // kindOf maps a status to its named error.
 func kindOf(status int) error {
@@ -88,9 +71,7 @@ func kindOf(status int) error {
 // problemError turns a non-2xx response into a *ProblemError, masking
 // secrets in what it keeps.
 func problemError(resp *http.Response, secrets []string) *ProblemError {
-	e := &ProblemError{Status: resp.StatusCode, kind: kindOf(resp.StatusCode)}
-	e.Problem = problem.Read(resp, secrets)
-	return e
+	return problem.NewError(resp, secrets, kindOf(resp.StatusCode))
 }
 
 // Retry-After bounds. A missing or unreadable header gets the default; a

@@ -63,27 +63,9 @@ const MaxBodyBytes = 8 << 20
 // MaxBulk is the most identity numbers bulk-by-nin takes per call.
 const MaxBulk = 100
 
-// ProblemError is a non-2xx answer. It wraps the named error for the status
-// and keeps the upstream's ProblemDetails with every digit run of 11 or more
-// digits and the request's identity numbers masked, control characters
-// removed and lengths capped, so it is safe to log. Show users a message of
-// your own, never Problem's text (S26).
-type ProblemError struct {
-	Status  int            // HTTP status
-	Problem ProblemDetails // sanitised; empty when the body was not ProblemDetails
-	kind    error
-}
-
-// Error names the kind, the status and the upstream title.
-func (e *ProblemError) Error() string {
-	if e.Problem.Title == "" {
-		return fmt.Sprintf("%v: status %d", e.kind, e.Status)
-	}
-	return fmt.Sprintf("%v: status %d: %s", e.kind, e.Status, e.Problem.Title)
-}
-
-// Unwrap returns the named error for the status.
-func (e *ProblemError) Unwrap() error { return e.kind }
+// ProblemError is a non-2xx answer, wrapping the named error for the
+// status; see problem.Error.
+type ProblemError = problem.Error
 
 // Client calls one Person API v3 deployment with one access level. It is
 // safe for concurrent use. The deadline of every call is the caller's
@@ -334,19 +316,16 @@ func decodeJSON(b []byte, out any) error {
 
 // problemError turns a non-2xx response into a *ProblemError.
 func problemError(resp *http.Response, secrets []string) *ProblemError {
-	e := &ProblemError{Status: resp.StatusCode}
-	switch {
-	case resp.StatusCode == http.StatusBadRequest:
-		e.kind = ErrBadRequest
-	case resp.StatusCode == http.StatusNotFound:
-		e.kind = ErrNotFound
-	case resp.StatusCode == http.StatusUnauthorized:
-		e.kind = ErrUnauthorized
-	case resp.StatusCode == http.StatusForbidden:
-		e.kind = ErrForbidden
-	default:
-		e.kind = ErrUpstream
+	kind := ErrUpstream
+	switch resp.StatusCode {
+	case http.StatusBadRequest:
+		kind = ErrBadRequest
+	case http.StatusNotFound:
+		kind = ErrNotFound
+	case http.StatusUnauthorized:
+		kind = ErrUnauthorized
+	case http.StatusForbidden:
+		kind = ErrForbidden
 	}
-	e.Problem = problem.Read(resp, secrets)
-	return e
+	return problem.NewError(resp, secrets, kind)
 }

@@ -5,6 +5,7 @@ package problem
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -84,3 +85,29 @@ func typeFor(status int) string {
 	}
 	return "about:blank"
 }
+
+// Error is a non-2xx answer. It wraps Kind, the client's named error for
+// the status, and keeps the body as Read returns it (identity numbers
+// masked, control characters removed, lengths capped), so it is safe to
+// log. Show users a message of your own, never Problem's text (S26).
+type Error struct {
+	Status  int     // HTTP status
+	Problem Details // sanitised; empty when the body was not problem details
+	Kind    error
+}
+
+// NewError reads resp's body into an *Error of kind.
+func NewError(resp *http.Response, secrets []string, kind error) *Error {
+	return &Error{Status: resp.StatusCode, Problem: Read(resp, secrets), Kind: kind}
+}
+
+// Error names the kind, the status and the upstream title.
+func (e *Error) Error() string {
+	if e.Problem.Title == "" {
+		return fmt.Sprintf("%v: status %d", e.Kind, e.Status)
+	}
+	return fmt.Sprintf("%v: status %d: %s", e.Kind, e.Status, e.Problem.Title)
+}
+
+// Unwrap returns the named error for the status.
+func (e *Error) Unwrap() error { return e.Kind }
