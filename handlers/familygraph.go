@@ -245,7 +245,7 @@ func familyName(parts ...string) string {
 // familyBirthYear is the year of a birth date, or the separately registered birth
 // year, or "".
 func familyBirthYear(d person.DateTime, year string) string {
-	if !d.IsZero() {
+	if d.Known() {
 		return strconv.Itoa(d.Year())
 	}
 	return year

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
 )
 
@@ -101,6 +102,11 @@ func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.
 	}
 	if p == nil {
 		return nil, Errorf(http.StatusBadGateway, "error.person.malformed", errors.New("person: empty document"))
+	}
+	if len(p.Unread) > 0 && h.Log != nil {
+		// The paths only: a value may hold anything, an identity number too.
+		h.Log.WarnContext(ctx, "person document has values the client could not read",
+			"resource", resource, "fields", tolerant.Paths(p.Unread), "correlation_id", request.CorrelationID(ctx))
 	}
 	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -121,6 +122,11 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 	}
 	for i := range found {
 		r := &found[i]
+		if len(r.Unread) > 0 && h.Log != nil {
+			h.Log.WarnContext(ctx, "person document has values the client could not read",
+				"resource", "family", "relative", i, "fields", tolerant.Paths(r.Unread),
+				"correlation_id", request.CorrelationID(ctx))
+		}
 		for _, n := range r.NorwegianIdentificationNumber {
 			if n.IdentificationNumber != "" {
 				byNIN[n.IdentificationNumber] = r

@@ -30,9 +30,13 @@ func enumText(ctx context.Context, prefix, value string) string {
 }
 
 // dateText formats a FREG date (time and zone to be ignored) as a calendar
-// date in the user's language, or "".
+// date in the user's language, or "". A value the client could not read is
+// shown as received, marked.
 func dateText(ctx context.Context, d person.DateTime) string {
-	if d.IsZero() {
+	if raw, odd := d.UnreadValue(); odd {
+		return unreadText(ctx, raw)
+	}
+	if !d.Known() {
 		return ""
 	}
 	day := d.DateOnly()
@@ -51,9 +55,24 @@ func calendarDate(l i18n.Lang, t time.Time) string {
 	return t.Format("02.01.2006")
 }
 
+// metaDateText formats a FREG metadata time (validFrom, validTo) as the
+// Norwegian calendar day it falls on (see person.Day), or "".
+func metaDateText(ctx context.Context, d person.DateTime) string {
+	return dateText(ctx, person.Local(d))
+}
+
+// unreadText shows a value the client could not read as received, marked:
+// "mars 2022 — ukjent format".
+func unreadText(ctx context.Context, raw string) string {
+	return i18n.T(ctx, "person.value.unreadable", raw)
+}
+
 // timestampText formats a registration time (a real instant) in Oslo time.
 func timestampText(ctx context.Context, d person.DateTime) string {
-	if d.IsZero() {
+	if raw, odd := d.UnreadValue(); odd {
+		return unreadText(ctx, raw)
+	}
+	if !d.Known() {
 		return ""
 	}
 	return i18n.DateTime(i18n.From(ctx), d.Time)
@@ -81,8 +100,8 @@ func metaFacts(ctx context.Context, m person.Meta) []views.Fact {
 	} else {
 		add("person.meta.state", i18n.T(ctx, "person.meta.historic"))
 	}
-	add("person.meta.valid_from", dateText(ctx, m.ValidFrom))
-	add("person.meta.valid_to", dateText(ctx, m.ValidTo))
+	add("person.meta.valid_from", metaDateText(ctx, m.ValidFrom))
+	add("person.meta.valid_to", metaDateText(ctx, m.ValidTo))
 	add("person.meta.source", sourceText(ctx, m.Source))
 	add("person.meta.reason", m.Reason)
 	add("person.meta.registered", timestampText(ctx, m.RegisteredAt))
@@ -103,7 +122,7 @@ func sourceText(ctx context.Context, s string) string {
 
 // validityText is "from – to" for a history line's title.
 func validityText(ctx context.Context, m person.Meta) string {
-	from, to := dateText(ctx, m.ValidFrom), dateText(ctx, m.ValidTo)
+	from, to := metaDateText(ctx, m.ValidFrom), metaDateText(ctx, m.ValidTo)
 	switch {
 	case from != "" && to != "":
 		return i18n.T(ctx, "person.period", from, to)

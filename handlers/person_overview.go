@@ -89,6 +89,20 @@ func frame(ctx context.Context, p views.PersonPanel, id, handle string, fetched 
 	return p
 }
 
+// withUnread lists on the panel the values of its parts that the client
+// could not read, as path and value received; the panel's other values are
+// complete (S44).
+func withUnread(pn views.PersonPanel, p *person.Person, parts []person.InformationPart) views.PersonPanel {
+	members := make([]string, len(parts))
+	for i, part := range parts {
+		members[i] = part.Member()
+	}
+	for _, f := range p.UnreadIn(members...) {
+		pn.Unread = append(pn.Unread, views.Fact{Label: f.Path, Value: f.Raw})
+	}
+	return pn
+}
+
 // errorData turns an *Error into the panel's plain message with the
 // correlation id (S26, S31).
 func (h Person) errorData(ctx context.Context, err error) *views.ErrorData {
@@ -170,7 +184,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 		if coreErr != nil {
 			pn.Error = h.errorData(ctx, coreErr)
 		} else {
-			pn = s.build(ctx, core)
+			pn = withUnread(s.build(ctx, core), core, s.parts)
 		}
 		page.Panels = append(page.Panels, frame(ctx, pn, s.id, handle, fetched))
 	}
@@ -178,7 +192,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	if krrErr != nil {
 		kp.Error = h.errorData(ctx, krrErr)
 	} else {
-		kp = krrPanel(ctx, krr, fetched)
+		kp = withUnread(krrPanel(ctx, krr, fetched), krr, krrParts)
 	}
 	page.Panels = append(page.Panels, frame(ctx, kp, "krr", handle, fetched))
 	var fp views.PersonPanel
@@ -188,7 +202,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	case famErr != nil:
 		fp.Error = h.errorData(ctx, famErr)
 	default:
-		fp = familyPanel(ctx, core, rels, link, fetched)
+		fp = withUnread(familyPanel(ctx, core, rels, link, fetched), core, familyParts)
 	}
 	page.Panels = append(page.Panels, frame(ctx, fp, "family", handle, fetched))
 
@@ -222,7 +236,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		var p *person.Person
 		p, _, err = h.lookup(r, "krr", krrParts, false)
 		if err == nil {
-			pn = krrPanel(ctx, p, h.now())
+			pn = withUnread(krrPanel(ctx, p, h.now()), p, krrParts)
 		}
 	case "family":
 		var p *person.Person
@@ -231,7 +245,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			var rels map[string]*person.Person
 			if rels, err = h.relatives(ctx, number, p); err == nil {
-				pn = familyPanel(ctx, p, rels, linker(ctx), h.now())
+				pn = withUnread(familyPanel(ctx, p, rels, linker(ctx), h.now()), p, familyParts)
 			}
 		}
 	default:
@@ -240,7 +254,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		var p *person.Person
 		p, _, err = h.lookup(r, s.resource, s.parts, true)
 		if err == nil {
-			pn = s.build(ctx, p)
+			pn = withUnread(s.build(ctx, p), p, s.parts)
 		}
 	}
 	// Every failure (an audit failure too: no data is shown either way)
@@ -370,7 +384,8 @@ func krrPanel(ctx context.Context, p *person.Person, now time.Time) views.Person
 		if v.Value == "" {
 			v.Value = i18n.T(ctx, "person.krr.never")
 		}
-		if verified.IsZero() || verified.Before(old) {
+		// An unreadable date says nothing about age: no warning on a guess.
+		if _, odd := verified.UnreadValue(); !odd && (!verified.Known() || verified.Before(old)) {
 			v.Warn = i18n.T(ctx, "person.krr.old", oldVerification)
 		}
 		it.Facts = append(it.Facts, v)

@@ -356,12 +356,12 @@ func statusPanel(ctx context.Context, p *person.Person) views.PersonPanel {
 	var out views.PersonPanel
 	for _, s := range p.Status {
 		place(&out, ctx, s.Meta, item(ctx, enumText(ctx, "person.enum.status", string(s.Status)), s.Meta,
-			kv(ctx, "person.status.since", dateText(ctx, s.ValidFrom))))
+			kv(ctx, "person.status.since", metaDateText(ctx, s.ValidFrom))))
 	}
 	for _, e := range p.EmigrationFromNorway {
 		date := dateText(ctx, e.EmigratedMoveDate)
 		if date == "" {
-			date = dateText(ctx, e.ValidFrom)
+			date = metaDateText(ctx, e.ValidFrom)
 		}
 		place(&out, ctx, e.Meta, item(ctx, i18n.T(ctx, "person.status.emigration"), e.Meta,
 			kv(ctx, "person.status.to_country", countryText(ctx, e.EmigratedToCountry)),
@@ -372,7 +372,7 @@ func statusPanel(ctx context.Context, p *person.Person) views.PersonPanel {
 		place(&out, ctx, e.Meta, item(ctx, i18n.T(ctx, "person.status.immigration"), e.Meta,
 			kv(ctx, "person.status.from_country", countryText(ctx, e.ImmigratedFromCountry)),
 			kv(ctx, "person.status.from_city", e.ImmigratedFromCity),
-			kv(ctx, "person.status.date", dateText(ctx, e.ValidFrom))))
+			kv(ctx, "person.status.date", metaDateText(ctx, e.ValidFrom))))
 	}
 	for _, rp := range p.ResidencePermit {
 		place(&out, ctx, rp.Meta, item(ctx, i18n.T(ctx, "person.status.permit"), rp.Meta,
@@ -396,7 +396,7 @@ func birthPanel(ctx context.Context, p *person.Person) views.PersonPanel {
 			kv(ctx, "person.birth.county", placeText(b.BirthCountyNumber, b.BirthCountyName)),
 			kv(ctx, "person.birth.country", countryText(ctx, b.BirthCountry)),
 		}
-		if b.BirthDate.IsZero() {
+		if !b.BirthDate.Known() {
 			facts = append(facts, kv(ctx, "person.birth.year", b.BirthYear))
 		}
 		if b.Current() {

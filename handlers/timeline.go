@@ -119,7 +119,10 @@ func (t timelineText) In(l i18n.Lang) string {
 // tlDate shows a FREG date as the calendar day it was written with: many are
 // dates whose time and zone "are unknown and must be ignored".
 func tlDate(l i18n.Lang, d person.DateTime) string {
-	if d.IsZero() {
+	if raw, odd := d.UnreadValue(); odd {
+		return i18n.TL(l, "person.value.unreadable", raw)
+	}
+	if !d.Known() {
 		return ""
 	}
 	y, m, day := d.Date()
@@ -214,18 +217,20 @@ func newTimelineBuilder(p *person.Person, now time.Time) *timelineBuilder {
 	b := &timelineBuilder{p: p, now: now, protected: p.Protection().Protected()}
 	for _, a := range p.AddressProtection {
 		if a.ProtectionLevel.Protected() {
-			b.protectedSpans = append(b.protectedSpans, [2]string{tlStart(a.Meta), a.ValidTo.DateOnly()})
+			b.protectedSpans = append(b.protectedSpans, [2]string{tlStart(a.Meta), a.ToDay()})
 		}
 	}
 	return b
 }
 
-// tlStart is the day an item began: validFrom, else registeredAt, else "".
+// tlStart is the Norwegian day an item began: validFrom, else registeredAt,
+// else "". An unreadable validFrom counts as no start, which keeps an item
+// in every protected span (S19 fails closed).
 func tlStart(m person.Meta) string {
 	if !m.ValidFrom.IsZero() {
-		return m.ValidFrom.DateOnly()
+		return m.FromDay()
 	}
-	return m.RegisteredAt.DateOnly()
+	return person.Day(m.RegisteredAt)
 }
 
 // masked reports whether an address item must not be shown (S19): the person
@@ -235,7 +240,7 @@ func (b *timelineBuilder) masked(m person.Meta, conf person.AddressConfidentiali
 	if b.protected || conf.Protected() {
 		return true
 	}
-	from, to := tlStart(m), m.ValidTo.DateOnly()
+	from, to := tlStart(m), m.ToDay()
 	for _, s := range b.protectedSpans {
 		// Two periods overlap unless one ends before the other starts.
 		if (to == "" || s[0] == "" || s[0] < to) && (s[1] == "" || from == "" || from < s[1]) {
@@ -256,10 +261,10 @@ func (b *timelineBuilder) add(d tlPart, items []tlItem) {
 	for i, it := range items {
 		date := it.date
 		if date.IsZero() {
-			date = it.meta.ValidFrom
+			date = person.Local(it.meta.ValidFrom)
 		}
 		if date.IsZero() {
-			date = it.meta.RegisteredAt
+			date = person.Local(it.meta.RegisteredAt)
 		}
 		list[i] = indexed{it, i, date}
 	}
@@ -309,14 +314,15 @@ func (b *timelineBuilder) add(d tlPart, items []tlItem) {
 	}
 }
 
-// tlCompareDates orders dates ascending with zero (unknown) last.
+// tlCompareDates orders dates ascending with unknown ones (absent or
+// unreadable) last.
 func tlCompareDates(a, c person.DateTime) int {
 	switch {
-	case a.IsZero() && c.IsZero():
+	case !a.Known() && !c.Known():
 		return 0
-	case a.IsZero():
+	case !a.Known():
 		return 1
-	case c.IsZero():
+	case !c.Known():
 		return -1
 	}
 	return a.Compare(c.Time)
@@ -750,7 +756,7 @@ func tlValidOn(m person.Meta, day string) bool {
 	if from := tlStart(m); from != "" && day < from {
 		return false
 	}
-	if to := m.ValidTo.DateOnly(); to != "" && day >= to {
+	if to := m.ToDay(); to != "" && day >= to {
 		return false
 	}
 	return true
@@ -857,7 +863,7 @@ func timelineAsOf(p *person.Person, day string, now time.Time) []timelineAsOfRow
 			return tlEnum("timeline.level", string(p.AddressProtection[i].ProtectionLevel))
 		})
 	}
-	if d := p.Death; d != nil && !d.DeceasedDate.IsZero() && d.DeceasedDate.DateOnly() <= day {
+	if d := p.Death; d != nil && d.DeceasedDate.Known() && d.DeceasedDate.DateOnly() <= day {
 		row("timeline.part.death", tlKey("timeline.asof.deceased", d.DeceasedDate))
 	}
 	return rows
@@ -1082,7 +1088,9 @@ func tlEntryView(l i18n.Lang, e TimelineEntry, q timelineQuery) views.TimelineEn
 		v.Date = tlDate(l, e.Date)
 		v.DateISO = e.Date.DateOnly()
 	}
-	if !e.RegisteredAt.IsZero() {
+	if raw, odd := e.RegisteredAt.UnreadValue(); odd {
+		v.RegisteredAt = i18n.TL(l, "person.value.unreadable", raw)
+	} else if e.RegisteredAt.Known() {
 		v.RegisteredAt = i18n.DateTime(l, e.RegisteredAt.Time)
 	}
 	return v

@@ -17,6 +17,7 @@ import (
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -774,4 +775,19 @@ func TestTimeline_Handler(t *testing.T) {
 			t.Errorf("audited %d events for a handle that resolves to no one", len(store.events))
 		}
 	})
+}
+
+// TestS44_TimelineUnreadableDate: a date the client could not read is shown
+// as received, marked, and sorts with the undated entries, never as year 1.
+func TestS44_TimelineUnreadableDate(t *testing.T) {
+	odd := tolerant.Unreadable("mars 2022")
+	if got, want := tlDate(i18n.NB, odd), "mars 2022 — ukjent format"; got != want {
+		t.Errorf("tlDate = %q, want %q", got, want)
+	}
+	if got := tlCompareDates(odd, tlDay("2020-01-01")); got != 1 {
+		t.Errorf("unreadable date sorts before a known one (%d)", got)
+	}
+	if tlStart(person.Meta{ValidFrom: odd}) != "" {
+		t.Error("an unreadable validFrom must not give a start day")
+	}
 }

@@ -107,6 +107,11 @@ type harness struct {
 	hprBucket int // 0: HPR's own 200
 
 	simOptions helseidsim.Options // set by options before the simulator starts
+
+	// personFront, when set, stands in front of the Person API simulator:
+	// it answers some requests itself, as a real deployment would, and
+	// passes the rest on (withPersonDocument).
+	personFront func(sim http.Handler) http.Handler
 }
 
 type harnessOption func(*harness, *Config)
@@ -205,6 +210,9 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	personURL := "http://" + personTS.Listener.Addr().String()
 	h.personSim = personsim.New(personURL, h.registry, sim)
 	personTS.Config.Handler = h.personSim
+	if h.personFront != nil {
+		personTS.Config.Handler = h.personFront(h.personSim)
+	}
 	personTS.Start()
 	t.Cleanup(personTS.Close)
 	if cfg.PersonAPI, err = person.New(personURL, person.FullAccess, nil); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
 
 // Audience is the Person API's resource identifier at HelseID; its access
@@ -301,17 +302,19 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	return nil
 }
 
-// decodeJSON decodes exactly one JSON value from b into out (see
-// sanitize.DecodeJSON); every failure is ErrMalformed and none quotes the body.
+// decodeJSON decodes exactly one JSON value from b into out, tolerantly (see
+// package tolerant): a value it cannot read costs that field, which is kept
+// on the person's Unread list. Only a body that is not one JSON document of
+// the expected shape fails, as ErrMalformed, and no error quotes the body.
 func decodeJSON(b []byte, out any) error {
-	err := sanitize.DecodeJSON(b, out)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, errDateTime):
-		return fmt.Errorf("%w: date-time not in a known form", ErrMalformed)
+	fields, err := tolerant.Decode(b, out)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	return fmt.Errorf("%w: %w", ErrMalformed, err)
+	if len(fields) > 0 {
+		attachUnread(out, fields)
+	}
+	return nil
 }
 
 // problemError turns a non-2xx response into a *ProblemError.

@@ -1,98 +1,69 @@
 package person
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
+	_ "time/tzdata" // Day reads FREG instants in Oslo time
+
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
 
-// DateTime is a date-time field of the Person API. It accepts the forms the
-// API and FREG are known to send (RFC 3339 with or without fractional
-// seconds, a date-time without zone, a bare date) and encodes as RFC 3339 in
-// UTC. The zero value is "no value": it encodes as null, and fields of this
-// type carry `omitzero` so v3's "nulls omitted" holds on the wire.
+// DateTime is a date-time field of the Person API, read tolerantly (see
+// tolerant.Time): every ISO 8601 form the API and FREG are known to write is
+// read exactly, including the KRR block's "2023-11-15T12:39:49+01", and a
+// value in any other form is kept as received in Raw instead of failing the
+// document. A value without zone is read as UTC. It encodes as RFC 3339 in
+// UTC; the zero value encodes as null, and fields of this type carry
+// `omitzero` so v3's "nulls omitted" holds on the wire.
 //
-// Several FREG dates (birthDate, deceasedDate) are dates whose "time and time
-// zone are unknown and must be ignored"; read them with DateOnly, never by
-// converting to a local zone.
-type DateTime struct{ time.Time }
-
-// dateTimeLayouts are tried in order. A value without zone is read as UTC.
-var dateTimeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02",
-}
-
-// errDateTime is the cause of every DateTime decoding failure.
-var errDateTime = errors.New("person: date-time not in a known form")
+// Several FREG dates (birthDate, deceasedDate, moveDate) are dates whose
+// "time and time zone are unknown and must be ignored"; read them with
+// DateOnly, never by converting to a local zone. The metadata times
+// (validFrom, registeredAt) are instants: FREG writes a day that began at
+// Norwegian midnight as 23:00 or 22:00 UTC the day before.
+type DateTime = tolerant.Time
 
 // NewDateTime returns t as a DateTime.
-func NewDateTime(t time.Time) DateTime { return DateTime{t} }
+func NewDateTime(t time.Time) DateTime { return tolerant.NewTime(t) }
 
-// Date returns the DateTime of midnight UTC on the given day; the synthetic
+// Date returns the DateTime of midnight UTC on the given day, written in
+// full as the API writes its dates ("1964-09-06T00:00:00Z"); the synthetic
 // population and tests use it for FREG's zoneless dates.
 func Date(year int, month time.Month, day int) DateTime {
-	return DateTime{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+	return tolerant.NewTime(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
 }
 
 // ParseDateTime parses s in one of the accepted forms.
-func ParseDateTime(s string) (DateTime, error) {
-	for _, layout := range dateTimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			// Refuse what RFC 3339 cannot write back in UTC (year 0 or
-			// past 9999 once the offset is applied).
-			if y := t.UTC().Year(); y < 1 || y > 9999 {
-				return DateTime{}, errDateTime
-			}
-			return DateTime{t}, nil
-		}
+func ParseDateTime(s string) (DateTime, error) { return tolerant.ParseTime(s) }
+
+// oslo is the zone FREG's instants are read in for a calendar day. With
+// time/tzdata linked in the lookup cannot fail; CET keeps days right in
+// winter if it ever did.
+var oslo = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		return l
 	}
-	return DateTime{}, errDateTime
+	return time.FixedZone("CET", 3600)
+}()
+
+// Day returns the Norwegian calendar day (YYYY-MM-DD) of a metadata time
+// such as validFrom or validTo, or "" when d holds no readable time. FREG
+// writes the start of a Norwegian day as 23:00 or 22:00 UTC the day before
+// ("1994-07-25T23:00:00Z" is 26 July), so an instant is read in Oslo time; a
+// value written as a bare date is that date.
+func Day(d DateTime) string { return Local(d).DateOnly() }
+
+// Local returns the metadata time d with its clock in Norwegian time, so
+// that its calendar day (DateOnly, Date) is the Norwegian one; the instant
+// is unchanged. A bare date or an unreadable value is returned as it is.
+func Local(d DateTime) DateTime {
+	if d.Known() && d.Precision > tolerant.PrecisionDay {
+		d.Time = d.In(oslo)
+	}
+	return d
 }
 
-// DateOnly returns the calendar date as written by the sender (YYYY-MM-DD),
-// or "" for the zero value. It uses the wall clock of the parsed value, not
-// the local zone, so "1985-03-12T00:00:00+01:00" stays the 12th.
-func (d DateTime) DateOnly() string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Format(time.DateOnly)
-}
+// FromDay is the Norwegian calendar day of validFrom (see Day).
+func (m Meta) FromDay() string { return Day(m.ValidFrom) }
 
-// MarshalJSON encodes d as an RFC 3339 string in UTC, or null when zero.
-func (d DateTime) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
-		return []byte("null"), nil
-	}
-	if y := d.UTC().Year(); y < 1 || y > 9999 {
-		return nil, fmt.Errorf("%w: year %d out of range", errDateTime, y)
-	}
-	return json.Marshal(d.UTC().Format(time.RFC3339Nano))
-}
-
-// UnmarshalJSON decodes null (the zero value) or a string in one of the
-// accepted forms.
-func (d *DateTime) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		*d = DateTime{}
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("%w: not a string", errDateTime)
-	}
-	if s == "" {
-		*d = DateTime{}
-		return nil
-	}
-	v, err := ParseDateTime(s)
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+// ToDay is the Norwegian calendar day of validTo (see Day).
+func (m Meta) ToDay() string { return Day(m.ValidTo) }

@@ -248,6 +248,9 @@ func TestRichPersonIsComplete(t *testing.T) {
 				return
 			}
 			for i := range v.NumField() {
+				if v.Type().Field(i).Name == "Unread" {
+					continue // what the client could not read; a fixture has none
+				}
 				walk(v.Field(i), path+"."+v.Type().Field(i).Name)
 			}
 		case reflect.Bool:

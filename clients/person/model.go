@@ -9,7 +9,10 @@
 // with omitempty would drop a real false (isValid false marks history).
 package person
 
-import "github.com/oppslag/oppslag/clients/problem"
+import (
+	"github.com/oppslag/oppslag/clients/problem"
+	"github.com/oppslag/oppslag/clients/tolerant"
+)
 
 // Meta is the FREG metadata on every list item (and on death and false
 // identity). Current and historic items are mixed in one list and told apart
@@ -112,6 +115,11 @@ type Person struct {
 	DeprivedLegalAuthority                []DeprivedLegalAuthority              `json:"deprivedLegalAuthority,omitempty"`
 	LegalAuthority                        []LegalAuthority                      `json:"legalAuthority,omitempty"`
 	CommonContactRegisterInformation      *CommonContactRegisterInformation     `json:"commonContactRegisterInformation,omitzero"`
+
+	// Unread lists the values the client could not read, with their paths
+	// from this document's root (see package tolerant). The rest of the
+	// document is complete; a page shows these as received, marked.
+	Unread []tolerant.Field `json:"-"`
 }
 
 // CurrentName returns the current name, or nil.
