@@ -140,3 +140,12 @@ func orNone(ctx context.Context, s string) string {
 	}
 	return s
 }
+
+// unreadSummary is the heading of a panel's list of values the portal could
+// not read: "1 verdi kunne ikke leses", "2 verdier kunne ikke leses".
+func unreadSummary(ctx context.Context, n int) string {
+	if n == 1 {
+		return i18n.T(ctx, "person.unread.summary.one")
+	}
+	return i18n.T(ctx, "person.unread.summary", n)
+}

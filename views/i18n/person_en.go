@@ -79,6 +79,8 @@ func init() {
 		"person.value.unknown":                                  "Unknown value (%s)",
 		"person.value.unreadable":                               "%s — unknown format",
 		"person.unread.summary":                                 "%d values could not be read",
+		"person.unread.summary.one":                             "1 value could not be read",
+		"person.unread.received":                                "Received: %s",
 		"person.unread.text":                                    "The Person API sent these values in a form the portal cannot read. They are shown as received; the rest of the panel is complete.",
 		"person.empty":                                          "Nothing registered.",
 		"person.yes":                                            "Yes",

@@ -79,6 +79,8 @@ func init() {
 		"person.value.unknown":                                  "Ukjent verdi (%s)",
 		"person.value.unreadable":                               "%s — ukjent format",
 		"person.unread.summary":                                 "%d verdier kunne ikke leses",
+		"person.unread.summary.one":                             "1 verdi kunne ikke leses",
+		"person.unread.received":                                "Mottatt: %s",
 		"person.unread.text":                                    "Persontjenesten sendte disse verdiene i en form portalen ikke kan lese. De vises slik de kom; resten av panelet er komplett.",
 		"person.empty":                                          "Ingen opplysninger registrert.",
 		"person.yes":                                            "Ja",

@@ -79,6 +79,8 @@ func init() {
 		"person.value.unknown":                                  "Ukjend verdi (%s)",
 		"person.value.unreadable":                               "%s — ukjend format",
 		"person.unread.summary":                                 "%d verdiar kunne ikkje lesast",
+		"person.unread.summary.one":                             "1 verdi kunne ikkje lesast",
+		"person.unread.received":                                "Motteke: %s",
 		"person.unread.text":                                    "Persontenesta sende desse verdiane i ei form portalen ikkje kan lese. Dei blir viste slik dei kom; resten av panelet er komplett.",
 		"person.empty":                                          "Ingen opplysningar registrerte.",
 		"person.yes":                                            "Ja",
