@@ -17,7 +17,15 @@ var longDigits = regexp.MustCompile(`[0-9]{11,}`)
 
 // Text masks each of secrets and every digit run of 11 or more in s with
 // "***", drops control characters and keeps at most max runes (then "…").
+// Control characters go first, so that one hidden inside a number cannot
+// split it into runs too short to mask.
 func Text(s string, secrets []string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "***")
@@ -27,9 +35,6 @@ func Text(s string, secrets []string, max int) string {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
-		if unicode.IsControl(r) {
-			continue
-		}
 		if n == max {
 			b.WriteString("…")
 			break

@@ -16,6 +16,8 @@ func TestText(t *testing.T) {
 		{"secret", "token abc.def rejected", []string{"abc.def"}, 100, "token *** rejected"},
 		{"control characters", "line\nbreak\x1b[31m", nil, 100, "linebreak[31m"},
 		{"capped", "abcdef", nil, 3, "abc…"},
+		{"control character inside a number", "12345\x00678901", nil, 100, "***"},
+		{"line break inside a number", "120579\n00499", nil, 100, "***"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
