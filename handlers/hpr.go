@@ -14,6 +14,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprindex"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -407,6 +408,11 @@ func (h HPR) Card(w http.ResponseWriter, r *http.Request) error {
 		}
 		return hprError(err)
 	}
+	if len(c.personnel.Unread) > 0 && h.Log != nil {
+		// Paths only: a value could hold an identity number.
+		h.Log.WarnContext(ctx, "hpr entry has values the portal could not read",
+			"fields", tolerant.Paths(c.personnel.Unread), "correlation_id", request.CorrelationID(ctx))
+	}
 	card := cardOf(ctx, c.personnel, hpr.Today(h.now()))
 	card.Freshness, card.Stale, card.StaleText, card.Limited = c.freshness, c.stale, c.staleText, c.limited
 	card.SearchURL = "/hpr"
@@ -491,6 +497,9 @@ func statusKind(st hpr.Status) string {
 }
 
 // categoryText names a 9060 category in the user's language, with its code.
+// A value the catalog does not know (one added to the code set later) is
+// shown as received, with the register's own name, and marked new: never
+// dropped, never mapped to a known one.
 func categoryText(ctx context.Context, c hpr.Code) string {
 	if c.Value == "" {
 		return c.Name
@@ -499,7 +508,29 @@ func categoryText(ctx context.Context, c hpr.Code) string {
 	if t := i18n.T(ctx, key); t != key {
 		return t + " (" + c.Value + ")"
 	}
-	return firstNonEmpty(c.Name, c.Value)
+	return i18n.T(ctx, "hpr.code.new", firstNonEmpty(c.Name, c.Value), c.Value)
+}
+
+// hprDateText formats a day for the page: the date in the user's language,
+// the value as received and marked when HPR sent something the portal
+// cannot read as a date ("mars 2022 — ukjent format"), or "" when absent.
+func hprDateText(ctx context.Context, d hpr.Date) string {
+	switch {
+	case d.Unreadable():
+		return i18n.T(ctx, "hpr.unread.value", d.Raw)
+	case d.IsZero():
+		return ""
+	}
+	return i18n.Date(i18n.From(ctx), d.Time)
+}
+
+// hprUnreadRows lists an entry's unread values for the card.
+func hprUnreadRows(fields []tolerant.Field) []views.HPRUnread {
+	out := make([]views.HPRUnread, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, views.HPRUnread{Path: f.Path, Value: f.Raw})
+	}
+	return out
 }
 
 // currentCategories names the categories of the approvals valid on the day,
@@ -536,9 +567,7 @@ func hitOf(ctx context.Context, p hpr.Personnel, day hpr.Date) views.HPRHit {
 		Status:     i18n.T(ctx, "hpr.status."+kind),
 		StatusKind: kind,
 	}
-	if !p.Person.BirthDate.IsZero() {
-		hit.Birth = i18n.Date(i18n.From(ctx), p.Person.BirthDate.Time)
-	}
+	hit.Birth = hprDateText(ctx, p.Person.BirthDate)
 	return hit
 }
 
@@ -574,17 +603,10 @@ func indexHitOf(ctx context.Context, hit hprindex.Hit) views.HPRHit {
 	return h
 }
 
-// periodText writes a period as "from – to", open at either end.
+// periodText writes a period as "from – to", open at either end; an end
+// the portal cannot read is shown as received, marked.
 func periodText(ctx context.Context, p hpr.Period) string {
-	lang := i18n.From(ctx)
-	from, to := "", ""
-	if !p.From.IsZero() {
-		from = i18n.Date(lang, p.From.Time)
-	}
-	if !p.To.IsZero() {
-		to = i18n.Date(lang, p.To.Time)
-	}
-	return strings.TrimSpace(i18n.T(ctx, "hpr.period", from, to))
+	return strings.TrimSpace(i18n.T(ctx, "hpr.period", hprDateText(ctx, p.From), hprDateText(ctx, p.To)))
 }
 
 func codeText(c *hpr.Code) string {
@@ -598,7 +620,7 @@ func reactionRows(ctx context.Context, rs []hpr.Reaction, day hpr.Date) []views.
 	var out []views.HPRPeriodRow
 	for _, r := range rs {
 		out = append(out, views.HPRPeriodRow{Name: firstNonEmpty(r.Type.Name, r.Type.Value), Period: periodText(ctx, r.Period),
-			Active: r.Period.Covers(day)})
+			Active: r.InForce(day)})
 	}
 	return out
 }
@@ -629,12 +651,9 @@ func cardOf(ctx context.Context, p hpr.Personnel, day hpr.Date) views.HPRCard {
 		Status:     i18n.T(ctx, "hpr.status."+kind),
 		StatusKind: kind,
 		Reactions:  reactionRows(ctx, p.Reactions, day),
-	}
-	if !p.Person.BirthDate.IsZero() {
-		c.Birth = i18n.Date(lang, p.Person.BirthDate.Time)
-	}
-	if !p.Person.DeathDate.IsZero() {
-		c.Death = i18n.Date(lang, p.Person.DeathDate.Time)
+		Birth:      hprDateText(ctx, p.Person.BirthDate),
+		Death:      hprDateText(ctx, p.Person.DeathDate),
+		Unread:     hprUnreadRows(p.Unread),
 	}
 	if st.Replaced {
 		c.ReplacedBy = &views.HPRLink{URL: hprCardURL(st.ReplacedBy), Text: strconv.Itoa(st.ReplacedBy)}
@@ -665,9 +684,7 @@ func cardOf(ctx context.Context, p hpr.Personnel, day hpr.Date) views.HPRCard {
 			v.Expiring = true
 			v.ExpiringText = i18n.T(ctx, "hpr.expiring", a.DaysLeft, i18n.Date(lang, a.Expires.Time))
 		}
-		if !a.Approval.InternshipDate.IsZero() {
-			v.InternshipDate = i18n.Date(lang, a.Approval.InternshipDate.Time)
-		}
+		v.InternshipDate = hprDateText(ctx, a.Approval.InternshipDate)
 		for _, cond := range a.Approval.Conditions {
 			v.Conditions = append(v.Conditions, firstNonEmpty(cond.Type.Name, cond.Type.Value))
 		}

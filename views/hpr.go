@@ -62,6 +62,17 @@ type HPRCard struct {
 	Reactions []HPRPeriodRow
 	SearchURL string
 	Limited   *HPRLimit // shown with a stale card when the limit was the cause
+	// Unread lists the values HPR sent that the portal could not read,
+	// shown as received (issue 9): the rest of the card still stands.
+	Unread []HPRUnread
+}
+
+// HPRUnread is one value the portal could not read: where it was in HPR's
+// document ("godkjenninger[0].periode.til") and the value as received,
+// cleaned and with identity-number-like digit runs masked.
+type HPRUnread struct {
+	Path  string
+	Value string
 }
 
 // HPRLink is a link with its text.

@@ -64,6 +64,11 @@ func hprCheckNoKeys(t *testing.T, out string, roots ...*html.Node) {
 		return keyLike.MatchString(s) && !hprDate.MatchString(s)
 	}
 	for _, n := range all(func(*html.Node) bool { return true }, roots...) {
+		// <code> holds HPR's own field paths ("person.fornavn"), shown
+		// verbatim on purpose: they look like keys and are not.
+		if n.Type == html.ElementNode && n.Data == "code" {
+			continue
+		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.TextNode && looksLikeKey(c.Data) {
 				t.Errorf("text %q looks like a missing catalog key", c.Data)
@@ -730,6 +735,18 @@ func TestHPRCardPageStates(t *testing.T) {
 			wantAbsent: []string{"hpr-limited"},
 		},
 		{
+			name: "values that could not be read",
+			edit: func(c *HPRCard) {
+				c.Unread = []HPRUnread{{Path: "godkjenninger[0].periode.til", Value: "mars 2022"}, {Path: "person.fornavn", Value: "12345"}}
+			},
+			want: []string{"hpr-unread"},
+		},
+		{
+			name:       "everything read",
+			edit:       func(c *HPRCard) { c.Unread = nil },
+			wantAbsent: []string{"hpr-unread", "hpr-unread-field"},
+		},
+		{
 			name: "nothing registered",
 			edit: func(c *HPRCard) { c.Approvals, c.Reactions = nil, nil },
 			want: []string{"hpr-approvals-none", "hpr-person-reactions-none"},
@@ -1094,5 +1111,25 @@ func TestS25_HPRHostileStringsRenderInert(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// The unread values are listed with their paths and values as received, in
+// every language, with no catalog key left untranslated.
+func TestHPRCardPageUnread(t *testing.T) {
+	c := hprCardModel()
+	c.Unread = []HPRUnread{{Path: "godkjenninger[0].periode.til", Value: "mars 2022"}, {Path: "person.nin", Value: "***"}}
+	for _, l := range []i18n.Lang{i18n.NB, i18n.NN, i18n.EN} {
+		out, doc := hprRender(t, HPRCardPage(hprBase(), c), l)
+		hprCheckPage(t, out, doc)
+		block := hprOne(t, "hpr-unread", doc)
+		if got := hprCount("hpr-unread-field", block); got != 2 {
+			t.Fatalf("%s: %d unread rows, want 2", l, got)
+		}
+		for _, want := range []string{"godkjenninger[0].periode.til", "mars 2022", "person.nin", "***"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: page lacks %q", l, want)
+			}
+		}
 	}
 }

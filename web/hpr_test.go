@@ -3,10 +3,13 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -415,4 +418,181 @@ func TestF13_HPRNameSearchWithTheIndex(t *testing.T) {
 	if got := h.hprSim.Stats().Admitted; got != 1 {
 		t.Errorf("name searches with an index made %d upstream calls besides the export; want 0", got-1)
 	}
+}
+
+// hprCorpusDir holds the public example HPR documents (README.md there
+// names each one's source).
+const hprCorpusDir = "../clients/hpr/testdata/personnel"
+
+// hprCard opens the card of the document doc, served byte for byte by the
+// HPR simulator in place of the register's own answer, and returns the
+// page.
+func hprCard(t *testing.T, h *harness, b *browser, doc []byte) *page {
+	t.Helper()
+	var head struct {
+		HPRNumber int `json:"hprNummer"`
+	}
+	if err := json.Unmarshal(doc, &head); err != nil || head.HPRNumber <= 0 {
+		t.Fatalf("document without hprNummer: %v", err)
+	}
+	h.hprSim.SetFault(hprsim.Fault{Body: doc})
+	defer h.hprSim.SetFault(hprsim.Fault{})
+	p := b.get("/hpr/" + strconv.Itoa(head.HPRNumber))
+	if p.StatusCode != http.StatusOK || len(testids(t, p.body, "hpr-card")) != 1 {
+		t.Fatalf("card of %d: status %d\n%s", head.HPRNumber, p.StatusCode, p.body)
+	}
+	return p
+}
+
+// cardText is the card as a reader sees it, one line per text block.
+func cardText(t *testing.T, body string) string {
+	t.Helper()
+	var sb strings.Builder
+	for _, n := range testids(t, body, "hpr-card") {
+		sb.WriteString(textLines(n))
+	}
+	return sb.String()
+}
+
+// TestHPRCorpus renders every public example document through the real
+// portal, HPR client and card handler, checks the values a reader must
+// see, and compares the whole card with its golden (-update rewrites it).
+func TestHPRCorpus(t *testing.T) {
+	want := map[string][]string{
+		"full.json":                             {"Kari Fjell Nordmann", "1000001", "Lege (LE)", "Allmennmedisin", "Full rekvisisjonsrett", "Akuttmedisin", "Begrenset til stilling", "Tilbakekalt"},
+		"basic_suspended.json":                  {"Ola Hansen", "1000002", "Suspensjon", "Suspendert"},
+		"replaced_deceased_unknown_fields.json": {"Per Nordmann", "1000004", "1000005", "01.06.2025"},
+		"nav_dto_full.json":                     {"Ingrid Lie Bakken", "2000001", "23.04.1981", "Allmennmedisin", "Psykiatri", "Akuttmedisin", "01.03.2009"},
+		"nav_dto_nulls.json":                    {"Per Dahl", "2000002", "Sykepleier (SP)", "Lisens", "01.02.2024 – 31.01.2027"},
+		"syk_inn_api_minimal.json":              {"Sara Nilsen", "2000003", "Lege (LE)"},
+		"nav_suspension.json":                   {"Knut Moe", "2000004", "Suspensjon", "Tap av rekvisisjonsrett", "Advarsel", "Begrenset til stilling"},
+		"helseid_claims_example.json":           {"Ola Olsen Nordmann", "181000001", "Lege (LE)", "Full rekvisisjonsrett", "Allmennmedisin"},
+		"nhn_datetime_forms.json":               {"Eva Strand", "31.12.1990", "20.06.2013", "01.01.2010 – 31.12.2012", "Helsesekretær (HE)"},
+	}
+	files, err := filepath.Glob(filepath.Join(hprCorpusDir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus documents in %s: %v", hprCorpusDir, err)
+	}
+	h := newHarness(t)
+	b, _ := hprUser(t, h, "doctor")
+	for _, file := range files {
+		name := filepath.Base(file)
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := hprCard(t, h, b, doc)
+			text := cardText(t, p.body)
+			values, ok := want[name]
+			if !ok {
+				t.Errorf("no expected values for %s: add them here", name)
+			}
+			for _, v := range values {
+				if !strings.Contains(text, v) {
+					t.Errorf("card lacks %q:\n%s", v, text)
+				}
+			}
+			// Only the fault-injection test sends values the portal cannot
+			// read; a public example reads whole.
+			if n := testids(t, p.body, "hpr-unread"); len(n) != 0 {
+				t.Errorf("example has unread values: %s", nodeText(n[0]))
+			}
+			golden(t, filepath.Join("..", "..", "clients", "hpr", "testdata", "card-golden", strings.TrimSuffix(name, ".json")+".txt"), text)
+		})
+	}
+}
+
+// TestHPRFaultInjection corrupts one field at a time in a served document
+// (issue 9): the card still renders, with the odd value shown as received
+// and marked, and the log names the field's path, never its value.
+func TestHPRFaultInjection(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join(hprCorpusDir, "full.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		corrupt func(doc map[string]any)
+		want    []string // on the card
+		path    string   // in the unread list and the log; "" for none
+		notOn   []string // never on the page
+	}{
+		{"unknown date form", func(d map[string]any) { approval(d)["periode"].(map[string]any)["fra"] = "mars 2022" },
+			[]string{"mars 2022 — ukjent format", "Ikke gyldig i dag"}, "godkjenninger[0].periode.fra", nil},
+		{"date as a number", func(d map[string]any) { d["person"].(map[string]any)["fødselsdato"] = 19790512 },
+			[]string{"19790512 — ukjent format"}, "person.fødselsdato", nil},
+		{"unknown code value", func(d map[string]any) {
+			approval(d)["helsepersonellkategori"] = map[string]any{"navn": "Ny kategori", "verdi": "ZZ", "kodeverk": map[string]any{"id": 9060, "navn": "Kategori helsepersonell"}}
+		}, []string{"Ny kategori (ZZ, ny kode)", "Gyldig i dag"}, "", nil},
+		{"null list", func(d map[string]any) {
+			approval(d)["spesialistgodkjenninger"] = nil
+			d["administrativeReaksjoner"] = nil
+		},
+			[]string{"Lege (LE)", "Full rekvisisjonsrett"}, "", []string{"Allmennmedisin"}},
+		{"unknown field", func(d map[string]any) {
+			d["nyttFelt"] = map[string]any{"a": []any{1, 2}}
+			approval(d)["nyKode"] = "X"
+		}, []string{"Lege (LE)", "Allmennmedisin"}, "", nil},
+		{"wrong JSON type", func(d map[string]any) { d["person"].(map[string]any)["fornavn"] = 12345 },
+			[]string{"Fjell Nordmann", "12345"}, "person.fornavn", nil},
+		{"identity number of the wrong type", func(d map[string]any) { d["person"].(map[string]any)["nin"] = 12057900499 },
+			[]string{"Kari Fjell Nordmann", "***"}, "person.nin", []string{"12057900499"}},
+		{"unreadable suspension period", func(d map[string]any) {
+			d["administrativeReaksjoner"] = []any{map[string]any{
+				"type":    map[string]any{"navn": "Suspensjon", "verdi": "1", "kodeverk": map[string]any{"id": 7706}},
+				"periode": map[string]any{"fra": "1. mars 2026", "til": nil}}}
+		}, []string{"1. mars 2026 — ukjent format", "Suspendert"}, "administrativeReaksjoner[0].periode.fra", nil},
+	}
+	h := newHarness(t)
+	b, _ := hprUser(t, h, "doctor")
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc map[string]any
+			if err := json.Unmarshal(base, &doc); err != nil {
+				t.Fatal(err)
+			}
+			doc["hprNummer"] = 3000000 + i // a number of its own, so no cached answer stands in
+			tt.corrupt(doc)
+			raw, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(h.logs.String())
+			p := hprCard(t, h, b, raw)
+			text := cardText(t, p.body)
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("card lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tt.notOn {
+				if strings.Contains(p.body, w) {
+					t.Errorf("page shows %q", w)
+				}
+			}
+			unread := testids(t, p.body, "hpr-unread-field")
+			logged := h.logs.String()[before:]
+			if tt.path == "" {
+				if len(unread) != 0 {
+					t.Errorf("unread list %q, want none", nodeText(unread[0]))
+				}
+				return
+			}
+			if len(unread) != 1 || attr(unread[0], "data-path") != tt.path {
+				t.Fatalf("unread list: %d entries, want one for %s", len(unread), tt.path)
+			}
+			if !strings.Contains(logged, tt.path) {
+				t.Errorf("log does not name %s:\n%s", tt.path, logged)
+			}
+			if strings.Contains(logged, "12345") || strings.Contains(logged, "mars") || strings.Contains(logged, "12057900499") {
+				t.Errorf("log holds the value:\n%s", logged)
+			}
+		})
+	}
+}
+
+// approval is the first godkjenning of a decoded document.
+func approval(doc map[string]any) map[string]any {
+	return doc["godkjenninger"].([]any)[0].(map[string]any)
 }

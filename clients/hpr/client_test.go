@@ -1,6 +1,7 @@
 package hpr_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -877,5 +878,37 @@ func TestNew_Validates(t *testing.T) {
 				t.Error("got nil error, want one")
 			}
 		})
+	}
+}
+
+// TestS44_ReadExportReadsEachFieldTolerantly: an export object with a value
+// of the wrong type or an unreadable date still reads, with the field on
+// Unread; an object without a valid hprNummer still fails the export.
+func TestS44_ReadExportReadsEachFieldTolerantly(t *testing.T) {
+	zipOf := func(body string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("export.json")
+		w.Write([]byte(body))
+		zw.Close()
+		return buf.Bytes()
+	}
+	odd := zipOf(`{"hprNummer":5,"person":{"etternavn":"Hansen","fornavn":["Kari"],"fødselsdato":"mars 1980"}}
+{"hprNummer":6,"person":{"etternavn":"Berg"}}`)
+	var got []hpr.Personnel
+	err := hpr.ReadExport(bytes.NewReader(odd), int64(len(odd)), func(p hpr.Personnel) error { got = append(got, p); return nil })
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ReadExport = %d entries, %v; want 2, nil", len(got), err)
+	}
+	var paths []string
+	for _, f := range got[0].Unread {
+		paths = append(paths, f.Path)
+	}
+	if !slices.Equal(paths, []string{"person.fornavn", "person.fødselsdato"}) {
+		t.Errorf("unread = %q", paths)
+	}
+	bad := zipOf(`{"hprNummer":"5"}`)
+	if err := hpr.ReadExport(bytes.NewReader(bad), int64(len(bad)), func(hpr.Personnel) error { return nil }); !errors.Is(err, hpr.ErrMalformed) {
+		t.Errorf("entry without a number: %v, want ErrMalformed", err)
 	}
 }

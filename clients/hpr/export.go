@@ -107,8 +107,10 @@ func readExportFile(f *zip.File, fn func(Personnel) error) error {
 	oc := &objectCap{r: rc, max: MaxBodyBytes}
 	dec := json.NewDecoder(oc)
 	for i := 1; ; i++ {
-		var p Personnel
-		err := dec.Decode(&p)
+		// Each object is read as an answer is (decodePersonnel): a value
+		// the client cannot read costs that field, not the export.
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -122,7 +124,8 @@ func readExportFile(f *zip.File, fn func(Personnel) error) error {
 			return fmt.Errorf("hpr: read export: %s object %d: %w: %s", name, i, ErrMalformed, kind)
 		}
 		oc.boundary = dec.InputOffset()
-		if err := p.check(); err != nil {
+		p, err := decodePersonnel(raw)
+		if err != nil {
 			return fmt.Errorf("hpr: read export: %s object %d: %w", name, i, err)
 		}
 		if err := fn(p); err != nil {

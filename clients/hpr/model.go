@@ -10,10 +10,12 @@ package hpr
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
+	"strconv"
 	"time"
 
 	"github.com/oppslag/oppslag/clients/problem"
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
 
 // Scopes at Maskinporten (upstreams.md §3.1).
@@ -43,6 +45,13 @@ type Personnel struct {
 	Reactions    []Reaction `json:"administrativeReaksjoner"` // administrativeReaksjoner on the person
 	LastUpdated  DateTime   `json:"sistOppdatert"`            // sistOppdatert
 	ValidForDate Date       `json:"gjelderForDato"`           // gjelderForDato: the day the answer describes
+
+	// Unread lists the values the client could not read, with their JSON
+	// paths ("godkjenninger[0].periode.til"), so the card can show them
+	// marked and the log can name them. It is not part of HPR's shape: the
+	// decoder replaces whatever arrives under this name, and it is encoded
+	// only so a cached entry keeps its marks.
+	Unread []tolerant.Field `json:"_oppslagUnread,omitempty"`
 }
 
 // PersonData is the personal part (person). NIN and BirthDate are personal
@@ -111,9 +120,18 @@ type Period struct {
 	To   Date `json:"til"`
 }
 
+// Known reports whether both ends could be read; an absent end is known
+// (open).
+func (p Period) Known() bool { return !p.From.Unreadable() && !p.To.Unreadable() }
+
 // Covers reports whether day falls in the period (both ends inclusive; a
-// zero From is open at the start).
+// zero From is open at the start). A period with an end the client could
+// not read covers no day: the portal must not present as in force what it
+// cannot date (an unreadable til is not open-ended).
 func (p Period) Covers(day Date) bool {
+	if !p.Known() || day.Unreadable() {
+		return false
+	}
 	if !p.From.IsZero() && day.Before(p.From.Time) {
 		return false
 	}
@@ -132,15 +150,42 @@ type NINRequest struct {
 
 // Date is a calendar day, JSON "YYYY-MM-DD" (Java LocalDate); the zero Date
 // is JSON null. The time is midnight UTC.
-type Date struct{ time.Time }
+//
+// It is read tolerantly (STYLE 16): a date-time in any form
+// tolerant.ParseTimeIn accepts gives the calendar day as the sender wrote
+// it, whatever the offset ("1979-05-12T00:00:00+02:00" is the 12th), because
+// HPR's dates are days, not instants. Anything else — "mars 2022", a year
+// alone, a number — leaves Time zero and keeps the value as received in
+// Raw, so the card shows it marked and the rest of the entry still reads.
+// Code asking "is there a date?" must tell an absent date (IsZero and Raw
+// empty) from an unreadable one (Unreadable).
+type Date struct {
+	time.Time
+	// Raw is the value as received when it could not be read (cleaned by
+	// tolerant.Clean: no control characters, identity-number-like digit
+	// runs masked, capped), else "".
+	Raw string
+}
 
 // NewDate returns the day of y, m, d.
-func NewDate(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+func NewDate(y int, m time.Month, d int) Date {
+	return Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
 
 // DateOf returns the calendar day of t in t's location.
 func DateOf(t time.Time) Date { return NewDate(t.Date()) }
 
-// String is "YYYY-MM-DD", or "" for the zero Date.
+// Unreadable reports whether the register sent a value that is not a date
+// the client can read; Raw holds it.
+func (d Date) Unreadable() bool { return d.Time.IsZero() && d.Raw != "" }
+
+// UnreadValue implements tolerant.Unread, so tolerant.Decode reports an
+// unreadable date with its path.
+func (d Date) UnreadValue() (string, bool) { return d.Raw, d.Unreadable() }
+
+// String is "YYYY-MM-DD", or "" for the zero Date and an unreadable one
+// (whose text is in Raw): callers that store or compare days never get a
+// text that is not a day.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
@@ -148,36 +193,56 @@ func (d Date) String() string {
 	return d.Format(time.DateOnly)
 }
 
-// MarshalJSON writes "YYYY-MM-DD" or null.
+// MarshalJSON writes "YYYY-MM-DD", the received text of an unreadable date
+// (so a cached entry shows the same mark), or null.
 func (d Date) MarshalJSON() ([]byte, error) {
-	if d.IsZero() {
+	switch {
+	case d.Unreadable():
+		return json.Marshal(d.Raw)
+	case d.IsZero():
 		return []byte("null"), nil
 	}
 	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
 }
 
-// UnmarshalJSON reads "YYYY-MM-DD" or null.
+// UnmarshalJSON reads null or "" (the zero Date), a date, or a date-time
+// (its calendar day as written). It never fails: anything else is kept in
+// Raw.
 func (d *Date) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
+	s, ok, isNull := jsonText(b)
+	switch {
+	case isNull || ok && s == "":
 		*d = Date{}
 		return nil
+	case ok:
+		// Zoneless date-times are Norwegian wall time; for a day the
+		// zone does not matter, only the date as written.
+		if t, err := tolerant.ParseTimeIn(s, Oslo); err == nil && t.Precision >= tolerant.PrecisionDay {
+			*d = NewDate(t.Date())
+			return nil
+		}
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("date: %w", err)
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return fmt.Errorf("date: not YYYY-MM-DD")
-	}
-	d.Time = t
+	*d = Date{Raw: unreadRaw(s, func(r string) bool {
+		t, err := tolerant.ParseTimeIn(r, Oslo)
+		return err == nil && t.Precision >= tolerant.PrecisionDay
+	})}
+	tolerant.NoteUnread()
 	return nil
 }
 
-// DateTime is a local date-time without zone, JSON "YYYY-MM-DDThh:mm:ss"
-// with optional fraction (Java LocalDateTime), read as Norwegian time. The
-// zero DateTime is JSON null.
-type DateTime struct{ time.Time }
+// DateTime is a date-time, JSON "YYYY-MM-DDThh:mm:ss" with optional
+// fraction (Java LocalDateTime) read as Norwegian time. The zero DateTime is
+// JSON null.
+//
+// It is read tolerantly (STYLE 16): every form tolerant.ParseTimeIn accepts
+// — an offset written Z, +01, +0100 or +01:00 read exactly, none read as
+// Oslo wall time, 0–9 fraction digits, a bare date (midnight in Oslo).
+// Anything else leaves Time zero and keeps the value as received in Raw.
+type DateTime struct {
+	time.Time
+	// Raw is the value as received when it could not be read, else "".
+	Raw string
+}
 
 // Oslo is the zone HPR's local date-times are in.
 var Oslo = func() *time.Location {
@@ -189,30 +254,97 @@ var Oslo = func() *time.Location {
 
 const localDateTime = "2006-01-02T15:04:05"
 
-// MarshalJSON writes the Oslo wall-clock time, or null.
+// Unreadable reports whether the register sent a value that is not a
+// date-time the client can read; Raw holds it.
+func (t DateTime) Unreadable() bool { return t.Time.IsZero() && t.Raw != "" }
+
+// UnreadValue implements tolerant.Unread.
+func (t DateTime) UnreadValue() (string, bool) { return t.Raw, t.Unreadable() }
+
+// MarshalJSON writes the Oslo wall-clock time, the received text of an
+// unreadable value, or null.
 func (t DateTime) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
+	switch {
+	case t.Unreadable():
+		return json.Marshal(t.Raw)
+	case t.IsZero():
 		return []byte("null"), nil
 	}
 	return []byte(`"` + t.In(Oslo).Format(localDateTime) + `"`), nil
 }
 
-// UnmarshalJSON reads a local date-time (fraction allowed) or null.
+// UnmarshalJSON reads null or "" (the zero DateTime) or a date-time in an
+// accepted form. It never fails: anything else is kept in Raw.
 func (t *DateTime) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
+	s, ok, isNull := jsonText(b)
+	switch {
+	case isNull || ok && s == "":
 		*t = DateTime{}
 		return nil
+	case ok:
+		if v, err := readDateTime(s); err == nil {
+			*t = DateTime{Time: v}
+			return nil
+		}
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("date-time: %w", err)
-	}
-	v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, Oslo)
-	if err != nil {
-		return fmt.Errorf("date-time: not a local date-time")
-	}
-	t.Time = v
+	*t = DateTime{Raw: unreadRaw(s, func(r string) bool { _, err := readDateTime(r); return err == nil })}
+	tolerant.NoteUnread()
 	return nil
+}
+
+// readDateTime reads s as HPR means it: zoneless is Oslo wall time, and a
+// bare date is midnight in Oslo that day. A year or a month alone is no
+// point in time.
+func readDateTime(s string) (time.Time, error) {
+	v, err := tolerant.ParseTimeIn(s, Oslo)
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case v.Precision < tolerant.PrecisionDay:
+		return time.Time{}, errPartialDate
+	case v.Precision == tolerant.PrecisionDay:
+		y, m, d := v.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, Oslo), nil
+	}
+	return v.Time, nil
+}
+
+var errPartialDate = errors.New("hpr: a year or month is not a date-time")
+
+// jsonText returns the string a JSON value holds (ok), or, for any other
+// value, its compact text; isNull is set for null.
+func jsonText(b []byte) (s string, ok, isNull bool) {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return "", false, true
+	}
+	if err := json.Unmarshal(b, &s); err == nil {
+		return s, true, false
+	}
+	var c bytes.Buffer
+	if json.Compact(&c, b) != nil {
+		return string(b), false, false
+	}
+	return c.String(), false, false
+}
+
+// unreadRaw is what an unreadable value keeps: the received text, cleaned.
+// Cleaning drops control characters, which could turn an unreadable text
+// into a readable one ("2022-03-15\x00"); such a value keeps its control
+// characters escaped instead, so it reads the same way every time (a cached
+// entry is decoded again).
+//
+// Clean runs twice: it masks digit runs before it drops control characters,
+// so "12345\x00678901" would come out of one pass as an unmasked 11-digit
+// run; the second pass masks it.
+func unreadRaw(s string, readable func(string) bool) string {
+	clean := func(s string) string { return tolerant.Clean(tolerant.Clean(s)) }
+	raw := clean(s)
+	if readable(raw) {
+		q := strconv.QuoteToASCII(s)
+		raw = clean(q[1 : len(q)-1])
+	}
+	return raw
 }
 
 // MarshalJSON writes nin as null when it is empty, as the register does

@@ -69,8 +69,14 @@ func StatusOn(p Personnel, day Date) Status {
 	if p.ReplacedBy != nil {
 		s.Replaced, s.ReplacedBy = true, *p.ReplacedBy
 	}
-	if !p.Person.DeathDate.IsZero() && !p.Person.DeathDate.After(day.Time) {
-		s.Deceased, s.DeathDate = true, p.Person.DeathDate
+	switch d := p.Person.DeathDate; {
+	case d.Unreadable():
+		// The register holds a death date the client cannot read: the
+		// person is not presented as alive and practising (fail closed);
+		// the card shows the date as received.
+		s.Deceased, s.DeathDate = true, d
+	case !d.IsZero() && !d.After(day.Time):
+		s.Deceased, s.DeathDate = true, d
 	}
 	personSuspensions := activeSuspensions(p.Reactions, day)
 	s.Suspensions = append(s.Suspensions, personSuspensions...)
@@ -119,12 +125,18 @@ func (s Status) Authorised() bool {
 	return slices.ContainsFunc(s.Approvals, func(a ApprovalStatus) bool { return a.ValidOn && !a.Suspended })
 }
 
+// InForce reports whether reaction r holds on day: its period covers the
+// day, or the client could not read its period. The second is fail-closed
+// on purpose: a suspension whose dates are unreadable must not let an
+// approval look usable; the card shows the period as received.
+func (r Reaction) InForce(day Date) bool { return r.Period.Covers(day) || !r.Period.Known() }
+
 // activeSuspensions returns the reactions in rs that are suspensions
-// (SuspensionCodes) covering day.
+// (SuspensionCodes) in force on day.
 func activeSuspensions(rs []Reaction, day Date) []Reaction {
 	var out []Reaction
 	for _, r := range rs {
-		if slices.Contains(SuspensionCodes, r.Type.Value) && r.Period.Covers(day) {
+		if slices.Contains(SuspensionCodes, r.Type.Value) && r.InForce(day) {
 			out = append(out, r)
 		}
 	}

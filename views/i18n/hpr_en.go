@@ -133,5 +133,10 @@ func init() {
 		"error.hpr.batch.message":         "The result of a check is kept only for a while, and only for the person who started it. Start a new check.",
 		"error.hpr.batch.running.title":   "The check is not finished",
 		"error.hpr.batch.running.message": "The CSV file can be downloaded when every number has been checked.",
+
+		"hpr.unread.value":   "%s — unknown format",
+		"hpr.code.new":       "%s (%s, new code)",
+		"hpr.unread.heading": "Some values from HPR could not be read",
+		"hpr.unread.lead":    "The rest of the entry was read as usual. The values below are shown as HPR sent them. An approval or reaction whose date cannot be read is not shown as valid today, and a suspension with such a date is counted as in force.",
 	})
 }

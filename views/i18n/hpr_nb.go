@@ -131,5 +131,10 @@ func init() {
 		"error.hpr.batch.message":         "Resultatet av en kontroll tas bare vare på en stund, og bare for den som startet den. Start en ny kontroll.",
 		"error.hpr.batch.running.title":   "Kontrollen er ikke ferdig",
 		"error.hpr.batch.running.message": "CSV-filen kan lastes ned når alle nummerne er kontrollert.",
+
+		"hpr.unread.value":   "%s — ukjent format",
+		"hpr.code.new":       "%s (%s, ny kode)",
+		"hpr.unread.heading": "Noen verdier fra HPR kunne ikke leses",
+		"hpr.unread.lead":    "Resten av oppføringen er lest som vanlig. Verdiene under vises slik HPR sendte dem. En godkjenning eller reaksjon med dato som ikke kan leses, vises ikke som gyldig i dag, og en suspensjon med slik dato regnes som gjeldende.",
 	})
 }

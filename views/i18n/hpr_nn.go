@@ -131,5 +131,10 @@ func init() {
 		"error.hpr.batch.message":         "Resultatet av ein kontroll blir berre teke vare på ei stund, og berre for den som starta han. Start ein ny kontroll.",
 		"error.hpr.batch.running.title":   "Kontrollen er ikkje ferdig",
 		"error.hpr.batch.running.message": "CSV-fila kan lastast ned når alle numra er kontrollerte.",
+
+		"hpr.unread.value":   "%s — ukjent format",
+		"hpr.code.new":       "%s (%s, ny kode)",
+		"hpr.unread.heading": "Nokre verdiar frå HPR kunne ikkje lesast",
+		"hpr.unread.lead":    "Resten av oppføringa er lesen som vanleg. Verdiane under blir viste slik HPR sende dei. Ei godkjenning eller ein reaksjon med dato som ikkje kan lesast, blir ikkje vist som gyldig i dag, og ein suspensjon med slik dato blir rekna som gjeldande.",
 	})
 }

@@ -621,12 +621,19 @@ func convert(rb rawBatch, day hpr.Date, exported int64) ([]row, error) {
 	var buf bytes.Buffer
 	for j, raw := range rb.objs {
 		idx := rb.first + j
-		var p hpr.Personnel
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return nil, fmt.Errorf("entry %s object index %d: %s: %w", rb.entry, idx, jsonKind(err), ErrMalformed)
-		}
-		if p.HPRNumber <= 0 {
-			return nil, fmt.Errorf("entry %s object index %d: hprNummer missing or not positive: %w", rb.entry, idx, ErrMalformed)
+		// Read as the client reads an answer: a value it cannot read costs
+		// that field, never the entry or the register copy (issue 9). The
+		// stored document is the raw one; a card read from the index decodes
+		// it the same way and shows the odd value marked.
+		p, err := hpr.DecodePersonnel(raw)
+		if err != nil {
+			// The decoder's text names the kind of fault, never the data;
+			// sanitize masks any digit run all the same.
+			kind := sanitize.Text(err.Error(), nil, 200)
+			if strings.Contains(kind, "hprNummer") {
+				kind = "hprNummer missing or not positive"
+			}
+			return nil, fmt.Errorf("entry %s object index %d: %s: %w", rb.entry, idx, kind, ErrMalformed)
 		}
 		doc := raw
 		if looksIndented(raw) {
@@ -643,7 +650,7 @@ func convert(rb rawBatch, day hpr.Date, exported int64) ([]row, error) {
 			middle:     p.Person.MiddleName,
 			birth:      p.Person.BirthDate.String(),
 			nin:        strings.TrimSpace(p.Person.NIN),
-			deceased:   !p.Person.DeathDate.IsZero(),
+			deceased:   !p.Person.DeathDate.IsZero() || p.Person.DeathDate.Unreadable(), // fail closed
 			doc:        doc,
 			terms:      indexTerms(p.Person.FamilyName, p.Person.GivenName, p.Person.MiddleName),
 			exportedAt: exported,
@@ -689,7 +696,8 @@ func summarize(p *hpr.Personnel, day hpr.Date) summary {
 	openEnded := false
 	suspension := func(rs []hpr.Reaction) bool {
 		for _, r := range rs {
-			if slices.Contains(hpr.SuspensionCodes, r.Type.Value) && r.Period.Covers(day) {
+			// InForce counts a suspension whose period cannot be read.
+			if slices.Contains(hpr.SuspensionCodes, r.Type.Value) && r.InForce(day) {
 				return true
 			}
 		}

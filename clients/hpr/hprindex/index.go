@@ -542,8 +542,10 @@ func (ix *Index) one(ctx context.Context, query string, arg any) (hpr.Personnel,
 	if err != nil {
 		return hpr.Personnel{}, false, dbError("query", err)
 	}
-	var p hpr.Personnel
-	if err := sanitize.DecodeJSON(doc, &p); err != nil {
+	// The same tolerant reading as an answer from HPR: the card shows what
+	// could not be read, marked.
+	p, err := hpr.DecodePersonnel(doc)
+	if err != nil {
 		return hpr.Personnel{}, false, fmt.Errorf("stored document: %w: %w", ErrIndex, err)
 	}
 	return p, true, nil
@@ -580,8 +582,8 @@ func (ix *Index) bySurnameAndBirth(ctx context.Context, surname string, birth hp
 		if !surnameMatches(strings.Fields(key), want) {
 			continue
 		}
-		var p hpr.Personnel
-		if err := sanitize.DecodeJSON(doc, &p); err != nil {
+		p, err := hpr.DecodePersonnel(doc)
+		if err != nil {
 			return nil, fmt.Errorf("stored document: %w: %w", ErrIndex, err)
 		}
 		out = append(out, p)

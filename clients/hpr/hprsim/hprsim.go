@@ -97,6 +97,11 @@ type Fault struct {
 	// Malformed, when not empty, answers a would-be 200 with a broken body
 	// of this kind.
 	Malformed string
+	// Body, when not empty, answers every lookup and search route with
+	// exactly these bytes as application/json, whoever was asked for: a
+	// register document as HPR sent it, for the corpus and fault-injection
+	// tests of the portal.
+	Body []byte
 }
 
 // Options tune a Server; the zero value gives the defaults.
@@ -347,6 +352,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveExport(w, f.Malformed)
 		return
 	}
+	if len(f.Body) > 0 {
+		s.count(func(st *Stats) { st.Faulted++ })
+		writeJSON(w, f.Body)
+		return
+	}
 	res := rt.serve(r, param)
 	switch res.status {
 	case http.StatusOK:
@@ -524,6 +534,11 @@ func (s *Server) byNIN(r *http.Request, _ string) result {
 	}
 	if !elevenDigits(req.NIN) {
 		return failure(http.StatusBadRequest, "The nin field must be 11 digits")
+	}
+	// hpr.Date reads tolerantly and keeps what it cannot read; the API
+	// itself refuses a request whose atDate is not a date.
+	if req.AtDate.Unreadable() {
+		return failure(http.StatusBadRequest, "The value is not valid for atDate")
 	}
 	v := view{extended: true, day: req.AtDate, includeHistory: req.IncludeHistory}
 	if v.day.IsZero() {

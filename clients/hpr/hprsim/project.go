@@ -11,6 +11,7 @@ import (
 func project(p hpr.Personnel, v view) hpr.Personnel {
 	keep := func(per hpr.Period) bool { return v.includeHistory || per.Covers(v.day) }
 	out := p
+	out.Unread = nil // the client's own notes, not register data
 	out.ValidForDate = v.day
 	if !v.extended {
 		// INFERENCE: the basic scope carries no personal data (upstreams.md §3.2).
