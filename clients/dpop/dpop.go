@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -87,6 +88,69 @@ func NewSigner(key jose.JSONWebKey, now func() time.Time) (*Signer, error) {
 		now = time.Now
 	}
 	return &Signer{key: key, alg: alg, now: now}, nil
+}
+
+// NewSignerWithAlgorithm returns a Signer for key that signs with alg,
+// which must be one of Algorithms(key): the algorithm a server lists in
+// dpop_signing_alg_values_supported, picked with ChooseAlgorithm.
+func NewSignerWithAlgorithm(key jose.JSONWebKey, alg jose.SignatureAlgorithm, now func() time.Time) (*Signer, error) {
+	algs, err := Algorithms(key)
+	if err != nil {
+		return nil, fmt.Errorf("dpop: new signer: %w", err)
+	}
+	if !slices.Contains(algs, alg) {
+		return nil, fmt.Errorf("dpop: new signer: the key cannot sign %s", alg)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Signer{key: key, alg: alg, now: now}, nil
+}
+
+// Algorithm returns the algorithm the signer signs proofs with.
+func (s *Signer) Algorithm() jose.SignatureAlgorithm { return s.alg }
+
+// ErrNoAlgorithm means a server accepts no proof algorithm the key can sign.
+var ErrNoAlgorithm = errors.New("dpop: no proof algorithm in common with the server")
+
+// Algorithms lists the proof algorithms key may sign with, the one NewSigner
+// uses first. A JWK whose alg names an algorithm is held to it (RFC 7517
+// §4.4: the algorithm intended for use with the key); an RSA key without
+// alg can sign every RS and PS algorithm, an EC key only its curve's.
+func Algorithms(key jose.JSONWebKey) ([]jose.SignatureAlgorithm, error) {
+	preferred, err := signingAlg(key)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := key.Key.(*rsa.PrivateKey); ok && key.Algorithm == "" {
+		return []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.RS384, jose.PS384, jose.RS512, jose.PS512}, nil
+	}
+	return []jose.SignatureAlgorithm{preferred}, nil
+}
+
+// ChooseAlgorithm returns the first of key's Algorithms that supported
+// (a server's dpop_signing_alg_values_supported) lists. An empty list means
+// the server published none: the key's preferred algorithm is used, as
+// before servers published lists. No match gives ErrNoAlgorithm.
+func ChooseAlgorithm(key jose.JSONWebKey, supported []string) (jose.SignatureAlgorithm, error) {
+	algs, err := Algorithms(key)
+	if err != nil {
+		return "", err
+	}
+	if len(supported) == 0 {
+		return algs[0], nil
+	}
+	for _, a := range algs {
+		if slices.Contains(supported, string(a)) {
+			return a, nil
+		}
+	}
+	names := make([]string, len(algs))
+	for i, a := range algs {
+		names[i] = string(a)
+	}
+	return "", fmt.Errorf("%w: the server accepts %s, the key can sign %s",
+		ErrNoAlgorithm, strings.Join(supported, " "), strings.Join(names, " "))
 }
 
 func signingAlg(key jose.JSONWebKey) (jose.SignatureAlgorithm, error) {
@@ -217,6 +281,10 @@ type Verifier struct {
 	MaxAge     time.Duration    // accepted |now - iat|; default 60 s
 	Now        func() time.Time // default time.Now
 	NonceCheck func(nonce string) bool
+	// Algorithms, when not empty, are the only proof algorithms accepted
+	// (what the server publishes as dpop_signing_alg_values_supported);
+	// empty means every asymmetric algorithm.
+	Algorithms []jose.SignatureAlgorithm
 	// nonce check: when NonceCheck is set, a proof without a nonce, or with one
 	// NonceCheck rejects, fails with ErrNonceNeeded.
 
@@ -256,7 +324,14 @@ func (v *Verifier) Verify(r *http.Request, baseURL string, accessToken string) (
 		return nil, fmt.Errorf("%w: proof too long", ErrInvalid)
 	}
 
-	jws, err := jose.ParseSignedCompact(raw, algorithms)
+	accepted := algorithms
+	if len(v.Algorithms) > 0 {
+		// Never wider than the asymmetric list, whatever was configured.
+		accepted = slices.DeleteFunc(slices.Clone(v.Algorithms), func(a jose.SignatureAlgorithm) bool {
+			return !slices.Contains(algorithms, a)
+		})
+	}
+	jws, err := jose.ParseSignedCompact(raw, accepted)
 	if err != nil {
 		return nil, fmt.Errorf("%w: parse: %v", ErrInvalid, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+
+	"github.com/oppslag/oppslag/clients/dpop"
 )
 
 // discoveryMaxAge is how long a fetched discovery document is used before it
@@ -30,6 +32,7 @@ type discoveryDoc struct {
 	EndSessionEndpoint    string   `json:"end_session_endpoint"`
 	PAREndpoint           string   `json:"pushed_authorization_request_endpoint"`
 	IDTokenSigningAlgs    []string `json:"id_token_signing_alg_values_supported"`
+	DPoPSigningAlgs       []string `json:"dpop_signing_alg_values_supported"`
 }
 
 // metadata is a fetched discovery document and the ID-token verifier built
@@ -38,6 +41,15 @@ type metadata struct {
 	doc      discoveryDoc
 	verifier *oidc.IDTokenVerifier
 	fetched  time.Time
+
+	signer    *dpop.Signer // the proof key with an algorithm the document lists
+	signerErr error        // wraps ErrProofKey when it lists none the key can sign
+}
+
+// proofSigner returns the DPoP signer this document allows, or why there is
+// none.
+func (m *metadata) proofSigner() (*dpop.Signer, error) {
+	return m.signer, m.signerErr
 }
 
 // discoveryCache holds the current metadata; concurrent callers that need a
@@ -156,6 +168,7 @@ func (c *Client) getDiscovery(ctx context.Context, old *metadata) (*metadata, er
 		}
 	}
 	meta := &metadata{doc: doc, fetched: c.now()}
+	meta.signer, meta.signerErr = c.chooseSigner(doc.DPoPSigningAlgs)
 	if old != nil && old.doc.JWKSURI == doc.JWKSURI {
 		// Same key set: keep the verifier and with it go-oidc's cached keys.
 		meta.verifier = old.verifier
@@ -204,4 +217,26 @@ func (c *Client) setHealth(err error) {
 	c.healthMu.Lock()
 	c.down = err
 	c.healthMu.Unlock()
+}
+
+// chooseSigner picks the proof algorithm for the configured proof key from
+// the provider's dpop_signing_alg_values_supported (see Config for why the
+// key itself never depends on discovery).
+func (c *Client) chooseSigner(supported []string) (*dpop.Signer, error) {
+	alg, err := dpop.ChooseAlgorithm(c.proofKey, supported)
+	if err != nil {
+		hint := "configure a separate DPoP proof key (EC P-256) that every instance shares"
+		if c.cfg.DPoPKey != nil {
+			hint = "configure a DPoP proof key of a type the provider accepts"
+		}
+		return nil, fmt.Errorf("%w: %w; %s", ErrProofKey, err, hint)
+	}
+	if alg == c.signer.Algorithm() {
+		return c.signer, nil
+	}
+	s, err := dpop.NewSignerWithAlgorithm(c.proofKey, alg, c.now)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrProofKey, err)
+	}
+	return s, nil
 }

@@ -139,10 +139,25 @@ func newEnv(t *testing.T) *env { t.Helper(); return newEnvWith(t, nil) }
 // recorder and the network.
 func newEnvWith(t *testing.T, wrap func(*env, http.RoundTripper) http.RoundTripper) *env {
 	t.Helper()
+	return newEnvOpts(t, envOptions{wrap: wrap})
+}
+
+// envOptions vary the provider and the client's keys.
+type envOptions struct {
+	wrap    func(*env, http.RoundTripper) http.RoundTripper
+	sim     helseidsim.Options // Now is set by the env
+	key     *jose.JSONWebKey   // client key; default a generated EC P-256 key
+	dpopKey *jose.JSONWebKey   // Config.DPoPKey
+}
+
+func newEnvOpts(t *testing.T, o envOptions) *env {
+	t.Helper()
 	clk := newClock()
 	srv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + srv.Listener.Addr().String()
-	sim, err := helseidsim.New(issuer, helseidsim.Options{Now: clk.Now})
+	simOpts := o.sim
+	simOpts.Now = clk.Now
+	sim, err := helseidsim.New(issuer, simOpts)
 	if err != nil {
 		t.Fatalf("helseidsim.New: %v", err)
 	}
@@ -150,10 +165,13 @@ func newEnvWith(t *testing.T, wrap func(*env, http.RoundTripper) http.RoundTripp
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	key, err := helseid.GenerateKey()
-	if err != nil {
+	var key jose.JSONWebKey
+	if o.key != nil {
+		key = *o.key
+	} else if key, err = helseid.GenerateKey(); err != nil {
 		t.Fatalf("GenerateKey: %v", err)
 	}
+	wrap := o.wrap
 	sim.RegisterClient(helseidsim.Client{
 		ID:                     clientID,
 		Keys:                   []jose.JSONWebKey{key.Public()},
@@ -178,6 +196,7 @@ func newEnvWith(t *testing.T, wrap func(*env, http.RoundTripper) http.RoundTripp
 		Resources:             []string{audPerson, audPPS},
 		HTTPClient:            &http.Client{Transport: rec, Timeout: 10 * time.Second},
 		Now:                   clk.Now,
+		DPoPKey:               o.dpopKey,
 	})
 	if err != nil {
 		t.Fatalf("helseid.New: %v", err)

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/dpop"
 )
 
 // AuthRequest is one login in progress: what PushAuthorization sent, kept
@@ -90,6 +92,11 @@ func (c *Client) PushAuthorization(ctx context.Context, loginHint string) (*Auth
 	if err != nil {
 		return nil, fmt.Errorf("helseid: %s: %w", op, err)
 	}
+	// A login whose tokens could not be bound to our proof key would fail
+	// at the code exchange, after the user has signed in; say why now.
+	if _, err := meta.proofSigner(); err != nil {
+		return nil, fmt.Errorf("helseid: %s: %w", op, err)
+	}
 	var secrets [3]string
 	for i := range secrets {
 		if secrets[i], err = randomString(); err != nil {
@@ -119,7 +126,7 @@ func (c *Client) PushAuthorization(ctx context.Context, loginHint string) (*Auth
 	if loginHint != "" {
 		params.Set("login_hint", loginHint)
 	}
-	body, err := c.postForm(ctx, op, meta.doc.PAREndpoint, params, false)
+	body, err := c.postForm(ctx, op, meta.doc.PAREndpoint, params, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +163,11 @@ type tokenResponse struct {
 const defaultTokenLifetime = 60 * time.Second
 
 func (c *Client) tokenRequest(ctx context.Context, op string, meta *metadata, params url.Values) (*tokenResponse, error) {
-	body, err := c.postForm(ctx, op, meta.doc.TokenEndpoint, params, true)
+	signer, err := meta.proofSigner()
+	if err != nil {
+		return nil, fmt.Errorf("helseid: %s: %w", op, err)
+	}
+	body, err := c.postForm(ctx, op, meta.doc.TokenEndpoint, params, signer)
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +298,12 @@ func (c *Client) Exchange(ctx context.Context, ar *AuthRequest, callback url.Val
 	if login.Claims.SecurityLevel != c.cfg.RequiredSecurityLevel {
 		return login, fmt.Errorf("helseid: %s: %w", op, &SecurityLevelError{Got: login.Claims.SecurityLevel, Want: c.cfg.RequiredSecurityLevel})
 	}
+	// Every API token comes from the refresh token (one per audience). A
+	// provider that ignores offline_access would otherwise give a session
+	// that looks signed in and can look nothing up.
+	if len(c.cfg.Resources) > 0 && tr.RefreshToken == "" {
+		return login, fmt.Errorf("helseid: %s: %w", op, ErrNoRefreshToken)
+	}
 	return login, nil
 }
 
@@ -297,8 +314,12 @@ func (c *Client) Exchange(ctx context.Context, ar *AuthRequest, callback url.Val
 func (c *Client) userinfo(ctx context.Context, meta *metadata, accessToken string) (map[string]json.RawMessage, error) {
 	const op = "userinfo"
 	endpoint := meta.doc.UserinfoEndpoint
+	signer, err := meta.proofSigner()
+	if err != nil {
+		return nil, fmt.Errorf("helseid: %s: %w", op, err)
+	}
 	for attempt := 0; ; attempt++ {
-		proof, err := c.signer.Proof(http.MethodGet, endpoint, c.nonce(endpoint), accessToken)
+		proof, err := signer.Proof(http.MethodGet, endpoint, c.nonces.Get(endpoint), accessToken)
 		if err != nil {
 			return nil, fmt.Errorf("helseid: %s: dpop: %w", op, err)
 		}
@@ -313,7 +334,7 @@ func (c *Client) userinfo(ctx context.Context, meta *metadata, accessToken strin
 		if err != nil {
 			return nil, fmt.Errorf("helseid: %s: %w", op, err)
 		}
-		fresh := c.rememberNonce(endpoint, header)
+		fresh := c.nonces.Remember(endpoint, header)
 		if status == http.StatusOK {
 			if ct := header.Get("Content-Type"); strings.HasPrefix(ct, "application/jwt") {
 				return nil, fmt.Errorf("helseid: %s: signed userinfo is not supported", op)
@@ -326,33 +347,17 @@ func (c *Client) userinfo(ctx context.Context, meta *metadata, accessToken strin
 		}
 		var oe *OAuthError
 		if status == http.StatusUnauthorized {
-			oe = &OAuthError{Status: status, Code: authParam(header.Get("WWW-Authenticate"), "error")}
+			oe = &OAuthError{Status: status, Code: dpop.AuthParam(header.Get("WWW-Authenticate"), "error")}
 			if oe.Code == "" {
 				oe = parseOAuthError(status, body)
 			}
-			if attempt == 0 && fresh && oe.Code == "use_dpop_nonce" {
+			if attempt == 0 && fresh && dpop.ResourceNonceChallenge(status, header) {
 				continue
 			}
 			return nil, fmt.Errorf("helseid: %s: %w", op, oe)
 		}
 		return nil, fmt.Errorf("helseid: %s: %w", op, c.statusError(status, body))
 	}
-}
-
-// authParam returns the value of name in a WWW-Authenticate challenge such as
-// `DPoP error="use_dpop_nonce", error_description="..."`.
-func authParam(header, name string) string {
-	for _, part := range strings.Split(header, ",") {
-		part = strings.TrimSpace(part)
-		if i := strings.IndexByte(part, ' '); i >= 0 && !strings.Contains(part[:i], "=") {
-			part = strings.TrimSpace(part[i+1:]) // drop the scheme
-		}
-		k, v, ok := strings.Cut(part, "=")
-		if ok && strings.EqualFold(strings.TrimSpace(k), name) {
-			return strings.Trim(strings.TrimSpace(v), `"`)
-		}
-	}
-	return ""
 }
 
 // EndSessionURL returns HelseID's end_session URL for logging the user out:

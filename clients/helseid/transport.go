@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oppslag/oppslag/clients/dpop"
 )
 
 // maxBody caps what is read from HelseID; its answers are a few kilobytes.
@@ -68,12 +70,14 @@ func parseOAuthError(status int, body []byte) *OAuthError {
 }
 
 // postForm posts a client-authenticated form to a HelseID endpoint and returns
-// the body of a 200/201 answer. With withDPoP it adds a DPoP proof and does the
+// the body of a 200/201 answer. With a signer it adds a DPoP proof and does the
 // nonce dance: HelseID answers the first request without a (current) nonce
 // with 400 use_dpop_nonce and a DPoP-Nonce header, and the request is sent once
 // more with that nonce. Each attempt gets a new client assertion and proof,
-// because HelseID refuses a jti it has seen.
-func (c *Client) postForm(ctx context.Context, op, endpoint string, params url.Values, withDPoP bool) ([]byte, error) {
+// because HelseID refuses a jti it has seen. The nonce is kept per origin
+// (dpop.Nonces, shared with the API clients' way of doing it), so the next
+// request starts with it.
+func (c *Client) postForm(ctx context.Context, op, endpoint string, params url.Values, signer *dpop.Signer) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		assertion, err := c.clientAssertion()
 		if err != nil {
@@ -93,8 +97,8 @@ func (c *Client) postForm(ctx context.Context, op, endpoint string, params url.V
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "application/json")
-		if withDPoP {
-			proof, err := c.signer.Proof(http.MethodPost, endpoint, c.nonce(endpoint), "")
+		if signer != nil {
+			proof, err := signer.Proof(http.MethodPost, endpoint, c.nonces.Get(endpoint), "")
 			if err != nil {
 				return nil, fmt.Errorf("helseid: %s: dpop: %w", op, err)
 			}
@@ -104,35 +108,13 @@ func (c *Client) postForm(ctx context.Context, op, endpoint string, params url.V
 		if err != nil {
 			return nil, fmt.Errorf("helseid: %s: %w", op, err)
 		}
-		fresh := c.rememberNonce(endpoint, header)
+		fresh := c.nonces.Remember(endpoint, header)
 		if status == http.StatusOK || status == http.StatusCreated {
 			return body, nil
 		}
-		err = c.statusError(status, body)
-		var oe *OAuthError
-		if withDPoP && attempt == 0 && fresh && errors.As(err, &oe) && oe.Code == "use_dpop_nonce" {
+		if signer != nil && attempt == 0 && fresh && dpop.ServerNonceChallenge(status, body) {
 			continue
 		}
-		return nil, fmt.Errorf("helseid: %s: %w", op, err)
+		return nil, fmt.Errorf("helseid: %s: %w", op, c.statusError(status, body))
 	}
-}
-
-// nonce returns the latest DPoP nonce HelseID gave for endpoint.
-func (c *Client) nonce(endpoint string) string {
-	c.nonceMu.Lock()
-	defer c.nonceMu.Unlock()
-	return c.nonces[endpoint]
-}
-
-// rememberNonce stores a DPoP-Nonce header for the next proof toward endpoint
-// and reports whether the response carried one.
-func (c *Client) rememberNonce(endpoint string, h http.Header) bool {
-	n := h.Get("DPoP-Nonce")
-	if n == "" {
-		return false
-	}
-	c.nonceMu.Lock()
-	c.nonces[endpoint] = n
-	c.nonceMu.Unlock()
-	return true
 }

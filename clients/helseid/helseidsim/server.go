@@ -45,6 +45,22 @@ type Options struct {
 	Now                  func() time.Time
 	AccessTokenLifetime  time.Duration // default 600 s
 	RefreshTokenLifetime time.Duration // default 12 h
+
+	// Knobs for behaving like another OpenID Provider than HelseID.
+
+	// DPoPAlgorithms, when not empty, is the provider's
+	// dpop_signing_alg_values_supported, and proofs signed otherwise are
+	// refused (token endpoint, userinfo and VerifyAccessToken). Empty: every
+	// asymmetric algorithm, as HelseID publishes.
+	DPoPAlgorithms []jose.SignatureAlgorithm
+	// OmitDPoPAlgorithms leaves dpop_signing_alg_values_supported out of
+	// discovery altogether (an older provider); proofs are checked as with
+	// the default list.
+	OmitDPoPAlgorithms bool
+	// NoRefreshTokens makes the code exchange answer without refresh_token
+	// even when offline_access was granted, as a provider does that wants
+	// offline_access asked for differently (e.g. with prompt=consent).
+	NoRefreshTokens bool
 }
 
 // Stats counts what the simulator served. Endpoint counters count requests
@@ -95,6 +111,9 @@ type Server struct {
 	now        func() time.Time
 	atLifetime time.Duration
 	rtLifetime time.Duration
+	dpopAlgs   []jose.SignatureAlgorithm // published and accepted proof algorithms
+	omitAlgs   bool
+	noRefresh  bool
 
 	key      *rsa.PrivateKey
 	kid      string
@@ -139,6 +158,9 @@ func New(issuer string, opts Options) (*Server, error) {
 		now:        opts.Now,
 		atLifetime: opts.AccessTokenLifetime,
 		rtLifetime: opts.RefreshTokenLifetime,
+		dpopAlgs:   slices.Clone(opts.DPoPAlgorithms),
+		omitAlgs:   opts.OmitDPoPAlgorithms,
+		noRefresh:  opts.NoRefreshTokens,
 		clients:    map[string]Client{},
 		assertions: map[string]time.Time{},
 		pars:       map[string]*parRequest{},
@@ -190,8 +212,11 @@ func New(issuer string, opts Options) (*Server, error) {
 		pathUserinfo:   {[]string{http.MethodGet, http.MethodPost}, s.handleUserinfo},
 		pathEndSession: {[]string{http.MethodGet, http.MethodPost}, s.handleEndSession},
 	}
-	s.tokenProofs = &dpop.Verifier{Now: s.now, NonceCheck: s.validNonce}
-	s.apiProofs = &dpop.Verifier{Now: s.now}
+	if len(s.dpopAlgs) == 0 {
+		s.dpopAlgs = slices.Clone(asymmetricAlgs)
+	}
+	s.tokenProofs = &dpop.Verifier{Now: s.now, NonceCheck: s.validNonce, Algorithms: s.dpopAlgs}
+	s.apiProofs = &dpop.Verifier{Now: s.now, Algorithms: s.dpopAlgs}
 	return s, nil
 }
 
@@ -324,6 +349,10 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 	for _, a := range asymmetricAlgs {
 		algs = append(algs, string(a))
 	}
+	dpopAlgs := make([]string, 0, len(s.dpopAlgs))
+	for _, a := range s.dpopAlgs {
+		dpopAlgs = append(dpopAlgs, string(a))
+	}
 	doc := map[string]any{
 		"issuer":                                s.issuer,
 		"jwks_uri":                              s.endpoint(pathJWKS),
@@ -351,11 +380,14 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported":            []string{"RS256"},
 		"token_endpoint_auth_methods_supported":            []string{"private_key_jwt"},
 		"token_endpoint_auth_signing_alg_values_supported": algs,
-		"dpop_signing_alg_values_supported":                algs,
+		"dpop_signing_alg_values_supported":                dpopAlgs,
 		"authorization_response_iss_parameter_supported":   true,
 		"prompt_values_supported":                          []string{"none", "login"},
 		"request_parameter_supported":                      false,
 		"claims_parameter_supported":                       false,
+	}
+	if s.omitAlgs {
+		delete(doc, "dpop_signing_alg_values_supported")
 	}
 	writeJSON(w, http.StatusOK, doc)
 }

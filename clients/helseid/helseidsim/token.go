@@ -153,7 +153,7 @@ func (s *Server) redeemCode(client Client, form map[string][]string, proof *dpop
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if slices.Contains(c.scopes, scopeOfflineAccess) {
+	if slices.Contains(c.scopes, scopeOfflineAccess) && !s.noRefresh {
 		rt := randomToken(32)
 		s.refresh[rt] = &refreshGrant{grant: c.grant, jkt: proof.Thumbprint, expires: now.Add(s.rtLifetime)}
 		c.refreshTokens = append(c.refreshTokens, rt)

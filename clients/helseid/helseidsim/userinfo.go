@@ -110,27 +110,27 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	s.count(func(st *Stats) { st.Userinfo++ })
 	token, err := dpopAccessToken(r)
 	if err != nil {
-		userinfoError(w, http.StatusUnauthorized, "invalid_token", "DPoP access token required")
+		s.userinfoError(w, http.StatusUnauthorized, "invalid_token", "DPoP access token required")
 		return
 	}
 	claims, err := s.checkAccessToken(token)
 	if err != nil {
-		userinfoError(w, http.StatusUnauthorized, "invalid_token", "access token invalid or expired")
+		s.userinfoError(w, http.StatusUnauthorized, "invalid_token", "access token invalid or expired")
 		return
 	}
 	scopes := scopesOf(claims)
 	if !slices.Contains(scopes, scopeOpenID) {
-		userinfoError(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the openid scope")
+		s.userinfoError(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the openid scope")
 		return
 	}
 	if err := s.checkProof(s.asEndpoint(r, pathUserinfo), s.issuer, token, claims); err != nil {
-		userinfoError(w, http.StatusUnauthorized, "invalid_dpop_proof", "DPoP proof invalid or not bound to the token")
+		s.userinfoError(w, http.StatusUnauthorized, "invalid_dpop_proof", "DPoP proof invalid or not bound to the token")
 		return
 	}
 	sub, _ := claims["sub"].(string)
 	i := slices.IndexFunc(s.personas, func(p Persona) bool { return p.subject() == sub })
 	if i < 0 {
-		userinfoError(w, http.StatusUnauthorized, "invalid_token", "unknown subject")
+		s.userinfoError(w, http.StatusUnauthorized, "invalid_token", "unknown subject")
 		return
 	}
 	p := s.personas[i]
@@ -145,9 +145,9 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 
 // userinfoError answers a protected-resource error (RFC 6750 §3, RFC 9449
 // §7.1) with a WWW-Authenticate challenge for the DPoP scheme.
-func userinfoError(w http.ResponseWriter, status int, code, description string) {
-	algs := make([]string, 0, len(asymmetricAlgs))
-	for _, a := range asymmetricAlgs {
+func (s *Server) userinfoError(w http.ResponseWriter, status int, code, description string) {
+	algs := make([]string, 0, len(s.dpopAlgs))
+	for _, a := range s.dpopAlgs {
 		algs = append(algs, string(a))
 	}
 	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`DPoP error=%q, error_description=%q, algs=%q`,
