@@ -308,6 +308,12 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 	if res == nil {
 		return nil, Errorf(http.StatusBadGateway, "error.labs.malformed", errors.New("labs: empty result"))
 	}
+	if len(res.Unread) > 0 && h.Log != nil {
+		// The paths only: the values could hold an identity number, and
+		// the page shows them to the clinician, marked.
+		h.Log.WarnContext(ctx, "labs: values not read", "fields", strings.Join(res.Unread[:min(len(res.Unread), 50)], ","),
+			"count", len(res.Unread), "correlation_id", request.CorrelationID(ctx))
+	}
 	return res, nil
 }
 
@@ -426,77 +432,200 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from tim
 		}
 		day := &d.Days[len(d.Days)-1]
 		v := views.LabsReport{
-			Title:     firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
-			Status:    enumOr(ctx, "labs.status."+strings.ToLower(rep.Status), rep.Status),
-			Requester: rep.Requester.Name,
-			Performer: rep.Performer.Name,
-			Specimen:  rep.Specimen.Type,
-			Comment:   rep.Comment,
+			Title:      firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
+			Status:     enumOr(ctx, "labs.status."+strings.ToLower(rep.Status), rep.Status),
+			Requester:  rep.Requester.Name,
+			Performer:  rep.Performer.Name,
+			Comments:   rep.Comments,
+			Incomplete: rep.Incomplete,
+			Unread:     unreadRows(rep.Unread),
+			// Each result names its own sample when there are several
+			// (NILAR: Observation.specimen), never the report's first.
+			ShowSpecimen: len(rep.Specimens) > 1,
 		}
 		// A clinician can glance at the requester in HPR (F14).
 		if n, ok := parseHPRNumber(rep.Requester.HPRNumber); ok && rep.Requester.Name != "" {
 			v.RequesterURL = hprCardURL(n)
 		}
-		if !rep.Specimen.Collected.IsZero() {
-			v.Specimen = strings.TrimSpace(v.Specimen + " " + i18n.T(ctx, "labs.collected", i18n.DateTime(lang, rep.Specimen.Collected)))
+		for _, sp := range rep.Specimens {
+			v.Specimens = append(v.Specimens, specimenText(ctx, sp))
+			v.Unread = append(v.Unread, unreadRows(sp.Unread)...)
 		}
-		addRows(ctx, &v.Rows, rep.Analyses, 0, d.TrendURL)
+		addRows(ctx, &v, rep.Analyses, 0, d.TrendURL)
 		day.Reports = append(day.Reports, v)
 	}
 }
 
-// addRows flattens analyses into rows, panels before their members; a
-// numeric result with a code links to its trend under trendURL.
-func addRows(ctx context.Context, rows *[]views.LabsRow, as []labs.Analysis, depth int, trendURL string) {
+// specimenText names a sample with when it was taken.
+func specimenText(ctx context.Context, sp labs.SpecimenInfo) string {
+	s := firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID)
+	if !sp.Collected.IsZero() {
+		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", i18n.DateTime(i18n.From(ctx), sp.Collected)))
+	}
+	return s
+}
+
+// unreadRows turns the client's unread values into the view's.
+func unreadRows(us []labs.Unread) []views.LabsUnread {
+	var out []views.LabsUnread
+	for _, u := range us {
+		out = append(out, views.LabsUnread{Field: u.Field, Raw: u.Raw})
+	}
+	return out
+}
+
+// addRows flattens analyses into the report's rows, panels before their
+// members; a numeric result with a code links to its trend under
+// trendURL. An isolated organism (a result whose members are
+// susceptibilities) becomes a culture of its own, so each antibiotic is
+// shown under its organism.
+func addRows(ctx context.Context, v *views.LabsReport, as []labs.Analysis, depth int, trendURL string) {
 	lang := i18n.From(ctx)
 	for _, a := range as {
+		if a.Organism() {
+			v.Cultures = append(v.Cultures, culture(ctx, a))
+			continue
+		}
 		row := views.LabsRow{
 			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
-			Value:     valueText(lang, a.Value),
+			Value:     valueText(ctx, a.Value),
 			Reference: intervalText(lang, a.Reference),
 			Depth:     depth,
 			Comment:   a.Comment,
 			Panel:     len(a.Members) > 0,
+			Unread:    unreadRows(a.Unread),
 		}
-		if f := a.Interpretation; f != "" && f != "N" {
-			row.FlagSymbol = flagSymbol(f)
-			row.FlagText = enumOr(ctx, "labs.flag."+strings.ToLower(f), f)
+		if a.Specimen != nil && v.ShowSpecimen {
+			row.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display, a.Specimen.ID)
 		}
+		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, analysisFlag(a))
 		if a.Value.Quantity != nil && analysisCode.MatchString(a.Code.Code) && trendURL != "" {
 			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
 		}
-		if row.FlagText != "" {
-			row.Flag = strings.ToLower(a.Interpretation)
-		}
-		*rows = append(*rows, row)
-		addRows(ctx, rows, a.Members, depth+1, trendURL)
+		v.Rows = append(v.Rows, row)
+		addRows(ctx, v, a.Members, depth+1, trendURL)
 	}
+}
+
+// culture is an organism with its amount and susceptibilities.
+func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
+	c := views.LabsCulture{
+		Organism: firstNonEmpty(valueText(ctx, organismValue(a.Value)), a.Code.Display),
+		Test:     firstNonEmpty(a.Code.Display, a.Code.Code),
+		Comment:  a.Comment,
+		Unread:   unreadRows(a.Unread),
+	}
+	if a.Specimen != nil {
+		c.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display)
+	}
+	for _, m := range a.Members {
+		if !m.Susceptibility() {
+			// The amount, and anything else said of the organism.
+			if t := valueText(ctx, m.Value); t != "" {
+				c.Amounts = append(c.Amounts, t)
+			}
+			for _, u := range m.Unread {
+				c.Unread = append(c.Unread, views.LabsUnread{Field: u.Field, Raw: u.Raw})
+			}
+			continue
+		}
+		row := views.LabsSusceptibility{Antibiotic: firstNonEmpty(m.Code.Display, m.Code.Code), Unread: unreadRows(m.Unread)}
+		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, m.Flag)
+		row.MIC = micText(ctx, m)
+		c.Rows = append(c.Rows, row)
+	}
+	return c
+}
+
+// organismValue drops the KITH heading (kodeverk 8243, "Laboratorieresultat")
+// from an organism's value: the culture's heading already says what it is.
+func organismValue(v labs.AnalysisValue) labs.AnalysisValue {
+	if v.Coded == nil {
+		return v
+	}
+	c := &labs.Concept{Text: v.Coded.Text}
+	for _, cd := range v.Coded.Codings {
+		if labs.Kodeverk(cd.System) != "8243" {
+			c.Codings = append(c.Codings, cd)
+		}
+	}
+	v.Coded = c
+	return v
+}
+
+// micText is what a susceptibility says besides S/I/R: the MIC or other
+// text, a number, or codings other than the heading and the S/I/R code.
+func micText(ctx context.Context, a labs.Analysis) string {
+	if a.Value.Coded == nil {
+		return valueText(ctx, a.Value)
+	}
+	c := &labs.Concept{Text: a.Value.Coded.Text}
+	for _, cd := range a.Value.Coded.Codings {
+		if labs.Kodeverk(cd.System) != "8243" && (a.Flag == nil || cd != a.Flag.Coding) {
+			c.Codings = append(c.Codings, cd)
+		}
+	}
+	return c.String()
+}
+
+// analysisFlag is a's flag: the one the client read, or one made of the
+// level alone for an Analysis built without it.
+func analysisFlag(a labs.Analysis) *labs.Flag {
+	if a.Flag != nil || a.Interpretation == "" {
+		return a.Flag
+	}
+	return &labs.Flag{Level: a.Interpretation}
+}
+
+// flagView is a flag's symbol, word and highlight. A code the client does
+// not know is shown as received, never dropped; normal is not flagged.
+func flagView(ctx context.Context, f *labs.Flag) (symbol, text, highlight string) {
+	if !f.Flagged() {
+		return "", "", ""
+	}
+	if f.Level == "" {
+		raw := firstNonEmpty(f.Coding.Code, f.Coding.Display)
+		if f.Coding.Code != "" && f.Coding.Display != "" {
+			raw = f.Coding.Code + " (" + f.Coding.Display + ")"
+		}
+		return "?", i18n.T(ctx, "labs.flag.unknown", raw), "unknown"
+	}
+	return flagSymbol(f.Level), enumOr(ctx, "labs.flag."+strings.ToLower(f.Level), f.Level), strings.ToLower(f.Level)
 }
 
 func flagSymbol(f string) string {
 	switch f {
-	case "H":
+	case labs.LevelHigh:
 		return "↑"
-	case "HH":
+	case labs.LevelCriticalHigh:
 		return "↑↑"
-	case "L":
+	case labs.LevelLow:
 		return "↓"
-	case "LL":
+	case labs.LevelCriticalLow:
 		return "↓↓"
+	case labs.LevelOutside:
+		return "↕"
+	case labs.LevelSusceptible, labs.LevelIncreased, labs.LevelResistant, labs.LevelSeeComment:
+		return f
 	}
 	return "!"
 }
 
-func valueText(lang i18n.Lang, v labs.AnalysisValue) string {
+// valueText writes a value as the page shows it. A coded value shows every
+// coding and the text (Concept.String), never only the first coding.
+func valueText(ctx context.Context, v labs.AnalysisValue) string {
+	lang := i18n.From(ctx)
 	switch {
 	case v.Quantity != nil:
 		return measureText(lang, v.Quantity)
 	case v.Coded != nil:
-		return firstNonEmpty(v.Coded.Display, v.Coded.Code)
+		return v.Coded.String()
 	case v.Range != nil:
 		return intervalText(lang, v.Range)
 	case v.DateTime != nil:
 		return i18n.DateTime(lang, *v.DateTime)
+	case v.Absent != nil:
+		return i18n.T(ctx, "labs.value.absent", firstNonEmpty(v.Absent.Display, v.Absent.Code))
 	}
 	return v.Text
 }

@@ -230,16 +230,13 @@ func buildTrend(ctx context.Context, results []trendResult, from time.Time) tren
 		q := r.A.Value.Quantity
 		row := views.LabsTrendRow{
 			Date:      i18n.T(ctx, "labs.trend.nodate"),
-			Value:     valueText(l, r.A.Value),
+			Value:     valueText(ctx, r.A.Value),
 			Reference: intervalText(l, r.A.Reference),
 		}
 		if !r.At.IsZero() {
 			row.Date, row.DateISO = i18n.Date(l, r.At), r.At.In(i18n.Oslo()).Format("2006-01-02")
 		}
-		if f := r.A.Interpretation; f != "" && f != "N" {
-			row.FlagSymbol = flagSymbol(f)
-			row.FlagText = enumOr(ctx, "labs.flag."+strings.ToLower(f), f)
-		}
+		row.FlagSymbol, row.FlagText, _ = flagView(ctx, analysisFlag(r.A))
 		switch {
 		case q == nil || r.At.IsZero():
 		case !sameUnit(q, unit):

@@ -319,8 +319,8 @@ func trEnv(t *testing.T) (Labs, *labsim.Server, *trAudit) {
 	}
 	reg := labsim.MemoryRegistry{trNIN: {Reports: []labsim.Report{
 		rep("r1", "2026-02-01", k("o1", 4.1, "")),
-		rep("r2", "2026-06-01", k("o2", 5.6, "H")),
-		rep("r3", "2026-11-01", k("o3", 3.2, "L")),
+		rep("r2", "2026-06-01", k("o2", 5.6, "1")), // kodeverk 8244: over the upper limit
+		rep("r3", "2026-11-01", k("o3", 3.2, "2")), // under the lower
 	}}}
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()

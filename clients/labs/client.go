@@ -1,25 +1,3 @@
-// Package labs is a client for Pasientens prøvesvar (PPS, formerly NILAR)
-// API v2: DiagnosticReport searches for one patient, with the patient only
-// in the person-id header, a DPoP-bound HelseID token for audience nhn:pps,
-// the access basis and requester role headers, paging through next links
-// and the restriction notices (Specific, General, Reservation) the service
-// puts in its Bundles. Contract: upstreams.md §0 and §4.
-//
-// FHIR model: own types for the subset the service speaks (fhir.go), not a
-// generated FHIR R4 package. The Go module proxy serves neither of the two
-// known model modules (github.com/samply/golang-fhir-models/fhir-models and
-// github.com/google/fhir/go answer "not available"), and both are large
-// generated trees (hundreds of resource types, protobuf for Google's) for
-// the eight resources used here. Own types also let the decoder stay strict
-// where safety needs it (one JSON value, size cap, errors that never quote
-// the body) and lenient where FHIR needs it (unknown elements and resource
-// types ignored).
-//
-// The client never presents partial patient data as complete: a failed
-// later page fails the whole call, a Bundle whose pages add up to less than
-// its total is ErrMalformed, and Result.Truncated says when the page cap
-// stopped the walk. The patient's identity number is never put in a URL or
-// an error message.
 package labs
 
 import (
@@ -37,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
 
 // Audience is the PPS resource identifier at HelseID.
@@ -47,12 +27,23 @@ const Audience = "nhn:pps"
 const Scope = "nhn:pps/provesvar-read"
 
 // Auth supplies DPoP-bound access tokens and their proofs (the same
-// contract as person.Auth).
+// contract as person.Auth). An Auth that also implements NonceProver can
+// answer the service's demand for a DPoP nonce; one that does not gets
+// ErrUnauthorized from a service that demands nonces.
 type Auth interface {
 	// AccessToken returns an access token whose only audience is audience.
 	AccessToken(ctx context.Context, audience string) (string, error)
 	// Proof returns a DPoP proof for method and targetURL with ath for accessToken.
 	Proof(method, targetURL, accessToken string) (string, error)
+}
+
+// NonceProver is the part of an Auth that puts a server-chosen nonce in a
+// DPoP proof (RFC 9449 §9), as person.NonceProver. It is a separate
+// interface so that adapters and test doubles written before APIs demanded
+// nonces keep working.
+type NonceProver interface {
+	// ProofWithNonce is Proof with nonce in the proof; "" leaves it out.
+	ProofWithNonce(method, targetURL, nonce, accessToken string) (string, error)
 }
 
 // Named errors. Every error the Client returns wraps one of these (or a
@@ -135,6 +126,9 @@ func (e *OutcomeError) Unwrap() []error { return e.kinds }
 type Client struct {
 	base string // scheme://host[/path], no trailing slash
 	hc   *http.Client
+	// nonces keeps the latest DPoP-Nonce the service sent (RFC 9449 §8.2),
+	// so the next proof carries it without a refused request first.
+	nonces dpop.Nonces
 }
 
 // New returns a Client for baseURL (e.g. https://pps.nhn.no; the client
@@ -172,22 +166,39 @@ type Result struct {
 	NotFound     bool     // the service said it has no data for the request
 	Total        int      // Bundle.total of the first page
 	Truncated    bool     // MaxPages reached with more pages left: Reports is not everything
+	// Unread names every value the client could not read, by its path in
+	// the Bundle ("entry[3].resource.valueQuantity.value", with "page[1]."
+	// before it on later pages). The paths hold no values and may be
+	// logged; the values themselves are on the report, analysis or specimen
+	// they belong to.
+	Unread []string
 }
 
 // Report is one lab report.
 type Report struct {
 	ID             string
-	Status         string
+	Status         string // FHIR DiagnosticReport.status as received
 	Effective      time.Time
-	Issued         time.Time
+	Issued         time.Time // this version of the report (KITH GenDate)
+	ReportDate     time.Time // the first version (nilar-report-date; KITH IssueDate)
 	Category, Code Coding
 	Performer      Organisation
 	Requester      Requester
-	Specimen       SpecimenInfo
-	Analyses       []Analysis // top-level results; panels hold their members
-	Comment        string
-	Incomplete     bool // a result or member reference did not resolve in the Bundle
+	// Specimens are every sample the report names, in its order (a
+	// biochemistry report often has serum, plasma and whole blood). Each
+	// Analysis points at its own.
+	Specimens  []SpecimenInfo
+	Analyses   []Analysis // top-level results; panels and cultures hold their members
+	Comments   []string   // nilar-comment extensions (text or coded) and the conclusion
+	Incomplete bool       // a result or member reference did not resolve in the Bundle, or nested too deep
+	Unread     []Unread   // the report's own values that could not be read
 }
+
+// Unread is one value the client could not read, as received: the page
+// shows it marked, in place of the value. Field is the path inside its
+// resource ("valueQuantity.value"); Raw is sanitised (control characters
+// dropped, identity-number-like digit runs masked) and capped.
+type Unread struct{ Field, Raw string }
 
 // Organisation is the performing laboratory.
 type Organisation struct{ Name, OrgNumber string }
@@ -195,30 +206,65 @@ type Organisation struct{ Name, OrgNumber string }
 // Requester is the requesting health professional.
 type Requester struct{ Name, HPRNumber, Role string }
 
-// SpecimenInfo is the sample a report is about.
+// SpecimenInfo is one sample.
 type SpecimenInfo struct {
-	ID, Type  string
+	ID        string
+	Type      string // the material in words: the type's text, else its codings' displays
+	TypeCode  Coding // the first coded material (kodeverk 8351 in NILAR), for grouping
 	Collected time.Time
+	Note      string
+	Unread    []Unread
 }
 
-// Analysis is one observation, with panel members nested.
+// Analysis is one observation, with panel members (and a culture's
+// organisms, amounts and susceptibilities) nested.
 type Analysis struct {
-	ID             string
-	Code           Coding
-	Value          AnalysisValue
-	Reference      *Interval
-	Interpretation string // kodeverk 8244 code, "" when not flagged
+	ID    string
+	Code  Coding
+	Value AnalysisValue
+	// Reference is the first reference range; NILAR often sends it as text
+	// only ("10 - 22", "< 0,5"), which Interval.Text keeps as received.
+	Reference *Interval
+	// Interpretation is Flag's level ("H", "L", ...; see FlagLevel), "" when
+	// not flagged or when the code is not one the client knows.
+	Interpretation string
+	Flag           *Flag         // the interpretation as received; nil when not flagged
+	Specimen       *SpecimenInfo // the observation's own specimen; nil when it names none
 	Members        []Analysis
 	Comment        string
+	Unread         []Unread
 }
 
 // AnalysisValue is an observation's value[x]; at most one field is set.
 type AnalysisValue struct {
 	Quantity *Measure
-	Coded    *Coding
+	Coded    *Concept
 	Text     string
 	DateTime *time.Time
 	Range    *Interval
+	Absent   *Coding // dataAbsentReason: why there is no value
+}
+
+// Concept is a coded value with every coding and the text as received.
+// FHIR gives the order of codings no meaning, so nothing may show only the
+// first: NILAR puts the KITH heading (kodeverk 8243, "Resistensbestemmelse")
+// beside the result code (kodeverk 8271, "S") and the free text in Text.
+type Concept struct {
+	Codings []Coding
+	Text    string
+}
+
+// Find returns the first coding from kodeverk kv ("8271"), or false.
+func (c *Concept) Find(kv string) (Coding, bool) {
+	if c == nil {
+		return Coding{}, false
+	}
+	for _, cd := range c.Codings {
+		if Kodeverk(cd.System) == kv {
+			return cd, true
+		}
+	}
+	return Coding{}, false
 }
 
 // Measure is a number with its unit.
@@ -262,7 +308,7 @@ func (c *Client) SearchReports(ctx context.Context, auth Auth, q Query) (*Result
 		if pageNo == 0 && b.Total != nil {
 			res.Total = *b.Total
 		}
-		if err := idx.add(b); err != nil {
+		if err := idx.add(b, pageNo); err != nil {
 			return nil, fmt.Errorf("labs: %s: %w", op, err)
 		}
 		next := link(b, "next")
@@ -285,6 +331,7 @@ func (c *Client) SearchReports(ctx context.Context, auth Auth, q Query) (*Result
 	res.Reports = reports
 	res.Restrictions = idx.restrictions
 	res.NotFound = idx.notFound
+	res.Unread = idx.unread
 	if !res.Truncated && res.Total > 0 && len(res.Reports) != res.Total {
 		return nil, fmt.Errorf("labs: %s: %w: pages hold %d reports, total says %d", op, ErrMalformed, len(res.Reports), res.Total)
 	}
@@ -368,27 +415,51 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 	if err != nil {
 		return nil, fmt.Errorf("labs: %s: access token: %w", op, err)
 	}
-	proof, err := auth.Proof(http.MethodPost, target, token)
-	if err != nil {
-		return nil, fmt.Errorf("labs: %s: dpop proof: %w", op, err)
+	np, _ := auth.(NonceProver)
+	// send makes and sends the request afresh for each attempt: a retry
+	// needs a new proof (new jti, the server's nonce) and a new body.
+	var prepErr error
+	send := func(nonce string) (*http.Response, error) {
+		var proof string
+		var err error
+		if np != nil {
+			proof, err = np.ProofWithNonce(http.MethodPost, target, nonce, token)
+		} else {
+			proof, err = auth.Proof(http.MethodPost, target, token)
+		}
+		if err != nil {
+			prepErr = fmt.Errorf("dpop proof: %w", err)
+			return nil, prepErr
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
+		if err != nil {
+			prepErr = err
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/fhir+json")
+		req.Header.Set("Authorization", "DPoP "+token)
+		req.Header.Set("DPoP", proof)
+		req.Header.Set("person-id", q.PersonID)
+		req.Header.Set("correlation-id", corr)
+		if q.AccessBasis != "" {
+			req.Header.Set("access-basis", q.AccessBasis)
+		}
+		if q.RequesterRole != "" {
+			req.Header.Set("requester-hpr-role", q.RequesterRole)
+		}
+		return c.hc.Do(req)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, fmt.Errorf("labs: %s: %w", op, err)
+	var resp *http.Response
+	if np != nil {
+		// Sends the kept nonce, and retries once on use_dpop_nonce.
+		resp, err = c.nonces.Do(target, send)
+	} else {
+		resp, err = send("")
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/fhir+json")
-	req.Header.Set("Authorization", "DPoP "+token)
-	req.Header.Set("DPoP", proof)
-	req.Header.Set("person-id", q.PersonID)
-	req.Header.Set("correlation-id", corr)
-	if q.AccessBasis != "" {
-		req.Header.Set("access-basis", q.AccessBasis)
+	if prepErr != nil {
+		return nil, fmt.Errorf("labs: %s: %w", op, prepErr)
 	}
-	if q.RequesterRole != "" {
-		req.Header.Set("requester-hpr-role", q.RequesterRole)
-	}
-	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("labs: %s: %w", op, ctx.Err())
@@ -420,28 +491,24 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 	return bundle, nil
 }
 
-// DecodeBundle decodes one FHIR Bundle. Empty input, a cut-off document,
-// trailing data, values of the wrong JSON type and a resourceType other
-// than Bundle are ErrMalformed; unknown elements are ignored. Error texts
-// never quote the input.
+// DecodeBundle decodes one FHIR Bundle tolerantly (clients/tolerant): a
+// value of the wrong JSON type costs that value, which Bundle.Unread names,
+// and unknown elements are ignored. Only empty input, text that is not
+// JSON, a cut-off document, trailing data, a top level that is not an
+// object and a resourceType other than Bundle are ErrMalformed. Error texts
+// never quote the input. Entries stay encoded; the index decodes each
+// resource on its own, so one odd resource costs only its odd fields.
 func DecodeBundle(b []byte) (*Bundle, error) {
 	var bundle Bundle
-	if err := decodeJSON(b, &bundle); err != nil {
-		return nil, err
+	fields, err := tolerant.Decode(b, &bundle)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if bundle.ResourceType != "Bundle" {
 		return nil, fmt.Errorf("%w: resourceType is not Bundle", ErrMalformed)
 	}
+	bundle.unread = fields
 	return &bundle, nil
-}
-
-// decodeJSON decodes exactly one JSON value from b into out (see
-// sanitize.DecodeJSON); every failure is ErrMalformed and none quotes the body.
-func decodeJSON(b []byte, out any) error {
-	if err := sanitize.DecodeJSON(b, out); err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	return nil
 }
 
 // validationCodes are OperationOutcome issue codes of a malformed request,

@@ -27,7 +27,7 @@ func TestSearchReportsDecodes(t *testing.T) {
 		t.Fatalf("result = %+v, want the one rich report", res)
 	}
 	r := res.Reports[0]
-	if r.ID != "rich" || r.Status != "final" || r.Comment != "Prøven var lipemisk" || r.Incomplete {
+	if r.ID != "rich" || r.Status != "final" || len(r.Comments) != 1 || r.Comments[0] != "Prøven var lipemisk" || r.Incomplete {
 		t.Errorf("report = %+v", r)
 	}
 	if got, want := r.Effective, day(2024, 3, 5); !got.Equal(want) {
@@ -39,8 +39,8 @@ func TestSearchReportsDecodes(t *testing.T) {
 	if r.Requester.Name != "Ingrid Haugland" || r.Requester.HPRNumber != "565501872" {
 		t.Errorf("Requester = %+v", r.Requester)
 	}
-	if r.Specimen.ID != "rich-spec" || r.Specimen.Type != "Serum" || !r.Specimen.Collected.Equal(day(2024, 3, 5)) {
-		t.Errorf("Specimen = %+v", r.Specimen)
+	if len(r.Specimens) != 1 || r.Specimens[0].ID != "rich-spec" || r.Specimens[0].Type != "Serum" || !r.Specimens[0].Collected.Equal(day(2024, 3, 5)) {
+		t.Errorf("Specimens = %+v", r.Specimens)
 	}
 	if len(r.Analyses) != 4 {
 		t.Fatalf("%d analyses, want 4", len(r.Analyses))
@@ -55,13 +55,13 @@ func TestSearchReportsDecodes(t *testing.T) {
 		hb.Reference == nil || hb.Reference.Low.Value != 11.7 || hb.Reference.High.Value != 15.3 {
 		t.Errorf("haemoglobin = %+v", hb)
 	}
-	if c := r.Analyses[1].Value.Coded; c == nil || c.Code != "A+" {
+	if c := r.Analyses[1].Value.Coded; c == nil || len(c.Codings) != 1 || c.Codings[0].Code != "A+" {
 		t.Errorf("coded value = %+v", r.Analyses[1].Value)
 	}
 	if d := r.Analyses[2].Value.DateTime; d == nil || !d.Equal(day(2024, 3, 4)) || r.Analyses[2].Comment != "Oppgitt av pasient" {
 		t.Errorf("date-time value = %+v", r.Analyses[2])
 	}
-	if rg := r.Analyses[3].Value.Range; rg == nil || rg.Low.Value != 1 || rg.High.Value != 4 || r.Analyses[3].Interpretation != "A" {
+	if rg := r.Analyses[3].Value.Range; rg == nil || rg.Low.Value != 1 || rg.High.Value != 4 || r.Analyses[3].Interpretation != labs.LevelOutside {
 		t.Errorf("range value = %+v", r.Analyses[3])
 	}
 }

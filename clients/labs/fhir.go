@@ -1,29 +1,101 @@
 package labs
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/oppslag/oppslag/clients/tolerant"
+)
 
 // The FHIR R4 subset Pasientens prøvesvar speaks (upstreams.md §4.2). Field
 // names are FHIR's JSON names; every optional element is omitempty so the
 // simulator's output is what a FHIR server writes. Unknown elements are
 // ignored when decoding.
 
-// Code systems and identifier systems used by the service (NILAR profiles).
+// Identifier systems (PublicIdType_CS, PersonIdType_CS and
+// OrganizationIdType_CS of the NILAR IG: the codes are the OIDs).
 const (
-	SystemNLK            = "urn:oid:2.16.578.1.12.4.1.1.7280" // Norsk laboratoriekodeverk
-	SystemAnalysisGroup  = "urn:oid:2.16.578.1.12.4.1.1.8202" // kodeverk 8202, report code
-	SystemDeviation      = "urn:oid:2.16.578.1.12.4.1.1.8244" // kodeverk 8244, abnormal flag
-	SystemHPRRole        = "urn:oid:2.16.578.1.12.4.1.1.9060" // kodeverk 9060, profession
-	SystemFNR            = "urn:oid:2.16.578.1.12.4.1.4.1"    // fødselsnummer
-	SystemDNR            = "urn:oid:2.16.578.1.12.4.1.4.2"    // D-nummer
-	SystemHPRNumber      = "urn:oid:2.16.578.1.12.4.1.4.4"    // HPR-nummer
-	SystemOrgNumber      = "urn:oid:2.16.578.1.12.4.1.4.101"  // Enhetsregisteret
-	SystemUCUM           = "http://unitsofmeasure.org"
+	SystemFNR       = "urn:oid:2.16.578.1.12.4.1.4.1"   // fødselsnummer
+	SystemDNR       = "urn:oid:2.16.578.1.12.4.1.4.2"   // D-nummer
+	SystemFHNR      = "urn:oid:2.16.578.1.12.4.1.4.3"   // felles hjelpenummer
+	SystemHPRNumber = "urn:oid:2.16.578.1.12.4.1.4.4"   // HPR-nummer
+	SystemHERID     = "urn:oid:2.16.578.1.12.4.1.2"     // HER-id
+	SystemOrgNumber = "urn:oid:2.16.578.1.12.4.1.4.101" // Enhetsregisteret
+	SystemUCUM      = "http://unitsofmeasure.org"
+)
+
+// Code systems, as the NILAR IG names them (Aliases.fsh: the kodeverk are
+// http://ehelse.no/fhir/CodeSystem/no-kodeverk-NNNN). The same kodeverk
+// also travel under their OID and under HL7 Norway's kodeverk canonical
+// (http://helsedir.no/fhir/CodeSystem/no-kodeverk-NNNN); Kodeverk reads all
+// three, so the client compares kodeverk, never system strings.
+const (
+	SystemNLK            = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-7280-nlk" // Norsk laboratoriekodeverk
+	SystemReportType     = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8202"     // Type laboratoriemelding (category, code)
+	SystemUnspecified    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8212"     // Uspesifisert laboratoriekodeverk (text-only codes)
+	SystemTextResultType = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8243"     // Type tekstsvar (LR, RSB, ...): a heading, not a value
+	SystemDeviation      = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8244"     // Avviksmarkør: 1, 2, 3
+	SystemReportComment  = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8269"     // Kommentar til svarrapport
+	SystemSusceptibility = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8271"     // Resistens: S, I, R, K
+	SystemMicroResult    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8340"     // tekstlige resultatverdier, mikrobiologi
+	SystemSpecimenType   = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8351"     // Prøvemateriale
+	SystemHPRRole        = "urn:oid:2.16.578.1.12.4.1.1.9060"                      // kategori helsepersonell
+	SystemInterpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+	SystemObservationCat = "http://terminology.hl7.org/CodeSystem/observation-category"
+	SystemDataAbsent     = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+	SystemIdentifierSrc  = "http://nhn.no/fhir/nilar/CodeSystem/identifier-source-cs"
 	SystemPvkOutcome     = "http://nhn.no/fhir/nilar/CodeSystem/pvk-outcome-cs"
 	SystemPvkOutcomeOld  = "NilarPvkOutcome" // legacy system the service also sends
-	ExtensionComment     = "http://nhn.no/fhir/nilar/StructureDefinition/comment"
-	ExtensionReportRef   = "http://nhn.no/fhir/nilar/StructureDefinition/diagnosticreportref"
-	SystemObservationCat = "http://terminology.hl7.org/CodeSystem/observation-category"
 )
+
+// Canonical is the NILAR IG's canonical URL (sushi-config.yaml); its
+// profiles and extensions live under Canonical + "/StructureDefinition/".
+const Canonical = "http://nhn.no/fhir/nilar"
+
+// Extension URLs of the NILAR IG (Extensions/*.fsh, Id prefixed with the
+// canonical).
+const (
+	ExtensionComment          = Canonical + "/StructureDefinition/nilar-comment"                 // Annotation or CodeableConcept
+	ExtensionReportRef        = Canonical + "/StructureDefinition/nilar-diagnostic-report-ref"   // Reference(DiagnosticReport), on every Observation
+	ExtensionReportDate       = Canonical + "/StructureDefinition/nilar-report-date"             // dateTime, first version of the report
+	ExtensionApprovalDate     = Canonical + "/StructureDefinition/nilar-approval-date"           // dateTime
+	ExtensionAccredited       = Canonical + "/StructureDefinition/nilar-accredited"              // boolean
+	ExtensionHistory          = Canonical + "/StructureDefinition/nilar-history"                 // boolean
+	ExtensionInvestigation    = Canonical + "/StructureDefinition/nilar-investigation-date"      // dateTime
+	ExtensionRelatedObs       = Canonical + "/StructureDefinition/nilar-related-observation"     // Reference(Observation)
+	ExtensionMedicalValidated = Canonical + "/StructureDefinition/nilar-medical-validation-date" // dateTime
+)
+
+// Profile URLs of the NILAR IG.
+const (
+	ProfileDiagnosticReport = Canonical + "/StructureDefinition/nilar-diagnostic-report"
+	ProfileObservation      = Canonical + "/StructureDefinition/nilar-observation"
+	ProfileSpecimen         = Canonical + "/StructureDefinition/nilar-specimen"
+)
+
+// kodeverkPrefixes are the system prefixes a kodeverk number follows.
+var kodeverkPrefixes = []string{
+	"http://ehelse.no/fhir/CodeSystem/no-kodeverk-",
+	"http://helsedir.no/fhir/CodeSystem/no-kodeverk-",
+	"urn:oid:2.16.578.1.12.4.1.1.",
+	"2.16.578.1.12.4.1.1.", // the bare OID, as KITH messages write it
+}
+
+// Kodeverk returns the Volven number ("8244") of a code system written in
+// any of the forms the kodeverk travel under, or "" for another system.
+func Kodeverk(system string) string {
+	for _, p := range kodeverkPrefixes {
+		rest, ok := strings.CutPrefix(system, p)
+		if !ok {
+			continue
+		}
+		n, _, _ := strings.Cut(rest, "-") // "7280-nlk"
+		if len(n) == 4 && strings.Trim(n, "0123456789") == "" {
+			return n
+		}
+	}
+	return ""
+}
 
 // Bundle is a FHIR searchset Bundle.
 type Bundle struct {
@@ -33,6 +105,8 @@ type Bundle struct {
 	Total        *int          `json:"total,omitempty"`
 	Link         []BundleLink  `json:"link,omitempty"`
 	Entry        []BundleEntry `json:"entry,omitempty"`
+
+	unread []tolerant.Field // the Bundle's own fields DecodeBundle could not read
 }
 
 // BundleLink is a paging link (relation self, next, previous).
@@ -63,10 +137,14 @@ type Meta struct {
 
 // Extension is a FHIR extension with the value types NILAR uses.
 type Extension struct {
-	URL            string     `json:"url"`
-	ValueString    string     `json:"valueString,omitempty"`
-	ValueDateTime  string     `json:"valueDateTime,omitempty"`
-	ValueReference *Reference `json:"valueReference,omitempty"`
+	URL                  string           `json:"url"`
+	ValueString          string           `json:"valueString,omitempty"`
+	ValueDateTime        string           `json:"valueDateTime,omitempty"`
+	ValueBoolean         *bool            `json:"valueBoolean,omitempty"`
+	ValueReference       *Reference       `json:"valueReference,omitempty"`
+	ValueAnnotation      *Annotation      `json:"valueAnnotation,omitempty"`
+	ValueCodeableConcept *CodeableConcept `json:"valueCodeableConcept,omitempty"`
+	Extension            []Extension      `json:"extension,omitempty"` // complex extensions (nilar-inf-item)
 }
 
 // Coding is a code in a system.
@@ -111,16 +189,20 @@ type Range struct {
 	High *Quantity `json:"high,omitempty"`
 }
 
-// ReferenceRange is an observation's normal range.
+// ReferenceRange is an observation's normal range. NILAR fills Text from
+// KITH's RefInterval.Descr ("10 - 22", "< 0,5"), often with no numbers.
 type ReferenceRange struct {
 	Low  *Quantity `json:"low,omitempty"`
 	High *Quantity `json:"high,omitempty"`
 	Text string    `json:"text,omitempty"`
 }
 
-// Annotation is a comment (Observation.note).
+// Annotation is a comment (Observation.note, Specimen.note, and the
+// nilar-comment extension's valueAnnotation).
 type Annotation struct {
-	Text string `json:"text"`
+	AuthorString string `json:"authorString,omitempty"`
+	Time         string `json:"time,omitempty"`
+	Text         string `json:"text"`
 }
 
 // DiagnosticReport is a NilarDiagnosticReport.
@@ -141,6 +223,7 @@ type DiagnosticReport struct {
 	Specimen          []Reference       `json:"specimen,omitempty"`
 	Result            []Reference       `json:"result,omitempty"`
 	Conclusion        string            `json:"conclusion,omitempty"`
+	ConclusionCode    []CodeableConcept `json:"conclusionCode,omitempty"`
 }
 
 // Observation is a NilarObservation; at most one value[x] is set.
@@ -149,6 +232,7 @@ type Observation struct {
 	ID                   string            `json:"id,omitempty"`
 	Meta                 *Meta             `json:"meta,omitempty"`
 	Extension            []Extension       `json:"extension,omitempty"`
+	Identifier           []Identifier      `json:"identifier,omitempty"`
 	Status               string            `json:"status,omitempty"`
 	Category             []CodeableConcept `json:"category,omitempty"`
 	Code                 CodeableConcept   `json:"code"`
@@ -160,27 +244,37 @@ type Observation struct {
 	ValueString          *string           `json:"valueString,omitempty"`
 	ValueDateTime        *string           `json:"valueDateTime,omitempty"`
 	ValueRange           *Range            `json:"valueRange,omitempty"`
+	ValueInteger         *int64            `json:"valueInteger,omitempty"`
+	ValueBoolean         *bool             `json:"valueBoolean,omitempty"`
+	DataAbsentReason     *CodeableConcept  `json:"dataAbsentReason,omitempty"`
 	Interpretation       []CodeableConcept `json:"interpretation,omitempty"`
 	Note                 []Annotation      `json:"note,omitempty"`
+	Method               *CodeableConcept  `json:"method,omitempty"`
 	Specimen             *Reference        `json:"specimen,omitempty"`
 	ReferenceRange       []ReferenceRange  `json:"referenceRange,omitempty"`
 	HasMember            []Reference       `json:"hasMember,omitempty"`
+	DerivedFrom          []Reference       `json:"derivedFrom,omitempty"`
 }
 
 // SpecimenCollection says when a specimen was taken.
 type SpecimenCollection struct {
-	CollectedDateTime string `json:"collectedDateTime,omitempty"`
+	CollectedDateTime string           `json:"collectedDateTime,omitempty"`
+	BodySite          *CodeableConcept `json:"bodySite,omitempty"`
 }
 
-// Specimen is the sample a report is about.
+// Specimen is one sample (a KITH AnalysedSubject); a report may have
+// several, and each Observation names its own.
 type Specimen struct {
-	ResourceType string              `json:"resourceType"`
-	ID           string              `json:"id,omitempty"`
-	Identifier   []Identifier        `json:"identifier,omitempty"`
-	Type         *CodeableConcept    `json:"type,omitempty"`
-	Subject      *Reference          `json:"subject,omitempty"`
-	Collection   *SpecimenCollection `json:"collection,omitempty"`
-	Request      []Reference         `json:"request,omitempty"`
+	ResourceType        string              `json:"resourceType"`
+	ID                  string              `json:"id,omitempty"`
+	Extension           []Extension         `json:"extension,omitempty"`
+	Identifier          []Identifier        `json:"identifier,omitempty"`
+	AccessionIdentifier *Identifier         `json:"accessionIdentifier,omitempty"`
+	Type                *CodeableConcept    `json:"type,omitempty"`
+	Subject             *Reference          `json:"subject,omitempty"`
+	Collection          *SpecimenCollection `json:"collection,omitempty"`
+	Request             []Reference         `json:"request,omitempty"`
+	Note                []Annotation        `json:"note,omitempty"`
 }
 
 // ServiceRequest is the requisition a report answers.

@@ -18,6 +18,7 @@ const (
 	ninUnknown  = "13057412350"
 	ninMany     = "13057412351"
 	ninDNumber  = "53057412345"
+	ninNILAR    = "13057412352"
 )
 
 const manyReports = 120
@@ -58,14 +59,14 @@ func richReport() labsim.Report {
 			ID: "rich-blodstatus", Code: nlk("NPU17000", "Blodstatus"), Value: labsim.Value{Text: "Se enkeltanalyser"},
 			Members: []labsim.Observation{
 				{ID: "rich-hb", Code: nlk("NPU02319", "Hemoglobin"), Value: labsim.Value{Quantity: q(10.1, "g/dL")},
-					Reference: &labsim.Range{Low: q(11.7, "g/dL"), High: q(15.3, "g/dL")}, Interpretation: "L"},
+					Reference: &labsim.Range{Low: q(11.7, "g/dL"), High: q(15.3, "g/dL")}, Interpretation: "2"},
 				{ID: "rich-lpk", Code: nlk("NPU02593", "Leukocytter"), Value: labsim.Value{Quantity: q(7.2, "10*9/L")},
 					Reference: &labsim.Range{Low: q(3.5, "10*9/L"), High: q(10, "10*9/L")}},
 			},
 		},
 		{ID: "rich-blodtype", Code: nlk("NPU03988", "Blodtype"), Value: labsim.Value{Coded: &labsim.Coding{System: "urn:test", Code: "A+", Display: "A RhD positiv"}}},
 		{ID: "rich-siste", Code: nlk("NPU99999", "Siste dose"), Value: labsim.Value{DateTime: &when}, Comment: "Oppgitt av pasient"},
-		{ID: "rich-range", Code: nlk("NPU88888", "Titer"), Value: labsim.Value{Range: &labsim.Range{Low: q(1, "1"), High: q(4, "1")}}, Interpretation: "A"},
+		{ID: "rich-range", Code: nlk("NPU88888", "Titer"), Value: labsim.Value{Range: &labsim.Range{Low: q(1, "1"), High: q(4, "1")}}, Interpretation: "3"},
 	}
 	return r
 }
@@ -87,6 +88,7 @@ func registry() labsim.MemoryRegistry {
 		},
 		ninEmpty:   {},
 		ninDNumber: {Reports: []labsim.Report{report("d-1", day(2024, 2, 1))}},
+		ninNILAR:   {Reports: nilarReports()},
 	}
 	var many []labsim.Report
 	for i := range manyReports {

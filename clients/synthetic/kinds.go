@@ -120,6 +120,14 @@ var kindTable = []kind{
 		return k == labsim.Specific || k == labsim.General
 	}},
 	{"reserved-labs", func(p *Population, i int) bool { return p.labKindProfile(i).restrict == labsim.Reservation }},
+	// The report shapes beyond biochemistry (labs_extra.go): these build
+	// the person's whole lab record.
+	{"culture-labs", func(p *Population, i int) bool {
+		return p.labKindProfile(i).has && p.labHasAnalysis(i, urineCulture.Code)
+	}},
+	{"text-labs", func(p *Population, i int) bool {
+		return p.labKindProfile(i).has && p.labHasAnalysis(i, textResultCodes...)
+	}},
 	// Health personnel (hpr.go): the first three read only the profile
 	// draws; the others draw the whole plan, which allocates only its
 	// generator.

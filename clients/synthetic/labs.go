@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 )
 
@@ -26,6 +27,11 @@ import (
 // domainLabs is the random-stream domain of lab results (rand.go: 5 is kept
 // for HPR, 6 is lab results).
 const domainLabs uint64 = 6
+
+// domainLabsExtra is the stream of the microbiology and text reports
+// (labs_extra.go), added after the others: a stream of its own leaves every
+// earlier draw where it was.
+const domainLabsExtra = domainLabs | 1<<32
 
 // The chronic conditions that give a trending series.
 const (
@@ -171,6 +177,7 @@ func (p *Population) lab(i int) labsim.Record {
 	g.lab = p.homeLab(i)
 	g.visits()
 	g.chronic()
+	g.extras(p.personRand(domainLabsExtra, i))
 	slices.SortStableFunc(g.reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
 	for k := range g.reports {
 		g.assignIDs(k)
@@ -367,17 +374,12 @@ func (g *labGen) report(day int32, c visitCtx, items []analysisID, requester lab
 	} else if chance(r, 0.01) {
 		status = "corrected"
 	}
-	cat, trust, spec := catCLIN, g.lab, "Venøst blod"
+	cat, trust := catCLIN, g.lab
 	switch items[0] {
 	case aSars:
-		cat, spec = catMBIO, "Sekret fra nasofarynks"
+		cat = catMBIO
 	case aBloodGroup:
 		cat = catIMTR
-	case aINR:
-		spec = "Citratplasma"
-	}
-	if c.age < 12 && items[0] != aSars {
-		spec = "Kapillærblod"
 	}
 	rep := labsim.Report{
 		Effective: collected,
@@ -387,16 +389,57 @@ func (g *labGen) report(day int32, c visitCtx, items []analysisID, requester lab
 		Code:      categories[cat],
 		Performer: labsim.Org{Name: labTrusts[trust].name + ", " + departments[cat], OrgNumber: labOrgNumbers[trust][cat]},
 		Requester: requester,
-		Specimen:  labsim.Specimen{Type: spec, Collected: collected},
 	}
 	if chance(r, 0.08) {
 		rep.Comment = reportComments[r.IntN(len(reportComments))]
 	}
 	rep.Observations = make([]labsim.Observation, 0, len(items))
 	for _, a := range items {
-		rep.Observations = append(rep.Observations, g.observe(a, &c))
+		o := g.observe(a, &c)
+		// Each result names its own sample, as a KITH ResultItem does with
+		// RefAnalysedSubject; assignIDs turns the material into the id.
+		m := materialOf(a, c.age)
+		o.Specimen = m.code
+		if rep.Specimen.TypeCode == "" {
+			rep.Specimen = labsim.Specimen{Type: m.name, TypeCode: m.code, Collected: collected}
+		} else if m.code != rep.Specimen.TypeCode && !slices.ContainsFunc(rep.Extra, func(sp labsim.Specimen) bool { return sp.TypeCode == m.code }) {
+			rep.Extra = append(rep.Extra, labsim.Specimen{Type: m.name, TypeCode: m.code, Collected: collected})
+		}
+		rep.Observations = append(rep.Observations, o)
 	}
 	g.reports = append(g.reports, rep)
+}
+
+// material is a sample material: its kodeverk 8351 code and its name.
+type material struct{ code, name string }
+
+// The materials of the ordinary reports.
+var (
+	matSerum     = material{"S", "Serum"}
+	matPlasma    = material{"P", "Citratplasma"}
+	matBlood     = material{"B", "EDTA-blod"}
+	matCapillary = material{"B", "Kapillærblod"}
+	matSecretion = material{"SEK", "Sekret fra nasofarynks"}
+)
+
+// materialOf is the sample an analysis is done on: whole blood for blood
+// counts, HbA1c, blood group and smears, citrate plasma for INR, serum for
+// the chemistry. Young children give capillary blood for everything.
+func materialOf(a analysisID, age int) material {
+	switch a {
+	case aSars:
+		return matSecretion
+	}
+	if age < 12 {
+		return matCapillary
+	}
+	switch a {
+	case aBloodCount, aHb, aLeuk, aTrc, aHbA1c, aSmear, aBloodGroup:
+		return matBlood
+	case aINR:
+		return matPlasma
+	}
+	return matSerum
 }
 
 // observe draws one observation (a panel with its members).
@@ -423,7 +466,7 @@ func (g *labGen) observe(a analysisID, c *visitCtx) labsim.Observation {
 		}
 		if chance(r, p) {
 			o.Value.Coded = &labsim.Coding{System: resultSystem, Code: "POS", Display: "Påvist"}
-			o.Interpretation = "A"
+			o.Interpretation = dev8244Outside
 		} else {
 			o.Value.Coded = &labsim.Coding{System: resultSystem, Code: "NEG", Display: "Ikke påvist"}
 		}
@@ -438,7 +481,7 @@ func (g *labGen) observe(a analysisID, c *visitCtx) labsim.Observation {
 		}
 		o.Value.Text = smearTexts[k]
 		if k > 0 {
-			o.Interpretation = "A"
+			o.Interpretation = dev8244Outside
 		}
 		return o
 	}
@@ -464,7 +507,12 @@ func (g *labGen) observe(a analysisID, c *visitCtx) labsim.Observation {
 	rng.Text = rangeText(rng, lo, hi, an.dec)
 	o.Value.Quantity = q
 	o.Reference = rng
-	o.Interpretation = flagFor(v, lo, hi, an.critLo, an.critHi)
+	o.Interpretation = flagFor(v, lo, hi)
+	if critical(v, an) {
+		// Kodeverk 8244 has no critical level; the laboratory phones a
+		// critical value and says so (kodeverk 8269 TA, Telefonsvar avgitt).
+		o.Comment = "Kritisk verdi. Telefonsvar avgitt til rekvirent."
+	}
 	if a == aHbA1c && v >= 48 {
 		o.Comment = "HbA1c ≥ 48 mmol/mol er forenlig med diabetes."
 	}
@@ -590,16 +638,34 @@ func (g *labGen) assignIDs(k int) {
 	base := hash3(uint64(g.p.seed)^mix(domainLabs), uint64(g.i), uint64(k)<<20)
 	rep.ID = uuidOf(base)
 	rep.Specimen.ID = uuidOf(mix(base ^ 0x5350))
+	for k := range rep.Extra {
+		rep.Extra[k].ID = uuidOf(mix(base ^ (0x5350 + uint64(k+1)<<16)))
+	}
+	// An observation's Specimen holds its material until now; members take
+	// their panel's sample.
+	specimenFor := func(mat string) string {
+		for _, sp := range rep.Extra {
+			if sp.TypeCode == mat {
+				return sp.ID
+			}
+		}
+		return rep.Specimen.ID
+	}
 	n := uint64(0)
-	var walk func(obs []labsim.Observation)
-	walk = func(obs []labsim.Observation) {
+	var walk func(obs []labsim.Observation, specimen string)
+	walk = func(obs []labsim.Observation, specimen string) {
 		for o := range obs {
 			n++
 			obs[o].ID = uuidOf(mix(base + n))
-			walk(obs[o].Members)
+			if obs[o].Specimen != "" {
+				obs[o].Specimen = specimenFor(obs[o].Specimen)
+			} else {
+				obs[o].Specimen = specimen
+			}
+			walk(obs[o].Members, obs[o].Specimen)
 		}
 	}
-	walk(rep.Observations)
+	walk(rep.Observations, rep.Specimen.ID)
 }
 
 // uuidOf formats a 128-bit value derived from h as a version-4 UUID.
@@ -630,8 +696,8 @@ const (
 	catIMTR        // immunologi og transfusjonsmedisin
 )
 
-// system8202 is kodeverk 8202's OID.
-const system8202 = "urn:oid:2.16.578.1.12.4.1.1.8202"
+// system8202 is kodeverk 8202 as the NILAR IG names it.
+const system8202 = labs.SystemReportType
 
 var categories = [...]labsim.Coding{
 	catCLIN: {System: system8202, Code: "CLIN", Display: "Medisinsk biokjemi"},

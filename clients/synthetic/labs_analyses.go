@@ -74,7 +74,8 @@ type analysis struct {
 	dec           int // decimals reported
 	// ref returns the reference interval for a person; NaN for an open side.
 	ref func(female bool, age int) (lo, hi float64)
-	// critLo, critHi are the critical limits (LL, HH); NaN for none.
+	// critLo, critHi are the critical limits, beyond which the laboratory
+	// phones the requester; NaN for none.
 	critLo, critHi float64
 	members        []analysisID // panels
 }
@@ -288,19 +289,28 @@ func roundTo(v float64, dec int) float64 {
 	return math.Round(v*p) / p
 }
 
+// Kodeverk 8244 (Avviksmarkør) codes: over the upper limit, under the
+// lower, outside the limits (HL7Norway/kodeverk no-kodeverk-8244.fsh).
+const (
+	dev8244High    = "1"
+	dev8244Low     = "2"
+	dev8244Outside = "3"
+)
+
 // flagFor returns the kodeverk 8244 deviation code of a value against its
-// reference interval and critical limits: HH/LL beyond a critical limit,
-// H/L outside the interval, "" within it (a value on a limit is within).
-func flagFor(v, lo, hi, critLo, critHi float64) string {
+// reference interval: 1 above, 2 below, "" within it (a value on a limit
+// is within).
+func flagFor(v, lo, hi float64) string {
 	switch {
-	case !math.IsNaN(critHi) && v > critHi:
-		return "HH"
 	case !math.IsNaN(hi) && v > hi:
-		return "H"
-	case !math.IsNaN(critLo) && v < critLo:
-		return "LL"
+		return dev8244High
 	case !math.IsNaN(lo) && v < lo:
-		return "L"
+		return dev8244Low
 	}
 	return ""
+}
+
+// critical reports whether v is beyond one of an's critical limits.
+func critical(v float64, an *analysis) bool {
+	return !math.IsNaN(an.critHi) && v > an.critHi || !math.IsNaN(an.critLo) && v < an.critLo
 }

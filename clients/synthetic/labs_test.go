@@ -7,8 +7,11 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 )
@@ -236,7 +239,10 @@ func TestLabRecordsWellFormed(t *testing.T) {
 			t.Fatalf("observation id %q malformed or repeated", o.ID)
 		}
 		ids[o.ID] = true
-		if o.Code.System != labsim.NLKSystem || o.Code.Code == "" || o.Code.Display == "" {
+		// A culture's amount is an investigation with only a text
+		// (KITH OT "Mengde"), as in NILAR's test message.
+		textOnly := o.Code == labsim.Coding{Display: "Mengde"}
+		if !textOnly && (o.Code.System != labsim.NLKSystem || o.Code.Code == "" || o.Code.Display == "") {
 			t.Fatalf("observation code %+v", o.Code)
 		}
 		for _, m := range o.Members {
@@ -244,7 +250,7 @@ func TestLabRecordsWellFormed(t *testing.T) {
 		}
 		q := o.Value.Quantity
 		if q == nil {
-			if o.Interpretation != "" && o.Interpretation != "A" {
+			if o.Interpretation != "" && o.Interpretation != dev8244Outside {
 				t.Fatalf("non-quantity %s flagged %q", o.Code.Code, o.Interpretation)
 			}
 			return
@@ -256,11 +262,11 @@ func TestLabRecordsWellFormed(t *testing.T) {
 		high := o.Reference.High != nil && q.Value > o.Reference.High.Value
 		low := o.Reference.Low != nil && q.Value < o.Reference.Low.Value
 		switch f := o.Interpretation; {
-		case f == "H" || f == "HH":
+		case f == dev8244High:
 			if !high {
 				t.Fatalf("%s %v flagged %s; range %+v", o.Code.Code, q.Value, f, o.Reference)
 			}
-		case f == "L" || f == "LL":
+		case f == dev8244Low:
 			if !low {
 				t.Fatalf("%s %v flagged %s; range %+v", o.Code.Code, q.Value, f, o.Reference)
 			}
@@ -480,7 +486,7 @@ func TestLabPanelsCodedAndText(t *testing.T) {
 					panels++
 				case o.Value.Coded != nil:
 					coded++
-					if o.Interpretation == "A" {
+					if o.Interpretation == dev8244Outside {
 						positive++
 					}
 				case o.Value.Text != "":
@@ -517,5 +523,67 @@ func BenchmarkLabAll(b *testing.B) {
 		for i := range p.Len() {
 			p.lab(i)
 		}
+	}
+}
+
+// TestLabSpecimensCulturesAndTexts checks the NILAR shapes: every result
+// names one of its report's samples, some reports have several samples,
+// and cultures (organisms with amounts and a susceptibility per antibiotic,
+// coded in kodeverk 8271) and text reports are there.
+func TestLabSpecimensCulturesAndTexts(t *testing.T) {
+	_, recs := labRecords(t)
+	var multi, cultures, organismsSeen, susceptibilities, texts int
+	for _, rec := range recs {
+		for _, rep := range rec.Reports {
+			ids := map[string]bool{rep.Specimen.ID: true}
+			for _, sp := range rep.Extra {
+				if sp.ID == "" || ids[sp.ID] || sp.TypeCode == "" || sp.TypeCode == rep.Specimen.TypeCode {
+					t.Fatalf("report %s: extra specimen %+v repeats or lacks an id or code", rep.ID, sp)
+				}
+				ids[sp.ID] = true
+			}
+			if len(rep.Extra) > 0 {
+				multi++
+			}
+			var walk func(obs []labsim.Observation)
+			walk = func(obs []labsim.Observation) {
+				for _, o := range obs {
+					if !ids[o.Specimen] {
+						t.Fatalf("report %s: observation %s names specimen %q, not one of the report's", rep.ID, o.ID, o.Specimen)
+					}
+					walk(o.Members)
+				}
+			}
+			walk(rep.Observations)
+			switch rep.Code.Code {
+			case "MBIO":
+				if rep.Observations[0].Code.Code == urineCulture.Code {
+					cultures++
+				}
+				for _, o := range rep.Observations {
+					if len(o.Members) > 0 {
+						organismsSeen++
+					}
+					for _, m := range o.Members {
+						if c := m.Value.Concept; c != nil && len(c.Codings) == 2 && c.Codings[1].System == labs.SystemSusceptibility {
+							susceptibilities++
+							if !slices.Contains([]string{"S", "I", "R"}, c.Codings[1].Code) {
+								t.Fatalf("susceptibility code %q", c.Codings[1].Code)
+							}
+						}
+					}
+				}
+			case "IMTR":
+				for _, o := range rep.Observations {
+					if c := o.Value.Concept; c != nil && strings.Contains(c.Text, "\n") {
+						texts++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("multi-specimen reports %d, cultures %d, organisms %d, susceptibilities %d, long texts %d", multi, cultures, organismsSeen, susceptibilities, texts)
+	if multi == 0 || cultures == 0 || organismsSeen == 0 || susceptibilities == 0 || texts == 0 {
+		t.Error("a NILAR shape is missing")
 	}
 }

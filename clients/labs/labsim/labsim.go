@@ -61,6 +61,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/labs"
 )
 
@@ -115,6 +116,7 @@ type Stats struct {
 	Unauthorized, Forbidden, BadRequest, NothingMore    int
 	Restricted                                          int // answers carrying a Specific/General/Reservation outcome
 	Faulted                                             int
+	NonceRefused                                        int // 401 use_dpop_nonce answers (SetNonceDemand)
 }
 
 // Server is the simulator, an http.Handler. It is safe for concurrent use.
@@ -127,7 +129,17 @@ type Server struct {
 	mu    sync.Mutex
 	fault Fault
 	stats Stats
+
+	nonces dpop.ServerNonces
 }
+
+// SetNonceDemand makes the simulator demand DPoP nonces as d says (RFC 9449
+// §9; the real service does not document that it does). dpop.NoNonce, the
+// default, turns it off.
+func (s *Server) SetNonceDemand(d dpop.NonceDemand) { s.nonces.SetDemand(d) }
+
+// RotateNonce retires the current nonce, as a server does when it expires.
+func (s *Server) RotateNonce() { s.nonces.Rotate() }
 
 // New returns a simulator answering at baseURL (scheme, host and optional
 // path prefix exactly as clients address it; do not mount it behind
@@ -316,6 +328,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	claims, err := s.verifier.VerifyAccessToken(r, s.baseURL, labs.Audience, "")
 	if err != nil {
 		s.unauthorized(w)
+		return false
+	}
+	// The proof is verified; now whether its nonce is the one demanded.
+	if !s.nonces.Check(w, dpop.ProofNonce(r)) {
+		s.count(func(st *Stats) { st.NonceRefused++ })
+		w.Header().Set("WWW-Authenticate", dpop.Challenge)
+		writeOutcome(w, http.StatusUnauthorized, issue("error", "login", "Unauthorized, DPoP nonce required"))
 		return false
 	}
 	if !slices.Contains(scopesOf(claims), Scope) {

@@ -24,6 +24,28 @@ func specimenID(r Report) string {
 	return r.ID + "-specimen"
 }
 
+// specimensOf lists a report's samples with their ids, the first one first.
+func specimensOf(r Report) []Specimen {
+	first := r.Specimen
+	first.ID = specimenID(r)
+	out := []Specimen{first}
+	for i, sp := range r.Extra {
+		if sp.ID == "" {
+			sp.ID = r.ID + "-specimen-" + strconv.Itoa(i+2)
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// obsSpecimenID is the id of the sample an observation is from.
+func obsSpecimenID(r Report, o Observation) string {
+	if o.Specimen != "" {
+		return o.Specimen
+	}
+	return specimenID(r)
+}
+
 func serviceRequestID(r Report) string { return r.ID + "-request" }
 
 func performerID(r Report) string {
@@ -92,6 +114,27 @@ func concept(c Coding) labs.CodeableConcept {
 	return labs.CodeableConcept{Coding: []labs.Coding{coding(c)}, Text: c.Display}
 }
 
+// reportTypeOf is DiagnosticReport.code: the report's code, in kodeverk
+// 8202 unless the record names another system.
+func reportTypeOf(c Coding) labs.CodeableConcept {
+	if c.System == "" && c.Code != "" {
+		c.System = labs.SystemReportType
+	}
+	return concept(c)
+}
+
+// mainExpertise is NILAR's DiagnosticReport.category (MainExpertise_VS:
+// LAB, PAT or BLD of kodeverk 8202), derived from the report's code.
+func mainExpertise(code Coding) labs.Coding {
+	switch code.Code {
+	case "PAT", "CYTO", "HIST", "MPAT", "OBD", "MORS":
+		return labs.Coding{System: labs.SystemReportType, Code: "PAT", Display: "Patologi"}
+	case "BLD", "RAD", "RTG", "CT", "MR", "UL", "MA", "NUK", "SCI":
+		return labs.Coding{System: labs.SystemReportType, Code: "BLD", Display: "Bildediagnostikk"}
+	}
+	return labs.Coding{System: labs.SystemReportType, Code: "LAB", Display: "Laboratoriemedisin"}
+}
+
 func subject(nin string) *labs.Reference {
 	sys := labs.SystemFNR
 	if nin != "" && nin[0] >= '4' && nin[0] <= '7' {
@@ -105,7 +148,7 @@ func quantity(q *Quantity) *labs.Quantity {
 		return nil
 	}
 	v := q.Value
-	out := &labs.Quantity{Value: &v, Unit: q.Unit}
+	out := &labs.Quantity{Value: &v, Comparator: q.Comparator, Unit: q.Unit}
 	if q.Code != "" {
 		out.System, out.Code = labs.SystemUCUM, q.Code
 	}
@@ -114,24 +157,37 @@ func quantity(q *Quantity) *labs.Quantity {
 
 func toDiagnosticReport(nin string, r Report) labs.DiagnosticReport {
 	d := labs.DiagnosticReport{
-		ResourceType:      "DiagnosticReport",
-		ID:                r.ID,
-		Meta:              &labs.Meta{LastUpdated: instant(r.Issued)},
+		ResourceType: "DiagnosticReport",
+		ID:           r.ID,
+		Meta:         &labs.Meta{LastUpdated: instant(r.Issued), Profile: []string{labs.ProfileDiagnosticReport}},
+		Extension: []labs.Extension{
+			// The first version's date (KITH IssueDate); the simulator has
+			// one version per report.
+			{URL: labs.ExtensionReportDate, ValueDateTime: instant(r.Issued)},
+		},
 		Identifier:        []labs.Identifier{{System: "ServReportId", Value: r.ID}},
 		BasedOn:           []labs.Reference{{Reference: "ServiceRequest/" + serviceRequestID(r)}},
 		Status:            r.Status,
-		Code:              concept(r.Code),
+		Category:          []labs.CodeableConcept{concept(Coding(mainExpertise(r.Code)))},
+		Code:              reportTypeOf(r.Code),
 		Subject:           subject(nin),
 		EffectiveDateTime: instant(r.Effective),
 		Issued:            instant(r.Issued),
 		Performer:         []labs.Reference{{Reference: "PractitionerRole/" + performerID(r), Display: r.Performer.Name}},
-		Specimen:          []labs.Reference{{Reference: "Specimen/" + specimenID(r)}},
 	}
-	if r.Category != (Coding{}) {
-		d.Category = []labs.CodeableConcept{concept(r.Category)}
+	if r.Category != (Coding{}) && r.Category.Code != r.Code.Code {
+		// A record whose category is already a main expertise keeps it.
+		c := r.Category
+		if c.System == "" {
+			c.System = labs.SystemReportType
+		}
+		d.Category = []labs.CodeableConcept{concept(c)}
+	}
+	for _, sp := range specimensOf(r) {
+		d.Specimen = append(d.Specimen, labs.Reference{Reference: "Specimen/" + sp.ID})
 	}
 	if r.Comment != "" {
-		d.Extension = []labs.Extension{{URL: labs.ExtensionComment, ValueString: r.Comment}}
+		d.Extension = append(d.Extension, labs.Extension{URL: labs.ExtensionComment, ValueAnnotation: &labs.Annotation{Text: r.Comment}})
 	}
 	for i, o := range r.Observations {
 		d.Result = append(d.Result, labs.Reference{Reference: "Observation/" + obsID(o, r.ID+"-obs-"+strconv.Itoa(i+1))})
@@ -151,33 +207,74 @@ func observationStatus(s string) string {
 	return s
 }
 
-// deviationDisplay names the kodeverk 8244 codes the simulator uses.
+// deviationDisplay names kodeverk 8244's codes (HL7Norway/kodeverk,
+// no-kodeverk-8244.fsh).
 var deviationDisplay = map[string]string{
-	"H": "Over referanseområdet", "L": "Under referanseområdet",
-	"HH": "Kritisk høy", "LL": "Kritisk lav", "A": "Avvikende",
+	"1": "Over øvre referansegrense", "2": "Under nedre referansegrense", "3": "Utenfor referansegrensene",
+}
+
+// valueConcept is a Concept as a CodeableConcept.
+func valueConcept(c Concept) labs.CodeableConcept {
+	out := labs.CodeableConcept{Text: c.Text}
+	for _, cd := range c.Codings {
+		out.Coding = append(out.Coding, coding(cd))
+	}
+	return out
+}
+
+// tags lists every code of an observation and its members, as NILAR
+// collects them in the top observation's meta.tag.
+func tags(o Observation, code Coding, out []labs.Coding) []labs.Coding {
+	if code.Code != "" {
+		out = append(out, coding(code))
+	}
+	if o.Value.Coded != nil && o.Value.Coded.Code != "" {
+		out = append(out, coding(*o.Value.Coded))
+	}
+	if o.Value.Concept != nil {
+		for _, cd := range o.Value.Concept.Codings {
+			if cd.Code != "" {
+				out = append(out, coding(cd))
+			}
+		}
+	}
+	for _, m := range o.Members {
+		out = tags(m, m.Code, out)
+	}
+	return out
 }
 
 func toObservation(nin string, r Report, o Observation, id string) labs.Observation {
 	code := o.Code
-	if code.System == "" {
+	if code.System == "" && code.Code != "" {
 		code.System = labs.SystemNLK
 	}
 	out := labs.Observation{
 		ResourceType:      "Observation",
 		ID:                id,
-		Meta:              &labs.Meta{Tag: []labs.Coding{coding(code)}},
+		Meta:              &labs.Meta{Profile: []string{labs.ProfileObservation}, Tag: tags(o, code, nil)},
 		Extension:         []labs.Extension{{URL: labs.ExtensionReportRef, ValueReference: &labs.Reference{Reference: "DiagnosticReport/" + r.ID}}},
 		Status:            observationStatus(r.Status),
-		Category:          []labs.CodeableConcept{{Coding: []labs.Coding{{System: labs.SystemObservationCat, Code: "laboratory"}}}},
 		Code:              concept(code),
 		Subject:           subject(nin),
 		EffectiveDateTime: instant(r.Effective),
 		Issued:            instant(r.Issued),
-		Specimen:          &labs.Reference{Reference: "Specimen/" + specimenID(r)},
+		Specimen:          &labs.Reference{Reference: "Specimen/" + obsSpecimenID(r, o)},
+	}
+	if code.Code == "" && code.Display != "" {
+		// A KITH investigation with only an original text (OT) and no code.
+		out.Code = labs.CodeableConcept{Coding: []labs.Coding{{System: labs.SystemUnspecified}}, Text: code.Display}
+	}
+	if r.Code.Code != "" {
+		// NILAR's Observation.category is the expertise (Expertise_VS, 8202).
+		out.Category = []labs.CodeableConcept{reportTypeOf(r.Code)}
 	}
 	switch v := o.Value; {
 	case v.Quantity != nil:
 		out.ValueQuantity = quantity(v.Quantity)
+	case v.Concept != nil:
+		c := valueConcept(*v.Concept)
+		out.ValueCodeableConcept = &c
 	case v.Coded != nil:
 		c := concept(*v.Coded)
 		out.ValueCodeableConcept = &c
@@ -187,8 +284,11 @@ func toObservation(nin string, r Report, o Observation, id string) labs.Observat
 	case v.Range != nil:
 		out.ValueRange = &labs.Range{Low: quantity(v.Range.Low), High: quantity(v.Range.High)}
 	case v.Text != "":
-		s := v.Text
-		out.ValueString = &s
+		// NILAR maps a KITH TextResultValue to CodeableConcept.text
+		// (mapping.md, ResultItem); value[x] has no string in the profile.
+		out.ValueCodeableConcept = &labs.CodeableConcept{Text: v.Text}
+	case v.Absent != "":
+		out.DataAbsentReason = &labs.CodeableConcept{Coding: []labs.Coding{{System: labs.SystemDataAbsent, Code: v.Absent}}}
 	}
 	if o.Reference != nil {
 		out.ReferenceRange = []labs.ReferenceRange{{Low: quantity(o.Reference.Low), High: quantity(o.Reference.High), Text: o.Reference.Text}}
@@ -207,24 +307,45 @@ func toObservation(nin string, r Report, o Observation, id string) labs.Observat
 	return out
 }
 
-func toSpecimen(nin string, r Report) labs.Specimen {
+// specimenTypeDisplay names the kodeverk 8351 codes the simulator uses
+// (the KITH test messages' TypeCoded displays).
+var specimenTypeDisplay = map[string]string{
+	"S": "Serum", "P": "Plasma", "B": "Blod", "U": "Urin", "SEK": "Sekret",
+}
+
+func toSpecimen(nin string, r Report, sp Specimen) labs.Specimen {
 	s := labs.Specimen{
-		ResourceType: "Specimen",
-		ID:           specimenID(r),
-		Subject:      subject(nin),
-		Request:      []labs.Reference{{Reference: "ServiceRequest/" + serviceRequestID(r)}},
+		ResourceType:        "Specimen",
+		ID:                  sp.ID,
+		Identifier:          []labs.Identifier{{System: "AnalysedSubjectId", Value: sp.ID}},
+		AccessionIdentifier: &labs.Identifier{Value: sp.ID},
+		Subject:             subject(nin),
+		Request:             []labs.Reference{{Reference: "ServiceRequest/" + serviceRequestID(r)}},
 	}
-	if r.Specimen.Type != "" {
-		s.Type = &labs.CodeableConcept{Text: r.Specimen.Type}
+	if sp.Type != "" || sp.TypeCode != "" {
+		t := &labs.CodeableConcept{Text: sp.Type}
+		if sp.TypeCode != "" {
+			t.Coding = []labs.Coding{{System: labs.SystemSpecimenType, Code: sp.TypeCode, Display: firstNonEmpty(specimenTypeDisplay[sp.TypeCode], sp.Type)}}
+		}
+		s.Type = t
 	}
-	if !r.Specimen.Collected.IsZero() {
-		s.Collection = &labs.SpecimenCollection{CollectedDateTime: instant(r.Specimen.Collected)}
+	if !sp.Collected.IsZero() {
+		s.Collection = &labs.SpecimenCollection{CollectedDateTime: instant(sp.Collected)}
 	}
 	return s
 }
 
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 func toServiceRequest(nin string, r Report) labs.ServiceRequest {
-	c := concept(r.Code)
+	c := reportTypeOf(r.Code)
 	return labs.ServiceRequest{
 		ResourceType: "ServiceRequest",
 		ID:           serviceRequestID(r),

@@ -1,6 +1,10 @@
 package labsim
 
-import "time"
+import (
+	"time"
+
+	"github.com/oppslag/oppslag/clients/labs"
+)
 
 // Record is one patient's lab history as the simulator serves it.
 type Record struct {
@@ -53,9 +57,10 @@ type Report struct {
 	Code         Coding // kodeverk 8202 or an NLK panel code
 	Performer    Org
 	Requester    Practitioner
-	Specimen     Specimen
+	Specimen     Specimen   // the first sample
+	Extra        []Specimen // further samples (serum, plasma, whole blood in one report)
 	Observations []Observation
-	Comment      string
+	Comment      string // sent as a nilar-comment extension with an Annotation
 }
 
 // Observation is one analysis result; Members nests panel members (hasMember).
@@ -64,25 +69,35 @@ type Observation struct {
 	Code           Coding // NLK code, system urn:oid:2.16.578.1.12.4.1.1.7280
 	Value          Value
 	Reference      *Range
-	Interpretation string // kodeverk 8244 code, e.g. "H", "L", "HH", "LL", "A" or ""
+	Interpretation string // kodeverk 8244 code: "1" over, "2" under, "3" outside the reference limits; "" when not flagged
 	Members        []Observation
 	Comment        string
+	Specimen       string // id of the report's sample this result is from; "" for the report's first
 }
 
 // Value is an observation's value[x]; at most one field is set.
 type Value struct {
 	Quantity *Quantity
 	Coded    *Coding
+	Concept  *Concept // a coded value with several codings and a text (microbiology, text reports)
 	Text     string
 	DateTime *time.Time
 	Range    *Range
+	Absent   string // data-absent-reason code, when there is no value
+}
+
+// Concept is a CodeableConcept: codings in the order sent, and a text.
+type Concept struct {
+	Codings []Coding
+	Text    string
 }
 
 // Quantity is a measured amount with a UCUM unit.
 type Quantity struct {
-	Value float64
-	Unit  string // human-readable unit
-	Code  string // UCUM code
+	Value      float64
+	Comparator string // "<", "<=", ">=", ">" or ""
+	Unit       string // human-readable unit
+	Code       string // UCUM code
 }
 
 // Range is a reference range or a range value.
@@ -106,9 +121,10 @@ type Practitioner struct {
 	Name, HPRNumber string
 }
 
-// Specimen is the sample a report is about.
+// Specimen is one sample (a KITH AnalysedSubject).
 type Specimen struct {
 	ID, Type  string
+	TypeCode  string // kodeverk 8351 code (S serum, P plasma, B blod, U urin, ...), "" for text only
 	Collected time.Time
 }
 
@@ -117,8 +133,9 @@ type Registry interface {
 	Lab(nin string) (Record, bool)
 }
 
-// NLKSystem is the code system of Norsk laboratoriekodeverk (kodeverk 7280).
-const NLKSystem = "urn:oid:2.16.578.1.12.4.1.1.7280"
+// NLKSystem is the code system of Norsk laboratoriekodeverk (kodeverk 7280)
+// as the NILAR IG names it.
+const NLKSystem = labs.SystemNLK
 
 // MemoryRegistry is a Registry backed by a map from identity number to record; for tests and small setups.
 type MemoryRegistry map[string]Record

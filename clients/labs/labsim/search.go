@@ -324,7 +324,9 @@ func (s *Server) reportBundle(nin string, v visible, q query) *labs.Bundle {
 	}
 	for _, r := range page(v.reports, q) {
 		if q.incSpecimen {
-			bb.add("Specimen", specimenID(r), "include", toSpecimen(nin, r))
+			for _, sp := range specimensOf(r) {
+				bb.add("Specimen", sp.ID, "include", toSpecimen(nin, r, sp))
+			}
 		}
 		if q.incBasedOn {
 			bb.add("ServiceRequest", serviceRequestID(r), "include", toServiceRequest(nin, r))
@@ -367,7 +369,11 @@ func (s *Server) observationBundle(nin string, v visible, q query) *labs.Bundle 
 	}
 	if q.incSpecimen {
 		for _, it := range page(all, q) {
-			bb.add("Specimen", specimenID(it.r), "include", toSpecimen(nin, it.r))
+			for _, sp := range specimensOf(it.r) {
+				if sp.ID == obsSpecimenID(it.r, it.o.obs) {
+					bb.add("Specimen", sp.ID, "include", toSpecimen(nin, it.r, sp))
+				}
+			}
 		}
 	}
 	for _, c := range v.outcomes {

@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+var updateLabsCorpus = flag.Bool("update", false, "rewrite the lab corpus goldens in testdata/labs-corpus")
+
+// corpusAuth is a stand-in token source: the corpus server checks nothing.
+type corpusAuth struct{}
+
+func (corpusAuth) AccessToken(context.Context, string) (string, error) { return "tok", nil }
+func (corpusAuth) Proof(string, string, string) (string, error)        { return "proof", nil }
+
+// renderCorpus reads one corpus document through the real client (served
+// as PPS serves it), fills the results page and renders it in bokmål. It
+// returns the client's result and the visible text of the results.
+func renderCorpus(t *testing.T, file string) (*labs.Result, string) {
+	t.Helper()
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/fhir+json; charset=utf-8")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := labs.New(srv.URL, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.SearchReports(t.Context(), corpusAuth{}, labs.Query{PersonID: "13057412345", AccessBasis: labs.BasisSamtykke})
+	if err != nil {
+		t.Fatalf("SearchReports: %v", err)
+	}
+	ctx := i18n.WithLang(context.Background(), i18n.NB)
+	d := &views.LabsData{TrendURL: "/person/h/labs/trend"}
+	fillLabs(ctx, d, res, time.Time{})
+	var buf bytes.Buffer
+	if err := views.LabsPage(views.Base{}, *d).Render(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	return res, visibleResults(t, buf.String())
+}
+
+// visibleResults is the text a reader sees in the results part of the
+// page (restriction notices, each day), one block per line: table rows
+// with their cells joined by " | ".
+func visibleResults(t *testing.T, page string) string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var text func(n *html.Node) string
+	text = func(n *html.Node) string {
+		switch {
+		case n.Type == html.TextNode:
+			return n.Data
+		case n.Type == html.ElementNode && n.Data == "br":
+			return " / "
+		case n.Type == html.ElementNode && attr(n, "aria-hidden") == "true" && attr(n, "data-testid") == "":
+			// The flag's symbol is hidden from screen readers; keep it
+			// visible here, since the page shows it.
+		}
+		var b strings.Builder
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			b.WriteString(text(c))
+		}
+		return b.String()
+	}
+	clean := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "tr":
+				var cells []string
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.ElementNode {
+						cells = append(cells, clean(text(c)))
+					}
+				}
+				out = append(out, "  "+strings.Join(cells, " | "))
+				return
+			case "h2", "h3", "h4", "p", "dt", "dd", "li", "caption":
+				if s := clean(text(n)); s != "" {
+					prefix := map[string]string{"h2": "# ", "h3": "## ", "h4": "### ", "dt": "- ", "dd": "    ", "li": "  * ", "caption": "  [table] "}[n.Data]
+					out = append(out, prefix+s)
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	var find func(n *html.Node)
+	find = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch attr(n, "data-testid") {
+			case "labs-day", "labs-restricted", "labs-none":
+				walk(n)
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(doc)
+	return strings.Join(out, "\n") + "\n"
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// TestLabsCorpus renders every document of clients/labs/testdata/corpus
+// (NILAR-shaped Bundles as PPS sends them) and compares the visible
+// results with testdata/labs-corpus/<name>.txt; -update rewrites them.
+// The key values are asserted explicitly below as well.
+func TestLabsCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../clients/labs/testdata/corpus/*.json")
+	if len(files) == 0 {
+		t.Fatal("no corpus documents")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			_, got := renderCorpus(t, f)
+			golden := filepath.Join("testdata", "labs-corpus", name+".txt")
+			if *updateLabsCorpus {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("visible results differ from %s (run with -update after checking):\n--- got\n%s\n--- want\n%s", golden, got, want)
+			}
+		})
+	}
+}
+
+// TestLabsCorpusKeyValues asserts what issue 9 names for the NILAR shapes.
+func TestLabsCorpusKeyValues(t *testing.T) {
+	dir := "../clients/labs/testdata/corpus/"
+	contains := func(t *testing.T, page string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(page, w) {
+				t.Errorf("page lacks %q", w)
+			}
+		}
+	}
+	t.Run("biochemistry: three specimens, text ranges, 8244 flag, Annotation comment", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"biochemistry-three-specimens.json")
+		rep := res.Reports[0]
+		var types []string
+		for _, sp := range rep.Specimens {
+			types = append(types, sp.Type)
+		}
+		if !slices.Equal(types, []string{"Serum", "Plasma", "Blod"}) {
+			t.Errorf("specimens %v, want Serum, Plasma, Blod", types)
+		}
+		contains(t, page,
+			"Us-FT4 | 11 pmol/L | 10 - 22 | Serum |",      // text-only range, own specimen
+			"P-D-dimer | 0,4 mg/L | < 0,5 | Plasma |",     // another specimen
+			"B-Hemoglobin | 15 g/dL | 11,7 - 15,3 | Blod", // and the third
+			"Us-LH | 14 IU/L | < 12 | Serum | ↑ Høy",      // 8244 code 1: symbol and word
+			"Kontroll", // the comment, an Annotation
+		)
+		if len(res.Unread) != 0 {
+			t.Errorf("unread %v, want none", res.Unread)
+		}
+	})
+	t.Run("microbiology: organisms, amounts, S/I/R per antibiotic under its organism", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"microbiology-urine-culture.json")
+		contains(t, page,
+			"### Påvist: Escherichia coli", "    >100.000 pr.ml.",
+			"Us-Mecillinam | S Sensitiv | 0,25",
+			"Us-Trimetoprim+Sulfametoksazol | I Sensitiv ved økt eksponering |",
+			"### Påvist: Klebsiella pneumoniae", "    >1000 CFU/1000 ml.",
+			"Telefonsvar avgitt",
+		)
+		// Each antibiotic under its own organism: Klebsiella's table has
+		// two rows, E. coli's five.
+		kleb := page[strings.Index(page, "Klebsiella pneumoniae"):]
+		if n := strings.Count(kleb, "Us-"); n != 2 {
+			t.Errorf("Klebsiella has %d antibiotics, want 2", n)
+		}
+		if n := strings.Count(page[:strings.Index(page, "Klebsiella pneumoniae")], "Us-"); n != 5 {
+			t.Errorf("E. coli has %d antibiotics, want 5", n)
+		}
+	})
+	t.Run("text report keeps every line and comment", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"immunology-long-text.json")
+		contains(t, page,
+			"Laboratorieresultat: [2+/5+] Pasienten har vevstypen HLA-DQ2.5",
+			"Cøliaki kan ikke utelukkes.",
+			"Gjentatt testing er derfor ikke nødvendig",
+			"B27b variant",
+		)
+	})
+	t.Run("restriction", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"restriction-general.json")
+		if !slices.Equal(res.Restrictions, []string{labs.RestrictionGeneral}) {
+			t.Errorf("restrictions %v", res.Restrictions)
+		}
+		if !strings.Contains(page, i18n.TL(i18n.NB, "labs.restricted.general")) {
+			t.Error("page does not announce the restriction")
+		}
+	})
+	t.Run("odd values cost only their fields", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"odd-values.json")
+		rep := res.Reports[0]
+		if !rep.Incomplete {
+			t.Error("a missing result did not mark the report incomplete")
+		}
+		contains(t, page,
+			"P-Natrium | 151 mmol/L | 137–145 mmol/L | ? Ukjent kode 7", // unknown 8244 code shown raw
+			"P-Kalium | <2,4 mmol/L | 3,5–4,4 mmol/L | ↓↓ Kritisk lav",
+			`P-CRP | "12,3" (ulesbar: valueQuantity.value) | < 5 | ↑ Høy`, // no made-up 0
+			"P-ALAT / Prøven var hemolysert. | Ingen verdi: Error",        // dataAbsentReason
+			"S-Titer | 1–4 1 |  | ↕ Utenfor referansegrensene",            // 8244 code 3
+			"effectiveDateTime: 02.11.2023 (ulesbar)",
+			"i går kveld",
+			"P-TSH | 2,1 mIE/L",
+			"Svar etter ny analyse.",
+		)
+		for _, p := range []string{"entry[0].resource.extension[2].valueString", "entry[2].resource", "entry[1].resource.collection.collectedDateTime"} {
+			if !slices.Contains(res.Unread, p) {
+				t.Errorf("Unread %v lacks %s", res.Unread, p)
+			}
+		}
+		for _, p := range res.Unread {
+			if strings.ContainsAny(p, `"0123456789`) && !strings.Contains(p, "[") {
+				t.Errorf("unread path %q looks like it holds a value", p)
+			}
+		}
+	})
+}
