@@ -18,8 +18,15 @@ import (
 // login starts a HelseID login: a pushed authorization request, then a
 // redirect that carries only client_id and request_uri (S11). login_hint is
 // passed through PAR; the simulator uses it to pick a persona directly.
+//
+// A signed-in user is sent back where they came from, unless their session
+// can get no more API tokens (grantGone): then "log in again" means it, and
+// the old session is ended (audited as a logout) before the new login
+// starts. Only such a session is ended by this GET, so a link from another
+// site cannot log a working session out.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	if request.UserFrom(r.Context()) != nil {
+	u := request.UserFrom(r.Context())
+	if u != nil && !grantGone(stateOf(sessionFrom(r.Context()).sess), s.cfg.Now()) {
 		http.Redirect(w, r, safeReturn(r.URL.Query().Get("return")), http.StatusSeeOther)
 		return nil
 	}
@@ -27,10 +34,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if !validLoginHint(hint) {
 		return handlers.Errorf(http.StatusBadRequest, "error.login.hint", nil)
 	}
+	if u != nil {
+		if err := s.endGoneSession(r, sessionFrom(r.Context()), u); err != nil {
+			return handlers.Errorf(http.StatusServiceUnavailable, "", err)
+		}
+	}
 	ar, err := s.cfg.HelseID.PushAuthorization(r.Context(), hint)
 	switch {
 	case errors.Is(err, helseid.ErrUnavailable):
 		return handlers.Errorf(http.StatusServiceUnavailable, "error.helseid.down", err)
+	case errors.Is(err, helseid.ErrProofKey):
+		// The proof key can sign nothing HelseID lists; the logged error
+		// says what to configure (see helseid.Config).
+		return handlers.Errorf(http.StatusBadGateway, "error.login.proofkey", err)
 	case err != nil:
 		// HelseID answered and said no: the portal's client registration or
 		// key does not match. Only an administrator can fix that.
@@ -58,6 +74,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
 	}
 	http.Redirect(w, r, ar.AuthorizeURL, http.StatusSeeOther)
+	return nil
+}
+
+// endGoneSession ends a session whose HelseID grant is gone and leaves rs
+// holding a fresh, empty one (a new id once saved), ready for a new login.
+func (s *Server) endGoneSession(r *http.Request, rs *requestSession, u *request.User) error {
+	ctx := r.Context()
+	if err := s.record(ctx, u, audit.Event{Resource: "session", Action: "logout", Outcome: audit.Success,
+		Reason: "API access ended; new login"}); err != nil {
+		// As at logout: the session ends whether or not the record is kept.
+		s.log.ErrorContext(ctx, "audit: logout not recorded", "err", err, "correlation_id", request.CorrelationID(ctx))
+	}
+	if err := s.sessions.rotate(ctx, rs.sess); err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	rs.sess.Values[dataKey] = &sessionState{CSRFToken: randomToken(), Created: now, LastSeen: now}
 	return nil
 }
 
@@ -129,6 +162,17 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
 			return handlers.Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 		}
 		return handlers.Errorf(http.StatusForbidden, "error.login.level", nil)
+	case errors.Is(err, helseid.ErrNoRefreshToken):
+		// Without a refresh token there are no API tokens: a session now
+		// would show a signed-in user who can look nothing up. It is the
+		// provider's or the registration's doing, so say so and audit it
+		// as a refused login, like the level check.
+		u := s.userFromLogin(login)
+		if aerr := s.record(ctx, u, audit.Event{Resource: "session", Action: "login_refused", Outcome: audit.Denied,
+			Reason: "no refresh token from HelseID"}); aerr != nil {
+			return handlers.Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
+		}
+		return handlers.Errorf(http.StatusBadGateway, "error.login.offline", err)
 	case errors.As(err, &cbErr):
 		s.recordLoginFailure(ctx, nil, "helseid: "+cbErr.Code)
 		return handlers.Errorf(http.StatusUnauthorized, "error.login.cancelled", nil)

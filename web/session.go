@@ -45,6 +45,9 @@ type sessionState struct {
 	Pending   map[string]pendingLogin `json:"pending,omitempty"` // by OAuth state
 	Handles   []handleEntry           `json:"handles,omitempty"` // oldest first
 	Bases     map[string]boundBasis   `json:"bases,omitempty"`   // lab access bases by patient number (S18)
+	// GrantLost is set when HelseID refused the refresh token: the user is
+	// still signed in here but can get no API token until a new login.
+	GrantLost bool `json:"grant_lost,omitempty"`
 }
 
 // pendingLogin is a login sent to HelseID and not yet back.

@@ -8,8 +8,11 @@ import (
 	"hash/fnv"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/handlers/request"
 )
 
@@ -37,6 +40,15 @@ func (s *Server) accessToken(ctx context.Context, rs *requestSession, r *http.Re
 	st := s.refresh(ctx, rs)
 	tok, changed, err := s.cfg.HelseID.AccessToken(ctx, &st.Tokens, audience)
 	if errors.Is(err, helseid.ErrLoginRequired) {
+		// The session can get no more API tokens. Remember that, so that
+		// "log in again" ends this session and starts a new login instead
+		// of finding a signed-in user and sending them back (see login).
+		if !st.GrantLost {
+			st.GrantLost = true
+			if serr := s.sessions.Save(r, discardCookie{}, rs.sess); serr != nil {
+				s.log.WarnContext(ctx, "session: grant loss not kept", "err", serr, "correlation_id", request.CorrelationID(ctx))
+			}
+		}
 		return "", ErrLoginRequired
 	}
 	if err != nil {
@@ -48,6 +60,27 @@ func (s *Server) accessToken(ctx context.Context, rs *requestSession, r *http.Re
 		}
 	}
 	return tok, nil
+}
+
+// The session's API token source answers APIs that demand DPoP nonces.
+var (
+	_ person.NonceProver = sessionAccess{}
+	_ labs.NonceProver   = sessionAccess{}
+)
+
+// ProofWithNonce makes the DPoP proof for one API call with token and the
+// nonce the API demanded (RFC 9449 §9). The API clients keep the nonces and
+// find this method on the session's token source.
+func (a sessionAccess) ProofWithNonce(method, targetURL, nonce, token string) (string, error) {
+	return a.s.cfg.HelseID.ProofWithNonce(method, targetURL, nonce, token)
+}
+
+// grantGone reports whether st's session can no longer get API tokens: the
+// refresh token is missing or expired, or HelseID refused it.
+func grantGone(st *sessionState, now time.Time) bool {
+	t := st.Tokens
+	return st.GrantLost || t.RefreshToken == "" ||
+		!t.RefreshTokenExpiresAt.IsZero() && !now.Before(t.RefreshTokenExpiresAt)
 }
 
 // refresh rereads what parallel requests of the same session may have

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
 	"github.com/oppslag/oppslag/clients/tolerant"
@@ -38,11 +39,22 @@ func (s Scope) OAuthScope() string { return Audience + "/" + string(s) }
 
 // Auth supplies DPoP-bound access tokens and their proofs; a thin adapter
 // over the portal's HelseID client and the user's session implements it.
+// An Auth that also implements NonceProver can answer the API's demand for
+// a DPoP nonce; one that does not gets ErrUnauthorized from an API that
+// demands nonces.
 type Auth interface {
 	// AccessToken returns an access token whose only audience is audience.
 	AccessToken(ctx context.Context, audience string) (string, error)
 	// Proof returns a DPoP proof for method and targetURL with ath for accessToken.
 	Proof(method, targetURL, accessToken string) (string, error)
+}
+
+// NonceProver is the part of an Auth that puts a server-chosen nonce in a
+// DPoP proof (RFC 9449 §9). It is a separate interface so that adapters
+// and test doubles written before APIs demanded nonces keep working.
+type NonceProver interface {
+	// ProofWithNonce is Proof with nonce in the proof; "" leaves it out.
+	ProofWithNonce(method, targetURL, nonce, accessToken string) (string, error)
 }
 
 // Named errors. Every error the Client returns wraps one of these (or a
@@ -75,6 +87,9 @@ type Client struct {
 	base  string // scheme://host[/path], no trailing slash
 	scope Scope
 	hc    *http.Client
+	// nonces keeps the latest DPoP-Nonce the service sent (RFC 9449 §8.2),
+	// so the next proof carries it without a refused request first.
+	nonces dpop.Nonces
 }
 
 // New returns a Client for baseURL (e.g.
@@ -245,32 +260,55 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	if err != nil {
 		return fmt.Errorf("person: %s: access token: %w", op, err)
 	}
-	// htu is the URL without query (RFC 9449 §4.2).
-	proof, err := auth.Proof(method, target, token)
-	if err != nil {
-		return fmt.Errorf("person: %s: dpop proof: %w", op, err)
-	}
 	full := target
 	if len(query) > 0 {
 		full += "?" + query.Encode()
 	}
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	np, _ := auth.(NonceProver)
+	// send makes and sends the request afresh for each attempt: a retry
+	// needs a new proof (new jti, the server's nonce) and a new body.
+	var prepErr error
+	send := func(nonce string) (*http.Response, error) {
+		// htu is the URL without query (RFC 9449 §4.2).
+		var proof string
+		var err error
+		if np != nil {
+			proof, err = np.ProofWithNonce(method, target, nonce, token)
+		} else {
+			proof, err = auth.Proof(method, target, token)
+		}
+		if err != nil {
+			prepErr = fmt.Errorf("dpop proof: %w", err)
+			return nil, prepErr
+		}
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, err := http.NewRequestWithContext(ctx, method, full, body)
+		if err != nil {
+			prepErr = err
+			return nil, err
+		}
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		req.Header.Set("Authorization", "DPoP "+token)
+		req.Header.Set("DPoP", proof)
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("api-version", "3")
+		return c.hc.Do(req)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, full, body)
-	if err != nil {
-		return fmt.Errorf("person: %s: %w", op, err)
+	var resp *http.Response
+	if np != nil {
+		// Sends the kept nonce, and retries once on use_dpop_nonce.
+		resp, err = c.nonces.Do(target, send)
+	} else {
+		resp, err = send("")
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if prepErr != nil {
+		return fmt.Errorf("person: %s: %w", op, prepErr)
 	}
-	req.Header.Set("Authorization", "DPoP "+token)
-	req.Header.Set("DPoP", proof)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("api-version", "3")
-
-	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("person: %s: %w", op, ctx.Err())

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/helseid"
 )
 
 // config is the portal's configuration, read from OPPSLAG_* environment
@@ -19,9 +21,12 @@ type config struct {
 	HelseIDIssuer   string // empty: start the HelseID simulator
 	HelseIDClientID string
 	HelseIDKeyFile  string
-	PersonAPIURL    string
-	HPRAPIURL       string
-	MaskinportenURL string
+	// HelseIDDPoPKeyFile is a separate DPoP proof key (see helseid.Config):
+	// needed when the provider lists no algorithm the client key can sign.
+	HelseIDDPoPKeyFile string
+	PersonAPIURL       string
+	HPRAPIURL          string
+	MaskinportenURL    string
 	// Maskinporten client of the HPR API (real HPR only).
 	MaskinportenClientID string
 	MaskinportenKeyFile  string
@@ -94,8 +99,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	c.HelseIDIssuer = strings.TrimSuffix(c.HelseIDIssuer, "/")
+	// Tokens, codes and the user's identity cross this connection: plain
+	// http only where it never leaves the machine.
+	if u, err := url.Parse(c.HelseIDIssuer); c.HelseIDIssuer != "" && err == nil && u.Scheme == "http" && !helseid.IsLoopback(u.Hostname()) {
+		fail("OPPSLAG_HELSEID_ISSUER", "want https:// (plain http only on loopback: 127.0.0.0/8, ::1, localhost)")
+	}
 	str("OPPSLAG_HELSEID_CLIENT_ID", &c.HelseIDClientID)
 	str("OPPSLAG_HELSEID_KEY_FILE", &c.HelseIDKeyFile)
+	str("OPPSLAG_HELSEID_DPOP_KEY_FILE", &c.HelseIDDPoPKeyFile)
 	if c.HelseIDIssuer != "" {
 		if c.HelseIDClientID == "" {
 			fail("OPPSLAG_HELSEID_CLIENT_ID", "required when OPPSLAG_HELSEID_ISSUER is set")

@@ -130,6 +130,16 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	} else if key, err = helseid.LoadKey(cfg.HelseIDKeyFile); err != nil {
 		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
 	}
+	// A separate DPoP proof key is read from a file, never generated, so
+	// every instance binds tokens to the same key (see helseid.Config).
+	var dpopKey *jose.JSONWebKey
+	if cfg.HelseIDDPoPKeyFile != "" {
+		k, err := helseid.LoadKey(cfg.HelseIDDPoPKeyFile)
+		if err != nil {
+			return &configError{"OPPSLAG_HELSEID_DPOP_KEY_FILE", err.Error()}
+		}
+		dpopKey = &k
+	}
 
 	// The demo population, generated once when a simulator first needs it.
 	var pop *synthetic.Population
@@ -195,6 +205,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		Issuer:                issuer,
 		ClientID:              cfg.HelseIDClientID,
 		Key:                   key,
+		DPoPKey:               dpopKey,
 		RedirectURL:           baseURL.String() + "/auth/callback",
 		PostLogoutRedirectURL: baseURL.String() + "/signed-out",
 		Scopes:                helseIDScopes,
@@ -202,6 +213,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	})
 	if err != nil {
 		return fmt.Errorf("helseid client: %w", err)
+	}
+	if sim == nil {
+		if err := checkDPoP(ctx, hc, logger); err != nil {
+			return err
+		}
 	}
 	srv, err := web.New(web.Config{
 		BaseURL:         baseURL,
@@ -253,6 +269,22 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	defer stop()
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// checkDPoP stops start-up when HelseID accepts no proof algorithm the
+// proof key can sign; an unreachable HelseID is only logged, since each
+// login checks again (S14: HelseID may come back).
+func checkDPoP(ctx context.Context, hc *helseid.Client, logger *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := hc.CheckDPoP(ctx)
+	switch {
+	case errors.Is(err, helseid.ErrProofKey):
+		return &configError{"OPPSLAG_HELSEID_DPOP_KEY_FILE", err.Error()}
+	case err != nil:
+		logger.Warn("HelseID discovery not reachable at start-up; the DPoP algorithm is checked at each login", "err", err)
 	}
 	return nil
 }

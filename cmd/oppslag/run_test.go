@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
@@ -176,6 +181,7 @@ func TestInvalidConfigurationNamesTheVariable(t *testing.T) {
 		"OPPSLAG_BASE_URL":             {"OPPSLAG_BASE_URL": "ftp://x"},
 		"OPPSLAG_HELSEID_CLIENT_ID":    {"OPPSLAG_HELSEID_ISSUER": "https://helseid-sts.test.nhn.no", "OPPSLAG_HELSEID_KEY_FILE": "k.json"},
 		"OPPSLAG_HELSEID_KEY_FILE":     {"OPPSLAG_HELSEID_ISSUER": "https://helseid-sts.test.nhn.no", "OPPSLAG_HELSEID_CLIENT_ID": "c"},
+		"OPPSLAG_HELSEID_ISSUER":       {"OPPSLAG_HELSEID_ISSUER": "http://helseid-sts.test.nhn.no", "OPPSLAG_HELSEID_CLIENT_ID": "c", "OPPSLAG_HELSEID_KEY_FILE": "k.json"},
 		"OPPSLAG_PERSON_API_URL":       {"OPPSLAG_PERSON_API_URL": "not a url"},
 		"OPPSLAG_DATABASE_URL":         {"OPPSLAG_DATABASE_URL": "mysql://x"},
 		"OPPSLAG_REDIS_URL":            {"OPPSLAG_REDIS_URL": "http://x"},
@@ -242,4 +248,65 @@ func TestRealHelseIDNeedsRealAPIs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeKey writes key as a JWK file and returns its path.
+func writeKey(t *testing.T, key jose.JSONWebKey) string {
+	t.Helper()
+	raw, err := json.Marshal(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "key.json")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestS12_StartUpChecksTheDPoPAlgorithm: against a provider whose
+// dpop_signing_alg_values_supported has nothing the RSA client key can
+// sign, start-up stops with one line naming OPPSLAG_HELSEID_DPOP_KEY_FILE;
+// with an EC P-256 proof key in that file it starts.
+func TestS12_StartUpChecksTheDPoPAlgorithm(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + srv.Listener.Addr().String()
+	sim, err := helseidsim.New(issuer, helseidsim.Options{DPoPAlgorithms: []jose.SignatureAlgorithm{jose.ES256}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = sim
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	rsaPriv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientKey := writeKey(t, jose.JSONWebKey{Key: rsaPriv, Algorithm: "RS256", Use: "sig", KeyID: "client"})
+	env := map[string]string{
+		"OPPSLAG_ADDR":              "127.0.0.1:0",
+		"OPPSLAG_DATABASE_URL":      "sqlite:" + filepath.Join(t.TempDir(), "o.db"),
+		"OPPSLAG_HELSEID_ISSUER":    issuer,
+		"OPPSLAG_HELSEID_CLIENT_ID": "c",
+		"OPPSLAG_HELSEID_KEY_FILE":  clientKey,
+		"OPPSLAG_PERSON_API_URL":    "https://person.example.invalid",
+		"OPPSLAG_LABS_API_URL":      "https://labs.example.invalid",
+	}
+	err = run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "OPPSLAG_HELSEID_DPOP_KEY_FILE") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error %v; want one line naming OPPSLAG_HELSEID_DPOP_KEY_FILE", err)
+	}
+
+	proofKey, err := helseid.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := []string{"OPPSLAG_HELSEID_DPOP_KEY_FILE", writeKey(t, proofKey)}
+	for k, v := range env {
+		if k != "OPPSLAG_ADDR" && k != "OPPSLAG_DATABASE_URL" {
+			extra = append(extra, k, v)
+		}
+	}
+	startPortal(t, extra...)
 }

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/problem"
 )
@@ -68,6 +69,7 @@ type Stats struct {
 	GetByNIN, BulkByNIN, Search, EventLatest, Events int
 	NotFoundRoute                                    int // unknown path or method
 	Unauthorized, Forbidden, BadRequest, Faulted     int
+	NonceRefused                                     int // 401 use_dpop_nonce answers (SetNonceDemand)
 }
 
 // Server is the simulator, an http.Handler. It is safe for concurrent use.
@@ -80,7 +82,17 @@ type Server struct {
 	mu    sync.Mutex
 	fault Fault
 	stats Stats
+
+	nonces dpop.ServerNonces
 }
+
+// SetNonceDemand makes the simulator demand DPoP nonces as d says (RFC 9449
+// §9; the real API does not document that it does). dpop.NoNonce, the
+// default, turns it off.
+func (s *Server) SetNonceDemand(d dpop.NonceDemand) { s.nonces.SetDemand(d) }
+
+// RotateNonce retires the current nonce, as a server does when it expires.
+func (s *Server) RotateNonce() { s.nonces.Rotate() }
 
 // New returns a simulator answering at baseURL (scheme, host and optional
 // path prefix exactly as clients address it; the handler must see the full
@@ -195,6 +207,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, scope person.
 	claims, err := s.verifier.VerifyAccessToken(r, s.baseURL, person.Audience, "")
 	if err != nil {
 		s.unauthorized(w)
+		return false
+	}
+	// The proof is verified; now whether its nonce is the one demanded.
+	if !s.nonces.Check(w, dpop.ProofNonce(r)) {
+		s.count(func(st *Stats) { st.NonceRefused++ })
+		w.Header().Set("WWW-Authenticate", dpop.Challenge)
+		problem.Write(w, http.StatusUnauthorized, "Unauthorized, DPoP nonce required")
 		return false
 	}
 	granted := scopesOf(claims)
