@@ -531,6 +531,11 @@ func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
 		}
 		row := views.LabsSusceptibility{Antibiotic: firstNonEmpty(m.Code.Display, m.Code.Code), Unread: unreadRows(m.Unread)}
 		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, m.Flag)
+		if m.Flag != nil && m.Flag.Level == labs.LevelSusceptible {
+			// Susceptible is the answer hoped for: the row tint is kept for
+			// what a clinician must notice (R, I), the text still says S.
+			row.Flag = ""
+		}
 		row.MIC = micText(ctx, m)
 		c.Rows = append(c.Rows, row)
 	}

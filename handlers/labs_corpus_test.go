@@ -270,3 +270,32 @@ func TestLabsCorpusKeyValues(t *testing.T) {
 		}
 	})
 }
+
+// TestLabsOnlyNotableSusceptibilitiesAreTinted: S is the answer hoped for,
+// so only I and R rows carry a highlight; every row still says its letter
+// and word.
+func TestLabsOnlyNotableSusceptibilitiesAreTinted(t *testing.T) {
+	res, _ := renderCorpus(t, "../clients/labs/testdata/corpus/microbiology-urine-culture.json")
+	ctx := i18n.WithLang(context.Background(), i18n.NB)
+	d := &views.LabsData{}
+	fillLabs(ctx, d, res, time.Time{})
+	seen := map[string]int{}
+	for _, day := range d.Days {
+		for _, rep := range day.Reports {
+			for _, c := range rep.Cultures {
+				for _, row := range c.Rows {
+					seen[row.FlagSymbol]++
+					if row.FlagText == "" {
+						t.Errorf("%s: no interpretation text", row.Antibiotic)
+					}
+					if tinted := row.Flag != ""; tinted != (row.FlagSymbol != "S") {
+						t.Errorf("%s (%s): highlight %q", row.Antibiotic, row.FlagSymbol, row.Flag)
+					}
+				}
+			}
+		}
+	}
+	if seen["S"] == 0 || seen["I"]+seen["R"] == 0 {
+		t.Errorf("corpus rows by symbol: %v; want S and I or R", seen)
+	}
+}

@@ -104,7 +104,7 @@ func TestLabKindsAtDefaultSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"labs", "abnormal-labs", "restricted-labs", "reserved-labs"} {
+	for _, kind := range []string{"labs", "abnormal-labs", "restricted-labs", "reserved-labs", "culture-labs", "text-labs"} {
 		t.Run(kind, func(t *testing.T) {
 			if err := CheckKind(kind); err != nil {
 				t.Fatal(err)
@@ -121,13 +121,19 @@ func TestLabKindsAgree(t *testing.T) {
 	p, recs := labRecords(t)
 	counts := map[string]int{}
 	for i, rec := range recs {
-		abnormal := false
+		abnormal, culture, text := false, false, false
 		for _, rep := range rec.Reports {
 			abnormal = abnormal || anyFlag(rep.Observations)
+			for _, o := range rep.Observations {
+				culture = culture || o.Code == urineCulture
+				text = text || slices.Contains(textResultCodes, o.Code.Code)
+			}
 		}
 		want := map[string]bool{
 			"labs":            len(rec.Reports) > 0,
 			"abnormal-labs":   abnormal,
+			"culture-labs":    culture,
+			"text-labs":       text,
 			"restricted-labs": rec.Restriction.Kind == labsim.Specific || rec.Restriction.Kind == labsim.General,
 			"reserved-labs":   rec.Restriction.Kind == labsim.Reservation,
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/synthetic"
 )
@@ -593,6 +594,71 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="panel-family"]`),
 		))
+	})
+
+	t.Run("culture and text report", func(t *testing.T) {
+		// A patient with a culture that grew organisms (each with its own
+		// susceptibility table) and, if one exists, one with a text report.
+		var culture, text string
+		for _, c := range pop.Where("culture-labs", 0) {
+			rec, _ := pop.Lab(c.CurrentNIN())
+			if rec.Restriction.Kind != labsim.None {
+				continue // a blocked culture would not show
+			}
+			for _, rep := range rec.Reports {
+				for _, o := range rep.Observations {
+					// An organism: a culture result ("dyrkning") with its
+					// amount and antibiotics as members.
+					if strings.Contains(o.Code.Display, "dyrkning") && len(o.Members) > 1 && culture == "" {
+						culture = c.CurrentNIN()
+					}
+				}
+			}
+		}
+		if culture == "" {
+			t.Fatal("no culture with organisms in the population")
+		}
+		if ps := pop.Where("text-labs", 1); len(ps) > 0 {
+			text = ps[0].CurrentNIN()
+		}
+		for i, nin := range []string{culture, text} {
+			if nin == "" {
+				continue
+			}
+			searchFor(t, nin)
+			must(t, chromedp.Do(step(t),
+				chromedp.Focus(`[data-testid="labs-link"]`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
+				chromedp.Focus(`[data-testid="basis-UNNTAK"]`),
+				chromedp.KeyEvent(" "),
+				chromedp.Focus(`[data-testid="labs-basis-submit"]`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`[data-testid="labs-range-all"]`),
+			))
+			_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+			must(t, err)
+			must(t, chromedp.Do(step(t),
+				chromedp.Focus(`[data-testid="labs-range-all"]`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-range-all"][aria-current="page"]`),
+			))
+			if i == 0 {
+				n, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="labs-susceptibility-row"]').length`))
+				must(t, err)
+				if n == 0 {
+					t.Error("culture with organisms shows no susceptibility rows")
+				}
+				checkPage(t, ctx, shots, "labs-8-culture")
+			} else {
+				checkPage(t, ctx, shots, "labs-9-text-report")
+			}
+			must(t, chromedp.Do(step(t),
+				chromedp.Focus(`[data-testid="labs-back"]`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`[data-testid="panel-family"]`),
+			))
+		}
 	})
 
 	t.Run("name search", func(t *testing.T) {
