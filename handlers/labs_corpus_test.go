@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"net/http"
 	"net/http/httptest"
@@ -37,6 +38,12 @@ func renderCorpus(t *testing.T, file string) (*labs.Result, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return renderBundle(t, body)
+}
+
+// renderBundle is renderCorpus for a document in memory.
+func renderBundle(t *testing.T, body []byte) (*labs.Result, string) {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/fhir+json; charset=utf-8")
 		w.Write(body)
@@ -297,5 +304,63 @@ func TestLabsOnlyNotableSusceptibilitiesAreTinted(t *testing.T) {
 	}
 	if seen["S"] == 0 || seen["I"]+seen["R"] == 0 {
 		t.Errorf("corpus rows by symbol: %v; want S and I or R", seen)
+	}
+}
+
+// TestS44_LabsOneOddFieldCostsOnlyThatField corrupts one field of a NILAR
+// document at a time: the page still renders every other result, the odd
+// value is shown as received (or simply absent, for a null list or an
+// unknown part), and the client names the odd field's path for the log.
+func TestS44_LabsOneOddFieldCostsOnlyThatField(t *testing.T) {
+	doc, err := os.ReadFile("../clients/labs/testdata/corpus/biochemistry-three-specimens.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource := func(m map[string]any, i int) map[string]any {
+		return m["entry"].([]any)[i].(map[string]any)["resource"].(map[string]any)
+	}
+	tests := []struct {
+		name   string
+		change func(m map[string]any)
+		shows  []string
+		path   string // in Result.Unread; "" when nothing was unread
+	}{
+		{"unknown date form", func(m map[string]any) { resource(m, 0)["issued"] = "20. sept 2017" },
+			[]string{"20. sept 2017"}, "issued"},
+		{"unknown enum value", func(m map[string]any) { resource(m, 0)["status"] = "partially-approved" },
+			[]string{"partially-approved"}, ""},
+		{"null list", func(m map[string]any) { resource(m, 0)["specimen"] = nil }, nil, ""},
+		{"unknown part", func(m map[string]any) {
+			resource(m, 7)["lifeCycle"] = map[string]any{"phase": "x"}
+			m["entry"] = append(m["entry"].([]any), map[string]any{"resource": map[string]any{"resourceType": "Media", "id": "m1"}})
+		}, nil, ""},
+		{"text where a number belongs", func(m map[string]any) { resource(m, 7)["valueQuantity"].(map[string]any)["value"] = "11,0" },
+			[]string{"11,0"}, "valueQuantity.value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m map[string]any
+			if err := json.Unmarshal(doc, &m); err != nil {
+				t.Fatal(err)
+			}
+			tt.change(m)
+			body, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, page := renderBundle(t, body)
+			for _, want := range append([]string{"P-D-dimer", "Us-LH", "0,4 mg/L"}, tt.shows...) {
+				if !strings.Contains(page, want) {
+					t.Errorf("page lacks %q:\n%s", want, page)
+				}
+			}
+			found := tt.path == ""
+			for _, p := range res.Unread {
+				found = found || strings.Contains(p, tt.path)
+			}
+			if !found {
+				t.Errorf("unread paths %q lack %s", res.Unread, tt.path)
+			}
+		})
 	}
 }

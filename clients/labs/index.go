@@ -24,6 +24,7 @@ type index struct {
 	orgs         map[string]*Organization
 	byURL        map[string]string // entry fullUrl → "Type/id", for urn:uuid references
 	fields       map[string][]tolerant.Field
+	at           map[string]string // "Type/id" → its path in the Bundle, "entry[3].resource"
 	restrictions []string
 	notFound     bool
 	unread       []string
@@ -39,6 +40,7 @@ func newIndex() *index {
 		orgs:         map[string]*Organization{},
 		byURL:        map[string]string{},
 		fields:       map[string][]tolerant.Field{},
+		at:           map[string]string{},
 	}
 }
 
@@ -112,6 +114,7 @@ func (x *index) add(b *Bundle, page int) error {
 		}
 		if head.ID != "" {
 			key := head.ResourceType + "/" + head.ID
+			x.at[key] = at
 			if e.FullURL != "" {
 				x.byURL[e.FullURL] = key
 			}
@@ -215,15 +218,19 @@ func (x *index) unreadOf(key string) []Unread {
 	return out
 }
 
-// when reads a FHIR date or date-time; a value in no known form is kept in
-// *unread under field, and the zero time is returned.
-func when(s, field string, unread *[]Unread) time.Time {
+// when reads a FHIR date or date-time of the resource key ("Observation/o1");
+// a value in no known form is kept in *unread under field, named for the
+// log by its path in the Bundle, and the zero time is returned.
+func (x *index) when(key, s, field string, unread *[]Unread) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
 	t, err := tolerant.ParseTime(s)
 	if err != nil {
 		*unread = append(*unread, Unread{Field: field, Raw: tolerant.Clean(s)})
+		if at, ok := x.at[key]; ok {
+			x.unread = append(x.unread, at+"."+field)
+		}
 		return time.Time{}
 	}
 	return t.Time
@@ -239,8 +246,9 @@ func (x *index) assemble() ([]Report, error) {
 		d := x.reports[id]
 		r := Report{ID: d.ID, Status: d.Status, Code: conceptCoding(d.Code)}
 		r.Unread = x.unreadOf("DiagnosticReport/" + d.ID)
-		r.Effective = when(d.EffectiveDateTime, "effectiveDateTime", &r.Unread)
-		r.Issued = when(d.Issued, "issued", &r.Unread)
+		key := "DiagnosticReport/" + d.ID
+		r.Effective = x.when(key, d.EffectiveDateTime, "effectiveDateTime", &r.Unread)
+		r.Issued = x.when(key, d.Issued, "issued", &r.Unread)
 		if len(d.Category) > 0 {
 			r.Category = conceptCoding(d.Category[0])
 		}
@@ -251,7 +259,7 @@ func (x *index) assemble() ([]Report, error) {
 					r.Comments = append(r.Comments, c)
 				}
 			case ExtensionReportDate:
-				r.ReportDate = when(e.ValueDateTime, "extension["+strconv.Itoa(i)+"].valueDateTime", &r.Unread)
+				r.ReportDate = x.when(key, e.ValueDateTime, "extension["+strconv.Itoa(i)+"].valueDateTime", &r.Unread)
 			}
 		}
 		if c := strings.TrimSpace(d.Conclusion); c != "" {
@@ -469,7 +477,7 @@ func (x *index) specimen(ref *Reference, memo map[string]*SpecimenInfo) *Specime
 		}
 	}
 	if s.Collection != nil {
-		out.Collected = when(s.Collection.CollectedDateTime, "collection.collectedDateTime", &out.Unread)
+		out.Collected = x.when("Specimen/"+s.ID, s.Collection.CollectedDateTime, "collection.collectedDateTime", &out.Unread)
 	}
 	for _, n := range s.Note {
 		out.Note = strings.TrimSpace(out.Note + "\n" + n.Text)
@@ -530,7 +538,7 @@ func (x *index) analysis(ref *Reference, depth int, specimens map[string]*Specim
 	case o.ValueString != nil:
 		a.Value.Text = *o.ValueString
 	case o.ValueDateTime != nil:
-		if t := when(*o.ValueDateTime, "valueDateTime", &a.Unread); !t.IsZero() {
+		if t := x.when("Observation/"+o.ID, *o.ValueDateTime, "valueDateTime", &a.Unread); !t.IsZero() {
 			a.Value.DateTime = &t
 		}
 	case o.ValueRange != nil:
