@@ -4,8 +4,10 @@
 //
 // JSON names are the API's exactly. Every field is optional on the wire; v3
 // omits nulls, and so does encoding here (`omitempty` for strings, numbers
-// and lists, `omitzero` for dates and nested objects), so a document
-// round-trips unchanged. Booleans that may be false are *bool: a plain bool
+// and nested lists, `omitzero` for dates, nested objects and the information
+// parts), so a document round-trips unchanged. An information part is
+// omitted when nil and written as [] when empty: the API sends [] for a part
+// that was asked for and has no items (NHN's example document). Booleans that may be false are *bool: a plain bool
 // with omitempty would drop a real false (isValid false marks history).
 package person
 
@@ -81,39 +83,39 @@ type Person struct {
 	SequenceNumber int64  `json:"sequenceNumber,omitempty"`
 
 	FalseIdentity                         *FalseIdentity                        `json:"falseIdentity,omitzero"`
-	NorwegianIdentificationNumber         []NorwegianIdentificationNumber       `json:"norwegianIdentificationNumber,omitempty"`
-	IdentityVerification                  []IdentityVerification                `json:"identityVerification,omitempty"`
-	ResiduaryEstateContactInformation     []ResiduaryEstateContactInformation   `json:"residuaryEstateContactInformation,omitempty"`
-	IdentificationDocument                []IdentificationDocument              `json:"identificationDocument,omitempty"`
-	Status                                []PersonStatus                        `json:"status,omitempty"`
-	ImmigrationAuthoritiesIdentification  []PersonIdentification                `json:"immigrationAuthoritiesIdentificationNumber,omitempty"`
-	ForeignPersonIdentificationNumber     []PersonIdentification                `json:"foreignPersonIdentificationNumber,omitempty"`
-	SharedResidence                       []SharedResidence                     `json:"sharedResidence,omitempty"`
-	Gender                                []PersonGender                        `json:"gender,omitempty"`
-	Birth                                 []Birth                               `json:"birth,omitempty"`
-	BirthInNorway                         []BirthInNorway                       `json:"birthInNorway,omitempty"`
-	FamilyRelation                        []FamilyRelation                      `json:"familyRelation,omitempty"`
-	MaritalStatus                         []MaritalStatus                       `json:"maritalStatus,omitempty"`
+	NorwegianIdentificationNumber         []NorwegianIdentificationNumber       `json:"norwegianIdentificationNumber,omitzero"`
+	IdentityVerification                  []IdentityVerification                `json:"identityVerification,omitzero"`
+	ResiduaryEstateContactInformation     []ResiduaryEstateContactInformation   `json:"residuaryEstateContactInformation,omitzero"`
+	IdentificationDocument                []IdentificationDocument              `json:"identificationDocument,omitzero"`
+	Status                                []PersonStatus                        `json:"status,omitzero"`
+	ImmigrationAuthoritiesIdentification  []PersonIdentification                `json:"immigrationAuthoritiesIdentificationNumber,omitzero"`
+	ForeignPersonIdentificationNumber     []PersonIdentification                `json:"foreignPersonIdentificationNumber,omitzero"`
+	SharedResidence                       []SharedResidence                     `json:"sharedResidence,omitzero"`
+	Gender                                []PersonGender                        `json:"gender,omitzero"`
+	Birth                                 []Birth                               `json:"birth,omitzero"`
+	BirthInNorway                         []BirthInNorway                       `json:"birthInNorway,omitzero"`
+	FamilyRelation                        []FamilyRelation                      `json:"familyRelation,omitzero"`
+	MaritalStatus                         []MaritalStatus                       `json:"maritalStatus,omitzero"`
 	Death                                 *Death                                `json:"death,omitzero"`
-	Name                                  []PersonName                          `json:"name,omitempty"`
-	AddressProtection                     []AddressProtection                   `json:"addressProtection,omitempty"`
-	ResidentialAddress                    []ResidentialAddress                  `json:"residentialAddress,omitempty"`
-	PresentAddress                        []PresentAddress                      `json:"presentAddress,omitempty"`
-	ImmigrationToNorway                   []ImmigrationToNorway                 `json:"immigrationToNorway,omitempty"`
-	EmigrationFromNorway                  []EmigrationFromNorway                `json:"emigrationFromNorway,omitempty"`
-	UseOfSamiLanguage                     []SamiLanguage                        `json:"useOfSamiLanguage,omitempty"`
-	SamiParliamentElectoralRegistryStatus []SamiParliamentElectoralRegistry     `json:"samiParliamentElectoralRegistryStatus,omitempty"`
-	PreferredContactAddress               []PreferredContactAddress             `json:"preferredContactAddress,omitempty"`
-	PostalAddress                         []ContactAddress                      `json:"postalAddress,omitempty"`
-	ForeignPostalAddress                  []ForeignContactAddress               `json:"foreignPostalAddress,omitempty"`
-	ParentalResponsibility                []ParentalResponsibility              `json:"parentalResponsibility,omitempty"`
-	Citizenship                           []Citizenship                         `json:"citizenship,omitempty"`
-	CitizenshipRetention                  []NorwegianCitizenshipRetention       `json:"citizenshipRetention,omitempty"`
-	ResidencePermit                       []ResidencePermit                     `json:"residencePermit,omitempty"`
-	StayOnSvalbard                        []StayOnSvalbard                      `json:"stayOnSvalbard,omitempty"`
-	GuardianshipOrFuturePowerOfAttorney   []GuardianshipOrFuturePowerOfAttorney `json:"guardianshipOrFuturePowerOfAttorney,omitempty"`
-	DeprivedLegalAuthority                []DeprivedLegalAuthority              `json:"deprivedLegalAuthority,omitempty"`
-	LegalAuthority                        []LegalAuthority                      `json:"legalAuthority,omitempty"`
+	Name                                  []PersonName                          `json:"name,omitzero"`
+	AddressProtection                     []AddressProtection                   `json:"addressProtection,omitzero"`
+	ResidentialAddress                    []ResidentialAddress                  `json:"residentialAddress,omitzero"`
+	PresentAddress                        []PresentAddress                      `json:"presentAddress,omitzero"`
+	ImmigrationToNorway                   []ImmigrationToNorway                 `json:"immigrationToNorway,omitzero"`
+	EmigrationFromNorway                  []EmigrationFromNorway                `json:"emigrationFromNorway,omitzero"`
+	UseOfSamiLanguage                     []SamiLanguage                        `json:"useOfSamiLanguage,omitzero"`
+	SamiParliamentElectoralRegistryStatus []SamiParliamentElectoralRegistry     `json:"samiParliamentElectoralRegistryStatus,omitzero"`
+	PreferredContactAddress               []PreferredContactAddress             `json:"preferredContactAddress,omitzero"`
+	PostalAddress                         []ContactAddress                      `json:"postalAddress,omitzero"`
+	ForeignPostalAddress                  []ForeignContactAddress               `json:"foreignPostalAddress,omitzero"`
+	ParentalResponsibility                []ParentalResponsibility              `json:"parentalResponsibility,omitzero"`
+	Citizenship                           []Citizenship                         `json:"citizenship,omitzero"`
+	CitizenshipRetention                  []NorwegianCitizenshipRetention       `json:"citizenshipRetention,omitzero"`
+	ResidencePermit                       []ResidencePermit                     `json:"residencePermit,omitzero"`
+	StayOnSvalbard                        []StayOnSvalbard                      `json:"stayOnSvalbard,omitzero"`
+	GuardianshipOrFuturePowerOfAttorney   []GuardianshipOrFuturePowerOfAttorney `json:"guardianshipOrFuturePowerOfAttorney,omitzero"`
+	DeprivedLegalAuthority                []DeprivedLegalAuthority              `json:"deprivedLegalAuthority,omitzero"`
+	LegalAuthority                        []LegalAuthority                      `json:"legalAuthority,omitzero"`
 	CommonContactRegisterInformation      *CommonContactRegisterInformation     `json:"commonContactRegisterInformation,omitzero"`
 
 	// Unread lists the values the client could not read, with their paths

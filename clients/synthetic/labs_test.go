@@ -29,7 +29,7 @@ func TestLabsLeavePersonsUnchanged(t *testing.T) {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
 	p.Each(func(d *person.Person) bool {
-		if err := enc.Encode(d); err != nil {
+		if err := enc.Encode(asRecorded(d)); err != nil {
 			t.Fatal(err)
 		}
 		return true
@@ -37,6 +37,20 @@ func TestLabsLeavePersonsUnchanged(t *testing.T) {
 	if got := fmt.Sprintf("%x", h.Sum(nil)); got != want {
 		t.Errorf("person documents hash %s; want %s (a person changed)", got, want)
 	}
+}
+
+// asRecorded returns d as the encoding of the recorded hash wrote it: an
+// empty information part was omitted then; it is written as [] since the
+// model follows NHN's example document (issue 9). The data is the same.
+func asRecorded(d *person.Person) *person.Person {
+	c := *d
+	v := reflect.ValueOf(&c).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Slice && !f.IsNil() && f.Len() == 0 {
+			f.Set(reflect.Zero(f.Type()))
+		}
+	}
+	return &c
 }
 
 // labRecords returns the default population and its lab records, by person index.

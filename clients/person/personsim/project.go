@@ -17,13 +17,20 @@ type view struct {
 }
 
 // items returns the list as the request sees it: everything with
-// includeHistory, else the current items only. Always a fresh slice, so
-// later edits never reach the registry's data.
+// includeHistory, else the current items only. Always a fresh, non-nil
+// slice, so later edits never reach the registry's data, and a requested
+// part without items is sent as [], as the API sends it.
 func items[T interface{ GetMeta() person.Meta }](v view, list []T) []T {
+	var out []T
 	if v.includeHistory {
-		return slices.Clone(list)
+		out = slices.Clone(list)
+	} else {
+		out = person.Valid(list)
 	}
-	return person.Valid(list)
+	if out == nil {
+		out = []T{}
+	}
+	return out
 }
 
 // project returns the document the API would send for src: id and
