@@ -35,6 +35,31 @@ func (h Person) timeout() time.Duration {
 	return h.Timeout
 }
 
+// pageDeadlineKey carries the deadline of a whole page's upstream calls.
+type pageDeadlineKey struct{}
+
+// withPageBudget gives every upstream call made for this page one shared
+// deadline: h.Timeout from now. The overview's calls are sequential in part
+// (the relatives need the person first), and each with its own full
+// Timeout the page could take twice as long as the deadline the README
+// promises. A call that starts late gets what is left; when nothing is
+// left it fails at once as a timeout, and its panel says so.
+func (h Person) withPageBudget(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pageDeadlineKey{}, time.Now().Add(h.timeout()))
+}
+
+// callContext is the context of one upstream call: h.Timeout from now, or
+// the page's shared deadline when that comes first. The audit record of the
+// call is written with the request's own context, never with this one, so
+// a spent budget cannot turn into a lost record.
+func (h Person) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(h.timeout())
+	if page, ok := ctx.Value(pageDeadlineKey{}).(time.Time); ok && page.Before(deadline) {
+		deadline = page
+	}
+	return context.WithDeadline(ctx, deadline)
+}
+
 func (h Person) now() time.Time {
 	if h.Now == nil {
 		return time.Now()
@@ -83,7 +108,7 @@ func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.
 	if h.API == nil {
 		err = errNoAPI
 	} else {
-		cctx, cancel := context.WithTimeout(ctx, h.timeout())
+		cctx, cancel := h.callContext(ctx)
 		p, err = h.API.GetByNIN(cctx, tokens(ctx), nin, parts, history)
 		cancel()
 	}

@@ -99,7 +99,7 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 	if h.API == nil {
 		err = errNoAPI
 	} else {
-		cctx, cancel := context.WithTimeout(ctx, h.timeout())
+		cctx, cancel := h.callContext(ctx)
 		found, err = h.API.BulkByNIN(cctx, tokens(ctx), nins, relativeParts)
 		cancel()
 	}

@@ -143,7 +143,7 @@ func linker(ctx context.Context) func(string) string {
 // before anything is written (S20, S27), and each failure stays in its own
 // panels (S31, S35).
 func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
+	ctx := h.withPageBudget(r.Context())
 	number, err := resolve(r)
 	if err != nil {
 		return err
@@ -216,6 +216,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 // with the failure's status, so htmx swaps it where the user looked. Without
 // htmx the browser is sent to the panel on the whole page.
 func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
+	r = r.WithContext(h.withPageBudget(r.Context()))
 	ctx := r.Context()
 	id := r.PathValue("panel")
 	if !slices.Contains(panelIDs, id) {

@@ -1098,3 +1098,40 @@ func TestPanelAfterHelseIDGrantExpired(t *testing.T) {
 		t.Errorf("full page: status %d; want 401 with a login link", full.StatusCode)
 	}
 }
+
+// TestHardening_PageDeadlineBudget: the overview's upstream calls share one
+// deadline. The core call and the relatives' bulk call run one after the
+// other; each within the per-call deadline, together past it. The page
+// answers within the deadline (plus rendering), with the family panel
+// saying the Person API did not answer in time and every other panel full.
+func TestHardening_PageDeadlineBudget(t *testing.T) {
+	const deadline = 600 * time.Millisecond
+	h := newHarness(t, withUpstreamTimeout(deadline))
+	b, tok := clinician(t, h)
+	subject := someone(t, h, "parent")
+	path := personPath(b.open(tok, numberOf(t, subject)))
+	h.personSim.SetFault(personsim.Fault{Latency: 400 * time.Millisecond})
+	defer h.personSim.SetFault(personsim.Fault{})
+
+	start := time.Now()
+	p := b.get(path)
+	elapsed := time.Since(start)
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", p.StatusCode)
+	}
+	if elapsed > deadline+500*time.Millisecond {
+		t.Errorf("answered after %v; want within %v", elapsed, deadline+500*time.Millisecond)
+	}
+	family := testids(t, p.body, "panel-family")
+	if len(family) != 1 || !strings.Contains(nodeText(family[0]), msg("error.person.timeout.message")) {
+		t.Errorf("family panel does not say it timed out")
+	}
+	names := testids(t, p.body, "panel-names")
+	if len(names) != 1 || !strings.Contains(nodeText(names[0]), subject.CurrentName().FamilyName) {
+		t.Errorf("names panel lost its data")
+	}
+	// The late call is still audited, as an upstream error.
+	if n := countActions(h.records(), "view", audit.UpstreamError); n < 1 {
+		t.Errorf("no upstream_error record for the call that ran out of time")
+	}
+}
