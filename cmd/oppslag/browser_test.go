@@ -149,22 +149,38 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 		}
 	}
 
+	// leave marks the document on screen, so that the wait after a step
+	// that navigates can only be met by the new document: a selector both
+	// pages share would otherwise match the old one, and the next action
+	// would reach for a node that is gone (a flake seen under CPU load).
+	leave := func(ctx context.Context, t *testing.T) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+	}
+
 	for _, persona := range []string{"doctor", "nurse", "admin", "auditor"} {
 		t.Run(persona, func(t *testing.T) {
+			// Bound each persona, so a wait that is never met fails here
+			// within two minutes, not at the test's deadline.
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			defer cancel()
 			must(t, chromedp.Do(ctx,
 				chromedp.Navigate(p.url+"/"),
 				chromedp.WaitVisible(`a[href="/login"]`),
 			))
 			checkPage(t, ctx, shots, persona+"-0-welcome")
 			button := fmt.Sprintf(`button[value="%s"]`, persona)
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.Click(`a[href="/login"]`),
-				chromedp.WaitVisible(button),
+				chromedp.WaitVisible(`body:not(.old-page) `+button),
 			))
 			checkPage(t, ctx, shots, persona+"-1-helseid-picker")
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.Click(button),
-				chromedp.WaitVisible(`form[action="/logout"]`),
+				chromedp.WaitVisible(`body:not(.old-page) form[action="/logout"]`),
 			))
 			body, err := chromedp.Run(ctx, chromedp.Text(`body`))
 			must(t, err)
@@ -174,14 +190,16 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 			checkPage(t, ctx, shots, persona+"-2-start")
 
 			// The user's own page, reached from the name in the header.
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.Click(`a[href="/me"]`),
-				chromedp.WaitVisible(`[data-testid="me"]`),
+				chromedp.WaitVisible(`body:not(.old-page) [data-testid="me"]`),
 			))
 			checkPage(t, ctx, shots, persona+"-2b-me")
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.Navigate(p.url+"/"),
-				chromedp.WaitVisible(`#search-q`),
+				chromedp.WaitVisible(`body:not(.old-page) #search-q`),
 			))
 
 			// Keyboard: "/" focuses the search field.
@@ -203,23 +221,26 @@ func TestBrowserLoginEachPersona(t *testing.T) {
 			}
 
 			// Switch language to English and back, without a mouse.
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.SetValue(`select[name="lang"]`, "en"),
 				chromedp.Submit(`select[name="lang"]`),
-				chromedp.WaitVisible(`html[lang="en"]`),
+				chromedp.WaitVisible(`html[lang="en"] body:not(.old-page)`),
 			))
 			checkPage(t, ctx, shots, persona+"-3-english")
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.SetValue(`select[name="lang"]`, "nb"),
 				chromedp.Submit(`select[name="lang"]`),
-				chromedp.WaitVisible(`html[lang="nb"]`),
+				chromedp.WaitVisible(`html[lang="nb"] body:not(.old-page)`),
 			))
 
 			// Log out with the keyboard: back at the portal's signed-out page.
+			leave(ctx, t)
 			must(t, chromedp.Do(ctx,
 				chromedp.Focus(`form[action="/logout"] button`),
 				chromedp.KeyEvent(kb.Enter),
-				chromedp.WaitVisible(`a[href="/login"]`),
+				chromedp.WaitVisible(`body:not(.old-page) a[href="/login"]`),
 			))
 			loc, err := chromedp.Run(ctx, chromedp.Location())
 			must(t, err)
