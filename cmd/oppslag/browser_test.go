@@ -789,3 +789,83 @@ func TestBrowserHPRFlow(t *testing.T) {
 		t.Errorf("CSV download:\n%s", csvText)
 	}
 }
+
+// TestBrowserS25_HostileStringsRenderInert opens the overview and the
+// timeline of each person whose every text is a hostile string (markup,
+// script, htmx attributes, javascript: URLs, RTL overrides, a 10,000
+// character name), served by the Person API simulator beside the
+// population. Nothing may run (the strings would count in window.__xss),
+// the page may fetch nothing it did not mean to (only its own static
+// files), the CSP reports nothing, axe finds nothing, and the strings are
+// on the page as text.
+func TestBrowserS25_HostileStringsRenderInert(t *testing.T) {
+	ctx := browserFor(t)
+	p := startPortal(t, "OPPSLAG_DEMO_PERSONS", "2000")
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	step := func(t *testing.T) context.Context {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		t.Cleanup(cancel)
+		return sctx
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// inert checks the page on screen: no script ran, nothing was fetched
+	// but the portal's own static files, and the hostile text is text.
+	inert := func(t *testing.T, name string) {
+		t.Helper()
+		ran, err := chromedp.Run(step(t), chromedp.Evaluate[int](`window.__xss || 0`))
+		must(t, err)
+		if ran != 0 {
+			t.Errorf("%s: a hostile string ran (%d times)", name, ran)
+		}
+		urls, err := chromedp.Run(step(t), chromedp.Evaluate[[]string](`performance.getEntriesByType('resource').map(e => e.name)`))
+		must(t, err)
+		for _, u := range urls {
+			if !strings.HasPrefix(u, p.url+"/static/") {
+				t.Errorf("%s: the page fetched %s", name, u)
+			}
+		}
+		text, err := chromedp.Run(step(t), chromedp.Text(`main`))
+		must(t, err)
+		if !strings.Contains(text, "window.__xss") {
+			t.Errorf("%s: the hostile strings are not on the page as text", name)
+		}
+		checkPage(t, ctx, shots, name)
+	}
+	must(t, chromedp.Do(step(t),
+		chromedp.Navigate(p.url+"/login?login_hint=doctor"),
+		chromedp.WaitVisible(`#search-q`),
+	))
+	for i, hp := range synthetic.HostilePersons() {
+		name := fmt.Sprintf("hostile-%d", i)
+		t.Run(name, func(t *testing.T) {
+			must(t, chromedp.Do(step(t),
+				chromedp.Navigate(p.url+"/"),
+				chromedp.WaitVisible(`#search-q`),
+			))
+			_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+			must(t, err)
+			must(t, chromedp.Do(step(t),
+				chromedp.SetValue(`#search-q`, hp.CurrentNIN()),
+				chromedp.Submit(`#search-q`),
+				chromedp.WaitVisible(`body:not(.old-page) [data-testid="panel-family"]`),
+			))
+			inert(t, name+"-overview")
+			_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+			must(t, err)
+			must(t, chromedp.Do(step(t),
+				chromedp.Focus(`[data-testid="timeline-link"]`),
+				chromedp.KeyEvent(kb.Enter),
+				chromedp.WaitVisible(`body:not(.old-page) [data-testid="timeline"]`),
+			))
+			inert(t, name+"-timeline")
+		})
+	}
+}

@@ -174,7 +174,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	personURL := cfg.PersonAPIURL
 	if personURL == "" {
 		if personURL, err = simulated("OPPSLAG_PERSON_API_URL", "Person API", func(base string, p *synthetic.Population) http.Handler {
-			return personsim.New(base, p, sim.Server)
+			// Beside the population, a few persons whose every text is a
+			// hostile string (S25): a tester sees them render inert.
+			hostile := personsim.NewMemoryRegistry(synthetic.HostilePersons(), nil)
+			return personsim.New(base, personsim.Overlay(hostile, p), sim.Server)
 		}); err != nil {
 			return err
 		}

@@ -32,6 +32,7 @@ func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	where := fs.String("where", "", "only persons of this kind (one of: "+strings.Join(synthetic.AllKinds(), ", ")+")")
 	limit := fs.Int("limit", 20, "at most this many persons (0: all)")
 	full := fs.Bool("full", false, "print the complete Person document")
+	hostile := fs.Bool("hostile", false, "print the persons beside the population whose every text is a hostile string (S25)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +68,27 @@ func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			line.Name = strings.Join(strings.Fields(n.GivenName+" "+n.MiddleName+" "+n.FamilyName), " ")
 		}
 		return enc.Encode(line)
+	}
+	if *hostile {
+		for _, p := range synthetic.HostilePersons() {
+			if *full {
+				if err := enc.Encode(p); err != nil {
+					return err
+				}
+				continue
+			}
+			line := synthLine{NIN: p.CurrentNIN(), Kinds: []string{"hostile"}}
+			if n := p.CurrentName(); n != nil {
+				line.Name = n.GivenName + " " + n.FamilyName
+				if r := []rune(line.Name); len(r) > 80 {
+					line.Name = string(r[:80]) + "…"
+				}
+			}
+			if err := enc.Encode(line); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if *where != "" {
 		for _, p := range pop.Where(*where, *limit) {

@@ -182,3 +182,31 @@ func TestSearch_UsesSearcherButKeepsRules(t *testing.T) {
 		t.Errorf("non-matching query: %d results from a loose Searcher, want 0", len(got))
 	}
 }
+
+// TestOverlay: the top registry answers first and comes first, the base
+// keeps its search, and All never writes into either registry.
+func TestOverlay(t *testing.T) {
+	a := &person.Person{ID: "a", NorwegianIdentificationNumber: []person.NorwegianIdentificationNumber{{IdentificationNumber: "1"}}}
+	b := &person.Person{ID: "b", NorwegianIdentificationNumber: []person.NorwegianIdentificationNumber{{IdentificationNumber: "2"}}}
+	shadowed := &person.Person{ID: "old", NorwegianIdentificationNumber: []person.NorwegianIdentificationNumber{{IdentificationNumber: "1"}}}
+	top := NewMemoryRegistry([]*person.Person{a}, nil)
+	base := NewMemoryRegistry([]*person.Person{shadowed, b}, []person.EventDocument{{SequenceNumber: "7"}})
+	o := Overlay(top, base)
+	if p, _ := o.ByNIN("1"); p != a {
+		t.Errorf("ByNIN(1) = %v, want the top's person", p)
+	}
+	if p, _ := o.ByNIN("2"); p != b {
+		t.Errorf("ByNIN(2) = %v, want the base's person", p)
+	}
+	all := o.All()
+	if len(all) != 3 || all[0] != a {
+		t.Errorf("All = %v", all)
+	}
+	all[0] = nil
+	if top.All()[0] != a {
+		t.Error("All wrote into the top registry")
+	}
+	if evs := o.Events(); len(evs) != 1 {
+		t.Errorf("Events = %v, want the base's", evs)
+	}
+}

@@ -71,3 +71,36 @@ func (r *MemoryRegistry) All() []*person.Person { return r.persons }
 
 // Events implements Registry.
 func (r *MemoryRegistry) Events() []person.EventDocument { return r.events }
+
+// Overlay serves the persons of top beside those of base: top is asked
+// first for a number, and its persons come first in All. Search (when base
+// implements Searcher) stays base's, with top's persons that match the
+// simulator's own rules put in front. The demo uses it to serve the
+// hostile-strings corpus beside the synthetic population (S25).
+func Overlay(top *MemoryRegistry, base Registry) Registry {
+	return overlay{top: top, base: base}
+}
+
+type overlay struct {
+	top  *MemoryRegistry
+	base Registry
+}
+
+func (o overlay) ByNIN(nin string) (*person.Person, bool) {
+	if p, ok := o.top.ByNIN(nin); ok {
+		return p, true
+	}
+	return o.base.ByNIN(nin)
+}
+
+func (o overlay) All() []*person.Person { return slices.Concat(o.top.All(), o.base.All()) }
+
+func (o overlay) Events() []person.EventDocument { return o.base.Events() }
+
+func (o overlay) Search(q person.SearchQuery) []*person.Person {
+	s, ok := o.base.(Searcher)
+	if !ok {
+		return o.All()
+	}
+	return slices.Concat(o.top.All(), s.Search(q))
+}
