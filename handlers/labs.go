@@ -433,7 +433,7 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from tim
 		day := &d.Days[len(d.Days)-1]
 		v := views.LabsReport{
 			Title:      firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
-			Status:     enumOr(ctx, "labs.status."+strings.ToLower(rep.Status), rep.Status),
+			Status:     enumOr(ctx, "labs.status."+statusKey(rep.Status), rep.Status),
 			Requester:  rep.Requester.Name,
 			Performer:  rep.Performer.Name,
 			Comments:   rep.Comments,
@@ -451,7 +451,18 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from tim
 			v.Specimens = append(v.Specimens, specimenText(ctx, sp))
 			v.Unread = append(v.Unread, unreadRows(sp.Unread)...)
 		}
-		addRows(ctx, &v, rep.Analyses, 0, d.TrendURL)
+		v.StatusNotice, v.StatusKind = statusNotice(ctx, rep.Status)
+		v.Withdrawn = rep.Withdrawn
+		switch rep.Kind() {
+		case labs.KindPathology, labs.KindImaging:
+			// Text reports read as text: each examination a section with
+			// its parts under their headings, not rows of a table.
+			for _, a := range rep.Analyses {
+				v.Sections = append(v.Sections, section(ctx, a))
+			}
+		default:
+			addRows(ctx, &v, &v.Rows, rep.Analyses, 0, d.TrendURL)
+		}
 		day.Reports = append(day.Reports, v)
 	}
 }
@@ -460,7 +471,11 @@ func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from tim
 func specimenText(ctx context.Context, sp labs.SpecimenInfo) string {
 	s := firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID)
 	if !sp.Collected.IsZero() {
-		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", i18n.DateTime(i18n.From(ctx), sp.Collected)))
+		when := i18n.DateTime(i18n.From(ctx), sp.Collected)
+		if sp.CollectedDay {
+			when = i18n.Date(i18n.From(ctx), sp.Collected)
+		}
+		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", when))
 	}
 	return s
 }
@@ -479,11 +494,20 @@ func unreadRows(us []labs.Unread) []views.LabsUnread {
 // trendURL. An isolated organism (a result whose members are
 // susceptibilities) becomes a culture of its own, so each antibiotic is
 // shown under its organism.
-func addRows(ctx context.Context, v *views.LabsReport, as []labs.Analysis, depth int, trendURL string) {
+//
+// A result group (KITH heading GR) at the top becomes a table of its own
+// under the group's name, so grouped results read as groups.
+func addRows(ctx context.Context, v *views.LabsReport, rows *[]views.LabsRow, as []labs.Analysis, depth int, trendURL string) {
 	lang := i18n.From(ctx)
 	for _, a := range as {
 		if a.Organism() {
 			v.Cultures = append(v.Cultures, culture(ctx, a))
+			continue
+		}
+		if a.Group() && depth == 0 {
+			g := views.LabsGroup{Name: firstNonEmpty(a.Value.Coded.Text, a.Code.Display, a.Code.Code)}
+			addRows(ctx, v, &g.Rows, a.Members, 0, trendURL)
+			v.Groups = append(v.Groups, g)
 			continue
 		}
 		row := views.LabsRow{
@@ -502,9 +526,132 @@ func addRows(ctx context.Context, v *views.LabsReport, as []labs.Analysis, depth
 		if a.Value.Quantity != nil && analysisCode.MatchString(a.Code.Code) && trendURL != "" {
 			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
 		}
-		v.Rows = append(v.Rows, row)
-		addRows(ctx, v, a.Members, depth+1, trendURL)
+		row.Status, row.Withdrawn = resultStatus(ctx, a.Status), a.Withdrawn
+		if a.Withdrawn {
+			row.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), row.Status)
+		}
+		*rows = append(*rows, row)
+		addRows(ctx, v, rows, a.Members, depth+1, trendURL)
 	}
+}
+
+// statusNotice says in words what a report status other than final means
+// for the reader, and the notice's kind; both "" for final. An unknown
+// status code is named as received.
+func statusNotice(ctx context.Context, status string) (text, kind string) {
+	switch status {
+	case labs.StatusFinal, "":
+		return "", ""
+	case labs.StatusRegistered, labs.StatusPartial, labs.StatusPreliminary:
+		kind = "preliminary"
+	case labs.StatusCancelled, labs.StatusEnteredInError:
+		kind = "withdrawn"
+	default:
+		kind = "amended"
+	}
+	return enumOr(ctx, "labs.status.notice."+statusKey(status), i18n.T(ctx, "labs.status.notice.unknown")+" ("+status+")"), kind
+}
+
+// resultStatus is a result's status in words when it is not final; a
+// final result (or one with no status) says nothing, so only what a
+// clinician must notice stands out.
+func resultStatus(ctx context.Context, status string) string {
+	if status == labs.StatusFinal || status == "" {
+		return ""
+	}
+	return enumOr(ctx, "labs.status."+statusKey(status), status)
+}
+
+// statusKey is a FHIR status code as a catalog key part
+// ("entered-in-error" → "entered_in_error").
+func statusKey(status string) string {
+	return strings.ReplaceAll(strings.ToLower(status), "-", "_")
+}
+
+// section is one examination of a pathology or imaging report. Its own
+// text (an imaging report's description sits on the examination) comes
+// first; then each member with a value is a part under its heading (the
+// KITH heading, FU Funn og undersøkelsesresultater, VU Vurdering, or the
+// investigation, Makroskopisk undersøkelse), and each member without one
+// is a procedure the examination covered (NCRP codes in imaging).
+func section(ctx context.Context, a labs.Analysis) views.LabsSection {
+	s := views.LabsSection{Status: resultStatus(ctx, a.Status)}
+	if a.Withdrawn {
+		s.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), s.Status)
+	}
+	own := labs.Kodeverk(a.Code.System) == "8243" // a name made of the KITH heading, not an examination
+	if p, ok := textPart(ctx, a); ok {
+		// The section's heading and status already name this part.
+		p.Heading, p.Status = "", ""
+		s.Parts = append(s.Parts, p)
+	}
+	var walk func(ms []labs.Analysis)
+	walk = func(ms []labs.Analysis) {
+		for _, m := range ms {
+			if p, ok := textPart(ctx, m); ok {
+				s.Parts = append(s.Parts, p)
+			} else if len(m.Members) == 0 {
+				s.Procedures = append(s.Procedures, procedureText(m))
+			}
+			walk(m.Members)
+		}
+	}
+	walk(a.Members)
+	switch {
+	case !own:
+		s.Heading = firstNonEmpty(a.Code.Display, a.Code.Code)
+	case len(s.Procedures) > 0:
+		s.Heading = strings.Join(s.Procedures, "; ")
+		s.Procedures = nil
+	}
+	if s.Heading == "" {
+		s.Heading = i18n.T(ctx, "labs.section.unnamed")
+	}
+	return s
+}
+
+// textPart is a result's value as a section part, false when it has none.
+// A coded text keeps its text with its line breaks and every coding but
+// the KITH heading (the heading is the part's name).
+func textPart(ctx context.Context, a labs.Analysis) (views.LabsPart, bool) {
+	p := views.LabsPart{Heading: firstNonEmpty(a.Code.Display, a.Code.Code), Comment: a.Comment, Status: resultStatus(ctx, a.Status)}
+	switch v := a.Value; {
+	case a.Withdrawn:
+		p.Text = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), a.Status)
+	case v.Coded != nil:
+		p.Text = v.Coded.Text
+		if h, ok := v.Coded.Heading(); ok && p.Heading == "" {
+			p.Heading = firstNonEmpty(h.Display, h.Code)
+		}
+		for _, cd := range v.Coded.Codes() {
+			p.Codes = append(p.Codes, views.LabsCode{Code: cd.Code, Display: cd.Display, System: kodeverkName(ctx, cd.System)})
+		}
+	case v != (labs.AnalysisValue{}):
+		p.Text = valueText(ctx, v)
+	default:
+		return p, a.Comment != ""
+	}
+	return p, p.Text != "" || len(p.Codes) > 0 || p.Comment != ""
+}
+
+// procedureText names an examination without a value of its own: its
+// name and its code.
+func procedureText(a labs.Analysis) string {
+	s := firstNonEmpty(a.Code.Display, a.Code.Code)
+	if a.Code.Display != "" && a.Code.Code != "" && a.Code.Code != a.Code.Display {
+		s += " (" + a.Code.Code + ")"
+	}
+	return s
+}
+
+// kodeverkName names a code system for a reader: a kodeverk by its name
+// and number, another system as received.
+func kodeverkName(ctx context.Context, system string) string {
+	kv := labs.Kodeverk(system)
+	if kv == "" {
+		return system
+	}
+	return enumOr(ctx, "labs.kodeverk."+kv, i18n.T(ctx, "labs.kodeverk", kv))
 }
 
 // culture is an organism with its amount and susceptibilities.

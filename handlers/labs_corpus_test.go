@@ -108,9 +108,9 @@ func visibleResults(t *testing.T, page string) string {
 				}
 				out = append(out, "  "+strings.Join(cells, " | "))
 				return
-			case "h2", "h3", "h4", "p", "dt", "dd", "li", "caption":
+			case "h2", "h3", "h4", "h5", "p", "dt", "dd", "li", "caption":
 				if s := clean(text(n)); s != "" {
-					prefix := map[string]string{"h2": "# ", "h3": "## ", "h4": "### ", "dt": "- ", "dd": "    ", "li": "  * ", "caption": "  [table] "}[n.Data]
+					prefix := map[string]string{"h2": "# ", "h3": "## ", "h4": "### ", "h5": "#### ", "dt": "- ", "dd": "    ", "li": "  * ", "caption": "  [table] "}[n.Data]
 					out = append(out, prefix+s)
 				}
 				return
@@ -239,6 +239,123 @@ func TestLabsCorpusKeyValues(t *testing.T) {
 			"B27b variant",
 		)
 	})
+	lacks := func(t *testing.T, page string, nots ...string) {
+		t.Helper()
+		for _, n := range nots {
+			if strings.Contains(page, n) {
+				t.Errorf("page shows %q, which must not be shown", n)
+			}
+		}
+	}
+	t.Run("pathology: preliminary, sections under headings, line breaks kept", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"pathology-histology-preliminary.json")
+		contains(t, page,
+			"- Status\n    Foreløpig",
+			"Foreløpig rapport: resultatene er ikke endelige og kan bli endret.",
+			"### Histologisk undersøkelse\nStatus: Foreløpig",
+			"#### Funn og undersøkelsesresultater\nHud med sekundærinfisert", // the diagnosis under its heading
+			"konf. vurdering. / Avventer endelig svar etter immunus.",        // its line break
+			"#### Vurdering", "#### Makroskopisk undersøkelse\n4 mm lys brun stanse.", "#### Mikroskopisk undersøkelse",
+			"tatt 21.09.2017\n", // a bare date has no time of day
+		)
+		lacks(t, page, "Analyse | Resultat") // a text report is not a table
+	})
+	t.Run("pathology: coded diagnoses with every coding and the text", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"pathology-histology-coded.json")
+		contains(t, page,
+			"#### Funn og undersøkelsesresultater\n1 og 3: Seboreisk keratose, hudeksisjon. / 2: Hud med benign nevuscelletumor.",
+			"  * T02000 (SNOMED for patologi, kodeverk 7010)",
+			"  * P11410 (SNOMED for patologi, kodeverk 7010)",
+			"  * M72750 (SNOMED for patologi, kodeverk 7010)",
+			"  * M87200 (SNOMED for patologi, kodeverk 7010)",
+			"#### Makroskopi\nTre glass. / 1, rygg høyre:",
+		)
+		_, cyto := renderCorpus(t, dir+"pathology-cytology.json")
+		contains(t, cyto,
+			"### Ce-Cytologisk undersøkelse",
+			"#### Funn og undersøkelsesresultater\nBenignt cellebilde",
+			"  * M00100 Normal morfologi UNS (SNOMED for patologi, kodeverk 7010)",
+			"  * T83000 Spatel el. ukjent (SNOMED for patologi, kodeverk 7010)",
+			"Cervix, tatt 01.10.2017 kl. 11.20",
+		)
+	})
+	t.Run("imaging: the description as text, XHTML made plain, the procedures named", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"radiology-ultrasound.json")
+		contains(t, page,
+			"## Ultralyd",
+			"### UL Lever (SJJ0AK); UL Milt (SJM0AK)",
+			"\nR: Svært forstørret lever med generelt inhomogent ekko uten fokale lesjoner.",
+			"god flowvariasjon. / Ved kontrast us konsentrerte",
+		)
+		lacks(t, page, "<p>", "<strong>", "<div", "Gruppe")
+	})
+	t.Run("virology: text results, their flag and comment", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"virology-serology.json")
+		contains(t, page,
+			"P-Kusmavirus (parotittvirus) IgG / Påvist IgM, men ikke IgG.",
+			"| Laboratorieresultat: Ikke påvist |",
+			"P-Kusmavirus (parotittvirus) IgM | Laboratorieresultat: Påvist |  | ↑ Høy",
+		)
+		_, covid := renderCorpus(t, dir+"virology-covid-antigen.json")
+		contains(t, covid,
+			"Us-SARS-relatert koronavirus (inkl. SARS-CoV-2) antigen / Her kan man legge inn en kommentar til resultatet ved behov | Laboratorieresultat: Påvist",
+			"Hals+nasopharynxsekret, tatt 20.12.2020 kl. 13.47",
+		)
+	})
+	t.Run("grouped microbiology: one table per group", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"microbiology-grouped.json")
+		contains(t, page,
+			"  [table] Antinukleære antistoff\n  Analyse | Resultat",
+			"  [table] Immunglobuliner\n  Analyse | Resultat | Referanseområde | Avvik\n  P-IgG | Laboratorieresultat: Positiv",
+			"  [table] Komplement",
+		)
+		komp := page[strings.Index(page, "[table] Komplement"):]
+		if n := strings.Count(komp, "P-Komplement"); n != 2 {
+			t.Errorf("Komplement group has %d results, want 2", n)
+		}
+	})
+	t.Run("amended: the report says so, the changed result is marked, the withdrawn one has no value", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"lifecycle-amended.json")
+		contains(t, page,
+			"- Status\n    Endret",
+			"Endret rapport: laboratoriet har endret rapporten etter at den var endelig.",
+			"| 12 g/dL / Status: Endret | 11,7 - 15,3 |",
+			"Us-FT4 / Svaret er trukket tilbake, det forrige svaret var 11. Historikk forefinnes på laboratoriet. | Kansellert: resultatet er trukket tilbake og vises ikke. |  | Serum |",
+		)
+		for _, a := range res.Reports[0].Analyses {
+			if a.Code.Code == "NOR05863" && (!a.Withdrawn || a.Value != (labs.AnalysisValue{}) || a.Reference != nil) {
+				t.Errorf("cancelled FT4 kept a value: %+v", a)
+			}
+		}
+	})
+	t.Run("deleted result: its old value never shows", func(t *testing.T) {
+		_, page := renderCorpus(t, dir+"lifecycle-deleted-result.json")
+		contains(t, page, "P-Vit. B12 (Kobalamin) / Har endret svar etter reanalysering av prøve. | Kansellert: resultatet er trukket tilbake og vises ikke.")
+		lacks(t, page, "500", "pmol/L", "150 - 650")
+	})
+	t.Run("cancelled report: said in words, with the laboratory's reason", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"lifecycle-cancelled.json")
+		if !res.Reports[0].Withdrawn {
+			t.Error("a cancelled report is not Withdrawn")
+		}
+		contains(t, page,
+			"- Status\n    Kansellert",
+			"Kansellert rapport: laboratoriet har kansellert hele rapporten. Resultatene i den gjelder ikke og vises ikke.",
+			"Hele svarrapporten er kansellert pga feil.",
+		)
+	})
+	t.Run("entered in error: shown as withdrawn, with none of its values", func(t *testing.T) {
+		res, page := renderCorpus(t, dir+"lifecycle-entered-in-error.json")
+		rep := res.Reports[0]
+		if !rep.Withdrawn || len(rep.Analyses) != 0 || len(rep.Comments) != 0 {
+			t.Errorf("entered-in-error report kept content: withdrawn %v, %d analyses, %d comments", rep.Withdrawn, len(rep.Analyses), len(rep.Comments))
+		}
+		contains(t, page,
+			"- Status\n    Trukket tilbake (registrert ved en feil)",
+			"Trukket tilbake: rapporten ble registrert ved en feil, og laboratoriet har trukket den tilbake.",
+		)
+		lacks(t, page, "Us-FT4", "P-D-dimer", "mg/L", "Analyse | Resultat", "Prøvemateriale")
+	})
 	t.Run("restriction", func(t *testing.T) {
 		res, page := renderCorpus(t, dir+"restriction-general.json")
 		if !slices.Equal(res.Restrictions, []string{labs.RestrictionGeneral}) {
@@ -362,5 +479,23 @@ func TestS44_LabsOneOddFieldCostsOnlyThatField(t *testing.T) {
 				t.Errorf("unread paths %q lack %s", res.Unread, tt.path)
 			}
 		})
+	}
+}
+
+// TestLabsWithdrawnResultsLeaveTheTrend: a cancelled result and an
+// entered-in-error report are no points of a series, though the same
+// analysis in a valid report is.
+func TestLabsWithdrawnResultsLeaveTheTrend(t *testing.T) {
+	dir := "../clients/labs/testdata/corpus/"
+	amended, _ := renderCorpus(t, dir+"lifecycle-amended.json")
+	if got := collectTrend(amended, "NOR05863"); len(got) != 0 {
+		t.Errorf("cancelled Us-FT4 is in the trend: %+v", got)
+	}
+	if got := collectTrend(amended, "NOR05172"); len(got) != 1 {
+		t.Errorf("amended B-Hemoglobin: %d trend points, want 1", len(got))
+	}
+	withdrawn, _ := renderCorpus(t, dir+"lifecycle-entered-in-error.json")
+	if got := collectTrend(withdrawn, "NPU19767"); len(got) != 0 {
+		t.Errorf("entered-in-error P-D-dimer is in the trend: %+v", got)
 	}
 }

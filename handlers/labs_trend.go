@@ -167,7 +167,9 @@ func collectTrend(res *labs.Result, code string) []trendResult {
 	var walk func(at time.Time, as []labs.Analysis)
 	walk = func(at time.Time, as []labs.Analysis) {
 		for _, a := range as {
-			if a.Code.Code == code && !(len(a.Members) > 0 && a.Value == (labs.AnalysisValue{})) && (a.ID == "" || !seen[a.ID]) {
+			// A withdrawn result (cancelled, entered in error) is no
+			// point of the series: the client has dropped its value.
+			if a.Code.Code == code && !a.Withdrawn && !(len(a.Members) > 0 && a.Value == (labs.AnalysisValue{})) && (a.ID == "" || !seen[a.ID]) {
 				if a.ID != "" {
 					seen[a.ID] = true
 				}
@@ -177,6 +179,9 @@ func collectTrend(res *labs.Result, code string) []trendResult {
 		}
 	}
 	for _, rep := range res.Reports {
+		if rep.Withdrawn {
+			continue
+		}
 		at := rep.Effective
 		if at.IsZero() {
 			at = rep.Issued

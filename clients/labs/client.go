@@ -192,6 +192,11 @@ type Report struct {
 	Comments   []string   // nilar-comment extensions (text or coded) and the conclusion
 	Incomplete bool       // a result or member reference did not resolve in the Bundle, or nested too deep
 	Unread     []Unread   // the report's own values that could not be read
+	// Withdrawn is true when Status is cancelled or entered-in-error: the
+	// client has dropped the report's results and samples (and, for
+	// entered-in-error, its comments), so nothing can show them as valid.
+	// See the Withdrawn function for why.
+	Withdrawn bool
 }
 
 // Unread is one value the client could not read, as received: the page
@@ -212,8 +217,11 @@ type SpecimenInfo struct {
 	Type      string // the material in words: the type's text, else its codings' displays
 	TypeCode  Coding // the first coded material (kodeverk 8351 in NILAR), for grouping
 	Collected time.Time
-	Note      string
-	Unread    []Unread
+	// CollectedDay is true when only the day of collection is known (a
+	// bare date): the page then shows no time of day.
+	CollectedDay bool
+	Note         string
+	Unread       []Unread
 }
 
 // Analysis is one observation, with panel members (and a culture's
@@ -233,6 +241,13 @@ type Analysis struct {
 	Members        []Analysis
 	Comment        string
 	Unread         []Unread
+	// Status is the observation's FHIR status as received ("final",
+	// "preliminary", "amended", "cancelled", ...).
+	Status string
+	// Withdrawn is true when Status is cancelled or entered-in-error: the
+	// value, flag, reference range and members are dropped; the name and
+	// the laboratory's comment stay.
+	Withdrawn bool
 }
 
 // AnalysisValue is an observation's value[x]; at most one field is set.

@@ -96,8 +96,57 @@
 //   - Restrictions: an OperationOutcome entry with details from
 //     http://nhn.no/fhir/nilar/CodeSystem/pvk-outcome-cs (Specific,
 //     General, Reservation; CodeSystems/PvkOutcome.fsh).
+//   - Report kinds (issue 9), each a corpus document mapped from a KITH
+//     test message in xmlfiles/: pathology, histology
+//     (Svar_patologi_histologi_v1-4_Ny.xml, PAT-HISTO02SUSanonymFlereSvar.xml)
+//     and cytology (Svar_patologi_cytologi_v1-4_Ny.xml): one examination
+//     (kodeverk 8219 A Histologisk undersøkelse, or an NLK code) whose
+//     nested results are text parts, FU Funn og undersøkelsesresultater
+//     and VU Vurdering (kodeverk 8243 headings) and MA/MI macroscopy and
+//     microscopy (8219), the findings coded in kodeverk 7010 (Aliases.fsh:
+//     no-kodeverk-7010-norpat; ObservationResult_VS binds 7010, 7270, 8243,
+//     8271, 8340), sometimes with no display. Imaging
+//     (Svar_radiologi_v1-4_Ny.xml): PPS carries it (index.md: "laboratorie
+//     og røntgensvar"; MainExpertise_VS has BLD Bildediagnostikk); a GR
+//     group whose text is the description in XHTML, with NCRP procedures
+//     (kodeverk 7270) as members without values. Virology
+//     (Svar_mikrobiologi_virologi_v1-4_Ny.xml,
+//     Svar_Hurtigtest_Covid-19_antigen_v1-4.xml): text results from
+//     kodeverk 8340's wording under heading LR, an IgM found flagged 8244
+//     code 1. Grouped results (Svar_mikrobiologi_gruppert_v1-4_Ny.xml): a
+//     result under heading GR whose text names the group, its results
+//     nested (Analysis.Group). Report.Kind reads the main expertise.
+//   - Statuses (mapping.md, "DiagnosticReport.Status" and
+//     "Observation.Status"): ServType × Status map to registered,
+//     preliminary, final, amended, appended, cancelled or unknown; a KITH
+//     cancellation (ServType C) is cancelled on the report
+//     (fagmelding.Svarrapport.v1.4.KANSELLERING.xml) and on a result
+//     (fagmelding.Svarrapport.v1.4.ENDRING.xml), and a deleted result
+//     (StatusInvestigation 14, SvarMBK-Unilab-OUS_Sletting_20200317.xml) is
+//     cancelled in an amended report, its old value still in the message.
+//     What the client does with cancelled and entered-in-error is decided
+//     and explained at Withdrawn (status.go).
 //
 // INFERENCE (not stated by the sources read):
+//   - How PPS carries a TextResultValue that holds XHTML (the radiology
+//     message): the client assumes the markup as a string in
+//     CodeableConcept.text and turns it into plain text with its
+//     paragraphs (plainText); it never renders upstream markup.
+//   - Observation.code of a KITH result with no Investigation (the FU/VU
+//     parts, a GR group): Observation.code is required, and the corpus
+//     documents use the KITH heading (8243) as the code; the page names a
+//     section from its procedures then.
+//   - The wording of the comment PPS puts in for a removed RefDoc
+//     (mapping.md only says a comment is added); the corpus writes
+//     "Vedlegg (RefDoc) er fjernet."
+//   - A zoneless date-time is Norwegian time (KITH writes local time), and
+//     a bare date (pathology CollectedDate) is a day, shown without a time.
+//   - entered-in-error: NILAR's mapping table never produces it; base FHIR
+//     allows it, so the client handles it (lifecycle-entered-in-error.json
+//     is written for the tests from fagmelding.Svarrapport.v1.4.NY.xml).
+//   - Which 8202 codes other than the main expertise mean pathology or
+//     imaging (Report.Kind): the MsgDescr codes of the test messages (HIST,
+//     CYTO, UL, RTG, ...) and their likely siblings.
 //   - Which system string PPS writes for a kodeverk in its responses: the
 //     IG binds the ehelse.no form, so the simulator writes that; the client
 //     accepts all three.

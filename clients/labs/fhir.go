@@ -30,16 +30,19 @@ const (
 // (http://helsedir.no/fhir/CodeSystem/no-kodeverk-NNNN); Kodeverk reads all
 // three, so the client compares kodeverk, never system strings.
 const (
-	SystemNLK            = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-7280-nlk" // Norsk laboratoriekodeverk
-	SystemReportType     = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8202"     // Type laboratoriemelding (category, code)
-	SystemUnspecified    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8212"     // Uspesifisert laboratoriekodeverk (text-only codes)
-	SystemTextResultType = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8243"     // Type tekstsvar (LR, RSB, ...): a heading, not a value
-	SystemDeviation      = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8244"     // Avviksmarkør: 1, 2, 3
-	SystemReportComment  = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8269"     // Kommentar til svarrapport
-	SystemSusceptibility = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8271"     // Resistens: S, I, R, K
-	SystemMicroResult    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8340"     // tekstlige resultatverdier, mikrobiologi
-	SystemSpecimenType   = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8351"     // Prøvemateriale
-	SystemHPRRole        = "urn:oid:2.16.578.1.12.4.1.1.9060"                      // kategori helsepersonell
+	SystemNLK            = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-7280-nlk"    // Norsk laboratoriekodeverk
+	SystemReportType     = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8202"        // Type laboratoriemelding (category, code)
+	SystemUnspecified    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8212"        // Uspesifisert laboratoriekodeverk (text-only codes)
+	SystemTextResultType = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8243"        // Type tekstsvar (LR, RSB, ...): a heading, not a value
+	SystemDeviation      = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8244"        // Avviksmarkør: 1, 2, 3
+	SystemReportComment  = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8269"        // Kommentar til svarrapport
+	SystemSusceptibility = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8271"        // Resistens: S, I, R, K
+	SystemMicroResult    = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8340"        // tekstlige resultatverdier, mikrobiologi
+	SystemSpecimenType   = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8351"        // Prøvemateriale
+	SystemPathologyCodes = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-7010-norpat" // SNOMED for pathology: coded diagnoses (T, M, P, E codes)
+	SystemPathologyExam  = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-8219"        // pathology investigations of the KITH messages (A, MA, MI)
+	SystemNCRP           = "http://ehelse.no/fhir/CodeSystem/no-kodeverk-7270-ncrp"   // radiology procedures
+	SystemHPRRole        = "urn:oid:2.16.578.1.12.4.1.1.9060"                         // kategori helsepersonell
 	SystemInterpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 	SystemObservationCat = "http://terminology.hl7.org/CodeSystem/observation-category"
 	SystemDataAbsent     = "http://terminology.hl7.org/CodeSystem/data-absent-reason"

@@ -206,6 +206,16 @@ func (x *index) resolve(ref *Reference, typ string) string {
 	return ""
 }
 
+// oslo is where a date-time without an offset is read: KITH messages write
+// Norwegian local time, and a bare date ("2017-09-21", as pathology
+// messages send CollectedDate) is that day in Norway, not at 02:00.
+var oslo = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
 // maxDepth bounds panel nesting (and so any reference cycle).
 const maxDepth = 8
 
@@ -225,7 +235,7 @@ func (x *index) when(key, s, field string, unread *[]Unread) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := tolerant.ParseTime(s)
+	t, err := tolerant.ParseTimeIn(s, oslo)
 	if err != nil {
 		*unread = append(*unread, Unread{Field: field, Raw: tolerant.Clean(s)})
 		if at, ok := x.at[key]; ok {
@@ -295,6 +305,9 @@ func (x *index) assemble() ([]Report, error) {
 			}
 		}
 		walk(r.Analyses)
+		if Withdrawn(r.Status) {
+			r.withdraw()
+		}
 		out = append(out, r)
 	}
 	return out, nil
@@ -478,6 +491,9 @@ func (x *index) specimen(ref *Reference, memo map[string]*SpecimenInfo) *Specime
 	}
 	if s.Collection != nil {
 		out.Collected = x.when("Specimen/"+s.ID, s.Collection.CollectedDateTime, "collection.collectedDateTime", &out.Unread)
+		if t, err := tolerant.ParseTime(s.Collection.CollectedDateTime); err == nil && t.Precision <= tolerant.PrecisionDay {
+			out.CollectedDay = true
+		}
 	}
 	for _, n := range s.Note {
 		out.Note = strings.TrimSpace(out.Note + "\n" + n.Text)
@@ -495,7 +511,7 @@ func (x *index) analysis(ref *Reference, depth int, specimens map[string]*Specim
 	if !found || depth >= maxDepth {
 		return Analysis{}, false, depth >= maxDepth
 	}
-	a.ID, a.Code = o.ID, conceptCoding(o.Code)
+	a.ID, a.Code, a.Status = o.ID, conceptCoding(o.Code), o.Status
 	a.Unread = x.unreadOf("Observation/" + o.ID)
 	for _, n := range o.Note {
 		a.Comment = strings.TrimSpace(a.Comment + "\n" + n.Text)
@@ -530,13 +546,15 @@ func (x *index) analysis(ref *Reference, depth int, specimens map[string]*Specim
 	case o.ValueCodeableConcept != nil:
 		// NILAR maps a KITH TextResultValue to CodeableConcept.text; a
 		// concept with no coding is a text value.
-		if c := ConceptOf(*o.ValueCodeableConcept); len(c.Codings) > 0 {
+		c := ConceptOf(*o.ValueCodeableConcept)
+		c.Text = plainText(c.Text)
+		if len(c.Codings) > 0 {
 			a.Value.Coded = c
 		} else {
 			a.Value.Text = c.Text
 		}
 	case o.ValueString != nil:
-		a.Value.Text = *o.ValueString
+		a.Value.Text = plainText(*o.ValueString)
 	case o.ValueDateTime != nil:
 		if t := x.when("Observation/"+o.ID, *o.ValueDateTime, "valueDateTime", &a.Unread); !t.IsZero() {
 			a.Value.DateTime = &t
@@ -568,6 +586,9 @@ func (x *index) analysis(ref *Reference, depth int, specimens map[string]*Specim
 		}
 		incomplete = incomplete || inc
 		a.Members = append(a.Members, m)
+	}
+	if Withdrawn(a.Status) {
+		a.withdraw()
 	}
 	return a, true, incomplete
 }

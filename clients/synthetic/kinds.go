@@ -128,6 +128,13 @@ var kindTable = []kind{
 	{"text-labs", func(p *Population, i int) bool {
 		return p.labKindProfile(i).has && p.labHasAnalysis(i, textResultCodes...)
 	}},
+	// Pathology and virology (labs_kinds.go), from a stream of their own.
+	{"pathology-labs", func(p *Population, i int) bool {
+		return p.labKindProfile(i).has && p.labHasReport(i, pathologyCodes...)
+	}},
+	{"virology-labs", func(p *Population, i int) bool {
+		return p.labKindProfile(i).has && p.labHasAnalysis(i, virologyCodes...)
+	}},
 	// Health personnel (hpr.go): the first three read only the profile
 	// draws; the others draw the whole plan, which allocates only its
 	// generator.

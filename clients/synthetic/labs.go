@@ -189,6 +189,13 @@ func (p *Population) lab(i int) labsim.Record {
 			out.Restriction.Blocked = append(out.Restriction.Blocked, g.reports[k].ID)
 		}
 	}
+	// Pathology and virology (labs_kinds.go) come last, from a stream of
+	// their own and with ids of their own, so every report above, its ids
+	// and the blocked set stay what they were.
+	if more := g.kindReports(p.personRand(domainLabsKinds, i)); len(more) > 0 {
+		out.Reports = append(out.Reports, more...)
+		slices.SortStableFunc(out.Reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
+	}
 	return out
 }
 
@@ -634,8 +641,12 @@ func (g *labGen) value(a analysisID, c *visitCtx, lo, hi float64) float64 {
 // assignIDs sets the ids of report k, which must be in its final position,
 // from hashes of (seed, person, k): stable and unique across the population.
 func (g *labGen) assignIDs(k int) {
-	rep := &g.reports[k]
-	base := hash3(uint64(g.p.seed)^mix(domainLabs), uint64(g.i), uint64(k)<<20)
+	assignReportIDs(&g.reports[k], hash3(uint64(g.p.seed)^mix(domainLabs), uint64(g.i), uint64(k)<<20))
+}
+
+// assignReportIDs sets the ids of rep, its samples and its observations
+// from base.
+func assignReportIDs(rep *labsim.Report, base uint64) {
 	rep.ID = uuidOf(base)
 	rep.Specimen.ID = uuidOf(mix(base ^ 0x5350))
 	for k := range rep.Extra {

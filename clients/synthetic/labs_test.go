@@ -118,7 +118,7 @@ func TestLabKindsAtDefaultSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"labs", "abnormal-labs", "restricted-labs", "reserved-labs", "culture-labs", "text-labs"} {
+	for _, kind := range []string{"labs", "abnormal-labs", "restricted-labs", "reserved-labs", "culture-labs", "text-labs", "pathology-labs", "virology-labs"} {
 		t.Run(kind, func(t *testing.T) {
 			if err := CheckKind(kind); err != nil {
 				t.Fatal(err)
@@ -135,12 +135,14 @@ func TestLabKindsAgree(t *testing.T) {
 	p, recs := labRecords(t)
 	counts := map[string]int{}
 	for i, rec := range recs {
-		abnormal, culture, text := false, false, false
+		abnormal, culture, text, pathology, virology := false, false, false, false, false
 		for _, rep := range rec.Reports {
 			abnormal = abnormal || anyFlag(rep.Observations)
+			pathology = pathology || slices.Contains(pathologyCodes, rep.Code.Code)
 			for _, o := range rep.Observations {
 				culture = culture || o.Code == urineCulture
 				text = text || slices.Contains(textResultCodes, o.Code.Code)
+				virology = virology || slices.Contains(virologyCodes, o.Code.Code)
 			}
 		}
 		want := map[string]bool{
@@ -148,6 +150,8 @@ func TestLabKindsAgree(t *testing.T) {
 			"abnormal-labs":   abnormal,
 			"culture-labs":    culture,
 			"text-labs":       text,
+			"pathology-labs":  pathology,
+			"virology-labs":   virology,
 			"restricted-labs": rec.Restriction.Kind == labsim.Specific || rec.Restriction.Kind == labsim.General,
 			"reserved-labs":   rec.Restriction.Kind == labsim.Reservation,
 		}
@@ -262,7 +266,10 @@ func TestLabRecordsWellFormed(t *testing.T) {
 		// A culture's amount is an investigation with only a text
 		// (KITH OT "Mengde"), as in NILAR's test message.
 		textOnly := o.Code == labsim.Coding{Display: "Mengde"}
-		if !textOnly && (o.Code.System != labsim.NLKSystem || o.Code.Code == "" || o.Code.Display == "") {
+		// A pathology part is named by its examination (kodeverk 8219) or
+		// its KITH heading (8243), as in the histology test message.
+		pathology := o.Code.System == labs.SystemPathologyExam || o.Code.System == labs.SystemTextResultType
+		if !textOnly && (!pathology && o.Code.System != labsim.NLKSystem || o.Code.Code == "" || o.Code.Display == "") {
 			t.Fatalf("observation code %+v", o.Code)
 		}
 		for _, m := range o.Members {
@@ -270,7 +277,10 @@ func TestLabRecordsWellFormed(t *testing.T) {
 		}
 		q := o.Value.Quantity
 		if q == nil {
-			if o.Interpretation != "" && o.Interpretation != dev8244Outside {
+			// An IgM found is flagged over the limit, as in the virology
+			// test message.
+			igm := o.Code.Code == "NPU03953" && o.Interpretation == dev8244High
+			if o.Interpretation != "" && o.Interpretation != dev8244Outside && !igm {
 				t.Fatalf("non-quantity %s flagged %q", o.Code.Code, o.Interpretation)
 			}
 			return
@@ -605,5 +615,100 @@ func TestLabSpecimensCulturesAndTexts(t *testing.T) {
 	t.Logf("multi-specimen reports %d, cultures %d, organisms %d, susceptibilities %d, long texts %d", multi, cultures, organismsSeen, susceptibilities, texts)
 	if multi == 0 || cultures == 0 || organismsSeen == 0 || susceptibilities == 0 || texts == 0 {
 		t.Error("a NILAR shape is missing")
+	}
+}
+
+// TestLabPathologyAndVirology checks the pathology and virology reports:
+// their shares, their shapes (a histology report is one examination with a
+// coded finding under heading FU and macroscopy and microscopy as text; a
+// virology result is a found or not-found text under heading LR), that
+// some are preliminary or amended, and that they come with ids of their
+// own, after every earlier report, which they leave unchanged.
+func TestLabPathologyAndVirology(t *testing.T) {
+	p, recs := labRecords(t)
+	var with, pat, vir, amended, preliminary int
+	ids := map[string]bool{}
+	for i, rec := range recs {
+		if len(rec.Reports) == 0 {
+			continue
+		}
+		with++
+		for _, rep := range rec.Reports {
+			if ids[rep.ID] {
+				t.Fatalf("person %d: report id %s twice", i, rep.ID)
+			}
+			ids[rep.ID] = true
+			switch {
+			case rep.Code == reportHistology:
+				pat++
+				if len(rep.Observations) != 1 || rep.Observations[0].Code != examHistology {
+					t.Fatalf("person %d: histology report %+v", i, rep.Observations)
+				}
+				fu := rep.Observations[0].Members[0]
+				if fu.Code != headingFU || fu.Value.Concept == nil || fu.Value.Concept.Text == "" || len(fu.Value.Concept.Codings) < 3 {
+					t.Errorf("person %d: finding %+v lacks its text or SNOMED codes", i, fu)
+				}
+				if rep.Performer.OrgNumber == "" || !strings.Contains(rep.Performer.Name, pathologyDepartment) {
+					t.Errorf("person %d: pathology performer %+v", i, rep.Performer)
+				}
+				switch rep.Status {
+				case "amended":
+					amended++
+					if fu.Status != "amended" {
+						t.Errorf("person %d: amended report whose finding is %q", i, fu.Status)
+					}
+				case "preliminary":
+					preliminary++
+				}
+			case len(rep.Observations) == 1 && slices.Contains(virologyCodes, rep.Observations[0].Code.Code):
+				vir++
+				if c := rep.Observations[0].Value.Concept; c == nil || c.Text != "Påvist" && c.Text != "Ikke påvist" {
+					t.Errorf("person %d: virology value %+v", i, rep.Observations[0].Value)
+				}
+			}
+		}
+	}
+	if share := float64(pat) / float64(with); share < pathologyShare/3 || share > pathologyShare*2 {
+		t.Errorf("%d histology reports for %d persons with results; want about %.0f%%", pat, with, pathologyShare*100)
+	}
+	if share := float64(vir) / float64(with); share < virologyShare/2 || share > virologyShare*2 {
+		t.Errorf("%d virology reports for %d persons with results; want about %.0f%%", vir, with, virologyShare*100)
+	}
+	if amended == 0 {
+		t.Error("no amended histology report")
+	}
+	t.Logf("%d persons with results: %d histology (%d amended, %d preliminary), %d virology", with, pat, amended, preliminary, vir)
+
+	// The other reports are the ones the record had before: take the
+	// new ones out, and the rest matches a record built without them.
+	for i, rec := range recs[:min(len(recs), 3000)] {
+		var old []labsim.Report
+		for _, rep := range rec.Reports {
+			if rep.Code != reportHistology && !(len(rep.Observations) == 1 && slices.Contains(virologyCodes, rep.Observations[0].Code.Code) && rep.Code == categories[catMBIO]) {
+				old = append(old, rep)
+			}
+		}
+		r := p.personRand(domainLabs, i)
+		pr := p.labProfile(i, r)
+		if !pr.has {
+			continue
+		}
+		g := labGen{p: p, i: i, r: r, pr: &pr}
+		g.staff = p.labStaff()
+		g.gp = g.practitioner(int(mix(uint64(i)^0x6c616273) % uint64(max(len(g.staff), 1))))
+		g.lab = p.homeLab(i)
+		g.visits()
+		g.chronic()
+		g.extras(p.personRand(domainLabsExtra, i))
+		slices.SortStableFunc(g.reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
+		if len(g.reports) != len(old) {
+			t.Fatalf("person %d: %d earlier reports, want %d", i, len(old), len(g.reports))
+		}
+		for k := range g.reports {
+			g.assignIDs(k)
+			if g.reports[k].ID != old[k].ID {
+				t.Fatalf("person %d: report %d has id %s, built alone %s", i, k, old[k].ID, g.reports[k].ID)
+			}
+		}
 	}
 }

@@ -617,7 +617,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 		))
 	})
 
-	t.Run("culture and text report", func(t *testing.T) {
+	t.Run("culture, text and pathology reports", func(t *testing.T) {
 		// A patient with a culture that grew organisms (each with its own
 		// susceptibility table) and, if one exists, one with a text report.
 		var culture, text string
@@ -642,7 +642,15 @@ func TestBrowserPersonFlow(t *testing.T) {
 		if ps := pop.Where("text-labs", 1); len(ps) > 0 {
 			text = ps[0].CurrentNIN()
 		}
-		for i, nin := range []string{culture, text} {
+		// A histology report: text sections and coded diagnoses.
+		var pathology string
+		for _, c := range pop.Where("pathology-labs", 0) {
+			if rec, _ := pop.Lab(c.CurrentNIN()); rec.Restriction.Kind == labsim.None {
+				pathology = c.CurrentNIN()
+				break
+			}
+		}
+		for i, nin := range []string{culture, text, pathology} {
 			if nin == "" {
 				continue
 			}
@@ -672,7 +680,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 				}
 				checkPage(t, ctx, shots, "labs-8-culture")
 			} else {
-				checkPage(t, ctx, shots, "labs-9-text-report")
+				checkPage(t, ctx, shots, fmt.Sprintf("labs-9-report-%d", i))
 			}
 			must(t, chromedp.Do(step(t),
 				chromedp.Focus(`[data-testid="labs-back"]`),

@@ -261,6 +261,9 @@ func toObservation(nin string, r Report, o Observation, id string) labs.Observat
 		Issued:            instant(r.Issued),
 		Specimen:          &labs.Reference{Reference: "Specimen/" + obsSpecimenID(r, o)},
 	}
+	if o.Status != "" {
+		out.Status = o.Status
+	}
 	if code.Code == "" && code.Display != "" {
 		// A KITH investigation with only an original text (OT) and no code.
 		out.Code = labs.CodeableConcept{Coding: []labs.Coding{{System: labs.SystemUnspecified}}, Text: code.Display}

@@ -73,6 +73,7 @@ type Observation struct {
 	Members        []Observation
 	Comment        string
 	Specimen       string // id of the report's sample this result is from; "" for the report's first
+	Status         string // FHIR Observation.status; "" for the report's own (a changed result in an amended report is "amended")
 }
 
 // Value is an observation's value[x]; at most one field is set.
