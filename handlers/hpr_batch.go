@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/hpr"
@@ -43,6 +45,11 @@ const (
 	batchCallTimeout = 3 * time.Second
 	maxBadShown      = 10
 )
+
+// MaxBatchUpload is the most a batch check's request body may hold: the
+// numbers (pasted and in the file) plus the multipart framing. The web
+// package applies it before anything reads the body (S40).
+const MaxBatchUpload = maxBatchBytes + 64<<10
 
 // parseBatch reads HPR numbers separated by whitespace, commas or
 // semicolons, in order and without repeats. Tokens that are not numbers are
@@ -102,11 +109,19 @@ func mergeNumbers(a, b []int) []int {
 
 // sanitizeToken shortens a refused token for the message and masks what
 // could be an identity number (S15): the user sees which entry was wrong,
-// not a copy of it.
+// not a copy of it. NUL and other control characters and invalid UTF-8
+// (an uploaded file need not be text) show as "�" (S42), so the page stays
+// the UTF-8 it says it is.
 func sanitizeToken(s string) string {
 	if digits(s) >= 11 {
 		return strings.Repeat("•", 6) + "…"
 	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
 	r := []rune(s)
 	if len(r) > 20 {
 		return string(r[:20]) + "…"
@@ -195,7 +210,7 @@ func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 	if h.Batches == nil || h.API == nil && h.index() == nil {
 		return hprError(errNoHPR)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBatchBytes+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchUpload)
 	text := ""
 	if err := r.ParseMultipartForm(maxBatchBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return h.batchForm(w, r, http.StatusUnprocessableEntity, "", i18n.T(ctx, "hpr.error.batch.file"))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
@@ -45,6 +46,8 @@ const maxQueryRunes = 200
 func (f *searchForm) Validate(now time.Time) map[string]message {
 	q := strings.TrimSpace(f.Q)
 	switch {
+	case !readable(q):
+		return map[string]message{"q": {Key: "search.error.chars"}}
 	case q == "":
 		return map[string]message{"q": {Key: "search.error.empty"}}
 	case len([]rune(q)) > maxQueryRunes:
@@ -56,6 +59,16 @@ func (f *searchForm) Validate(now time.Time) map[string]message {
 		return f.validateNumber(q)
 	}
 	return f.validateName(q, now)
+}
+
+// readable reports whether q is text a page can show: valid UTF-8 without
+// NUL or other control characters, tabs and line breaks apart (S42). The
+// web package refuses NUL and invalid UTF-8 before they get here; this
+// keeps the form safe on its own.
+func readable(q string) bool {
+	return utf8.ValidString(q) && !strings.ContainsFunc(q, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+	})
 }
 
 // looksLikeNumber decides whether the user meant an identity number: no
@@ -303,9 +316,12 @@ func (h Person) Search(w http.ResponseWriter, r *http.Request) error {
 func (h Person) searchAgain(w http.ResponseWriter, r *http.Request, f searchForm, m message) error {
 	ctx := r.Context()
 	form := views.SearchForm{Error: i18n.T(ctx, m.Key, m.Args...)}
-	if looksLikeNumber(strings.TrimSpace(f.Q)) {
+	switch {
+	case !readable(f.Q):
+		// Never echoed (S42): the page is UTF-8 and says so.
+	case looksLikeNumber(strings.TrimSpace(f.Q)):
 		form.Entered = strings.TrimSpace(f.Q)
-	} else {
+	default:
 		form.Value = f.Q
 	}
 	return Render(w, r, http.StatusUnprocessableEntity, views.SearchPage(h.Site.Base(r, "start.title"), form))

@@ -44,10 +44,20 @@ func Exists(name string) bool {
 // for a year as immutable; a plain name (or a stale hash that happens to match
 // nothing) is never cached as immutable, so an old page cannot pin a new file.
 func Handler() http.Handler {
-	return http.HandlerFunc(serve)
+	return HandlerWith(nil)
 }
 
-func serve(w http.ResponseWriter, r *http.Request) {
+// HandlerWith is Handler with notFound answering names that are not
+// served, so the portal's own 404 page (translated, with its correlation
+// id) answers them too; nil means http.NotFound.
+func HandlerWith(notFound http.Handler) http.Handler {
+	if notFound == nil {
+		notFound = http.NotFoundHandler()
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serve(w, r, notFound) })
+}
+
+func serve(w http.ResponseWriter, r *http.Request, notFound http.Handler) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
@@ -55,7 +65,7 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, Prefix)
 	if !ok || name == "" || strings.Contains(name, "\\") || path.Clean(name) != name || !fs.ValidPath(name) {
-		http.NotFound(w, r)
+		notFound.ServeHTTP(w, r)
 		return
 	}
 
@@ -64,14 +74,14 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	base, hash := FS.ParseName(name)
 	immutable := hash != "" && FS.HashName(base) == name
 	if hash != "" && !immutable {
-		http.NotFound(w, r)
+		notFound.ServeHTTP(w, r)
 		return
 	}
 
 	f, err := embedFS.Open(base)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			http.NotFound(w, r)
+			notFound.ServeHTTP(w, r)
 			return
 		}
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
@@ -80,7 +90,7 @@ func serve(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || fi.IsDir() {
-		http.NotFound(w, r)
+		notFound.ServeHTTP(w, r)
 		return
 	}
 	rs, ok := f.(io.ReadSeeker)

@@ -2,7 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -23,10 +26,19 @@ func (s *Server) handle(fn handlers.HandlerFunc) http.HandlerFunc {
 // 5xx are logged with the correlation id. htmx requests get the message as a
 // fragment with the real status; the htmx config swaps 4xx/5xx responses so
 // the panel that asked shows it.
+//
+// A failure caused by the client leaving (its request canceled, or a broken
+// pipe while writing) is logged at Info as "client aborted" with status 499
+// and nothing is written: it is not a server failure and must page no one.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	e := handlers.AsError(err)
 	ctx := r.Context()
 	cid := request.CorrelationID(ctx)
+	if clientGone(ctx, e) {
+		s.log.InfoContext(ctx, "client aborted", "status", statusClientClosed, "would_have_been", e.Status,
+			"err", e.Err, "correlation_id", cid)
+		return
+	}
 	if e.Status >= 500 {
 		s.log.ErrorContext(ctx, "request failed", "status", e.Status, "err", e.Err, "correlation_id", cid)
 	} else if e.Err != nil {
@@ -56,4 +68,15 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// clientGone reports whether e was caused by the client going away rather
+// than by the server: writing to it failed, or a server-side failure came
+// from its request being canceled (the audit store's or an upstream's
+// "context canceled").
+func clientGone(ctx context.Context, e *handlers.Error) bool {
+	if errors.Is(e.Err, syscall.EPIPE) || errors.Is(e.Err, syscall.ECONNRESET) {
+		return true
+	}
+	return e.Status >= 500 && errors.Is(ctx.Err(), context.Canceled)
 }

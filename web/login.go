@@ -118,13 +118,56 @@ func validLoginHint(h string) bool {
 	return true
 }
 
-// safeReturn accepts only a local absolute path, so the return parameter can
-// never send the user to another site.
+// safeReturn accepts only a same-origin absolute path, so the return
+// parameter can never send the user to another site (S41); anything else
+// becomes "/".
+//
+// Browsers normalise a Location before following it: the WHATWG URL parser
+// drops TAB, CR and LF anywhere, trims C0 controls and spaces at the ends
+// and reads "\" as "/", so "/\t/evil.host" and "/\evil.host" are
+// "//evil.host": another host. It also removes "." segments, so
+// "/.//evil.host" is the path "//evil.host", another host as soon as
+// anything repeats it. Rather than mirror that parser, safeReturn accepts
+// only what it leaves unchanged: a path of unreserved characters (letters,
+// digits, "-", ".", "_", "~") in non-empty segments that are not "." or
+// "..", optionally followed by a query of printable ASCII. No percent escapes in
+// the path (no encoded slashes or dots), no "@" or ":" (no userinfo, no
+// scheme), no whitespace or control character anywhere, no fragment. The
+// portal's own return targets (request paths, opaque handles) are all of
+// that form.
 func safeReturn(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	const maxReturn = 2048
+	if len(p) == 0 || len(p) > maxReturn || p[0] != '/' {
 		return "/"
 	}
+	path, query, hasQuery := strings.Cut(p, "?")
+	if path != "/" {
+		segments := strings.Split(strings.TrimSuffix(path[1:], "/"), "/")
+		for _, seg := range segments {
+			if seg == "" || seg == "." || seg == ".." {
+				return "/"
+			}
+			for i := 0; i < len(seg); i++ {
+				if !isUnreserved(seg[i]) {
+					return "/"
+				}
+			}
+		}
+	}
+	if hasQuery {
+		for i := 0; i < len(query); i++ {
+			c := query[i]
+			if c <= ' ' || c >= 0x7f || strings.IndexByte("#\\\"<>`", c) >= 0 {
+				return "/"
+			}
+		}
+	}
 	return p
+}
+
+// isUnreserved reports whether c is an RFC 3986 unreserved character.
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // callback finishes a login. The state must name a login this browser started

@@ -7,13 +7,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -34,12 +38,40 @@ const CorrelationHeader = "X-Correlation-Id"
 // not trusted: the id must be ours to be worth quoting to support.
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		id := hex.EncodeToString(b)
+		id := newCorrelationID()
 		w.Header().Set(CorrelationHeader, id)
 		next.ServeHTTP(w, r.WithContext(request.WithCorrelationID(r.Context(), id)))
 	})
+}
+
+// newCorrelationID returns 16 random hex digits. About one such id in a
+// hundred holds a run of 11 decimal digits; those are drawn again, so no
+// log scanner, ours or one further down the line, can take an id for an
+// identity number and mask what a user quotes to support.
+func newCorrelationID() string {
+	b := make([]byte, 8)
+	for {
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		if !hasDigitRun(id, 11) {
+			return id
+		}
+	}
+}
+
+// hasDigitRun reports whether s holds n or more decimal digits in a row.
+func hasDigitRun(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			run = 0
+			continue
+		}
+		if run++; run >= n {
+			return true
+		}
+	}
+	return false
 }
 
 // clientIP records the client address: the peer, or, when the peer is a
@@ -86,6 +118,10 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 
 // accessLog writes one line per request: the route pattern rather than the
 // raw path and never the query, so nothing a user typed reaches the log.
+//
+// A request whose client went away before anything was written is logged
+// with status 499 (nginx's "client closed request"): it is not a server
+// failure, and nothing about it should page anyone (see clientGone).
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -96,7 +132,10 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			route = rc.RoutePattern()
 		}
 		status := ww.Status()
-		if status == 0 {
+		switch {
+		case status == 0 && errors.Is(r.Context().Err(), context.Canceled):
+			status = statusClientClosed
+		case status == 0:
 			status = http.StatusOK
 		}
 		s.log.InfoContext(r.Context(), "request",
@@ -275,9 +314,13 @@ const (
 	CSRFHeader = "X-CSRF-Token"
 )
 
-// csrf demands the session's token on every unsafe request that comes with a
-// session. Without one there is nothing to ride on; routes that need a user
-// refuse such requests anyway.
+// csrf demands the session's token on every unsafe request to a route that
+// comes with a session. Without one there is nothing to ride on; routes that
+// need a user refuse such requests anyway. A request that matches no route
+// goes on to the 404 or 405 page, which changes nothing.
+//
+// The form field is read from the form limitBody has already parsed within
+// the route's limits; this middleware never reads the body itself (S40).
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -286,13 +329,13 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			return
 		}
 		want := request.CSRFToken(r.Context())
-		if want == "" {
+		if want == "" || routeOf(r.Context()) == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
 		got := r.Header.Get(CSRFHeader)
 		if got == "" {
-			got = r.PostFormValue(CSRFField)
+			got = r.PostForm.Get(CSRFField)
 		}
 		if !tokensEqual(got, want) {
 			s.log.WarnContext(r.Context(), "security: CSRF token missing or wrong", "method", r.Method)
@@ -343,4 +386,245 @@ func (s *Server) requireRole(role request.Role) func(http.Handler) http.Handler 
 			s.renderError(w, r, handlers.Errorf(http.StatusForbidden, "error.role."+string(role), nil))
 		})
 	}
+}
+
+// statusClientClosed is the status logged for a request whose client went
+// away before its answer was written (nginx's 499). It is never sent.
+const statusClientClosed = 499
+
+// maxHeaderBytes bounds the request line and headers the portal accepts.
+// Larger requests get the 431 page from limitHeaders, with the security
+// headers, the correlation id and a translated message. http.Server's own
+// MaxHeaderBytes (1 MiB, cmd/oppslag) stays far above it: only beyond that
+// does Go refuse a request itself, with a bare 431, before any handler runs.
+const maxHeaderBytes = 32 << 10
+
+// limitHeaders refuses requests whose request line and headers exceed
+// maxHeaderBytes (431).
+func (s *Server) limitHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		size := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				size += len(k) + len(v) + 4
+			}
+		}
+		if size > maxHeaderBytes {
+			s.log.InfoContext(r.Context(), "request refused: headers too large", "status", http.StatusRequestHeaderFieldsTooLarge,
+				"bytes", size, "limit", maxHeaderBytes, "correlation_id", request.CorrelationID(r.Context()))
+			w.Header().Set("Connection", "close")
+			s.renderError(w, r, handlers.Errorf(http.StatusRequestHeaderFieldsTooLarge, "error.headers.large", nil))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// body is what a route takes in its request body (S40). The zero body is
+// none at all: every route not made with form or upload in routes.go.
+type body struct {
+	max       int64         // bytes; a longer body is refused with 413
+	multipart bool          // multipart/form-data is parsed (uploads); otherwise only urlencoded forms are
+	timeout   time.Duration // to receive all of it; slower is refused with 408 (0: Config.BodyTimeout)
+}
+
+// bodyRoute is a route's handler with the body it takes. routes.go makes
+// them (form, upload); limitBody finds them by route before routing.
+type bodyRoute struct {
+	http.Handler
+	body body
+}
+
+// bodiesOf lists the body each route of r takes, by "METHOD pattern".
+func bodiesOf(r chi.Routes) map[string]body {
+	bodies := map[string]body{}
+	_ = chi.Walk(r, func(method, route string, h http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if br, ok := h.(bodyRoute); ok {
+			bodies[method+" "+route] = br.body
+		}
+		return nil
+	})
+	return bodies
+}
+
+type routeKey struct{}
+
+// routeOf is the route pattern limitBody matched, "" when no route takes
+// the request's method and path (it will get the 404 or 405 page).
+func routeOf(ctx context.Context) string {
+	route, _ := ctx.Value(routeKey{}).(string)
+	return route
+}
+
+// findRoute is the pattern the router will pick for r, found the way chi
+// routes: by the raw path when there is one.
+func (s *Server) findRoute(r *http.Request) string {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	if path == "" {
+		path = "/"
+	}
+	return s.router.Find(chi.NewRouteContext(), r.Method, path)
+}
+
+// errMultipartNotTaken refuses an upload sent to a route that takes only
+// plain forms.
+var errMultipartNotTaken = errors.New("multipart body on a route without uploads")
+
+// limitBody is S40: before anything reads a body (the CSRF check
+// included), it finds the route the request will reach and holds the body
+// to what that route takes. A declared length over the limit is refused
+// unread; otherwise the body is read through http.MaxBytesReader under a
+// read deadline and parsed here, once: multipart only on upload routes,
+// with the limit as its memory bound so no part is ever spilled to a
+// temporary file, and whatever the parser made removed when the request
+// ends. Refusals: too large 413, malformed 400, too slow 408, multipart
+// where none is taken 415; NUL bytes or invalid UTF-8 in the path, the
+// query or a form value 422 (S42), never echoed.
+//
+// Slow bodies are cut by a per-request read deadline
+// (http.ResponseController.SetReadDeadline) rather than http.Server's
+// ReadTimeout: the deadline belongs to the route (a form gets
+// Config.BodyTimeout, an upload uploadTimeoutFactor times that), it starts
+// when the body is awaited rather than when the connection was accepted,
+// and the handler is still running when it fires, so the user gets a 408
+// page instead of a dropped connection. The deadline is lifted once the
+// body has been read to its end: net/http then watches the connection for
+// a client that leaves, and a deadline firing there would cancel the
+// request.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		route := s.findRoute(r)
+		b := s.bodies[r.Method+" "+route]
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
+		var rc *http.ResponseController
+		if r.ContentLength != 0 { // a body is coming: its length given, or chunked
+			timeout := b.timeout
+			if timeout == 0 {
+				timeout = s.cfg.BodyTimeout
+			}
+			// Set even when the body will be refused: net/http may still
+			// read some of it to reuse the connection.
+			rc = http.NewResponseController(w)
+			if err := rc.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+				rc = nil // not a connection (a test recorder): nothing to lift
+			}
+		}
+		if r.ContentLength > b.max {
+			s.refuseBody(w, r, route, b, &http.MaxBytesError{Limit: b.max})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, b.max)
+		if rc != nil {
+			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+		}
+		if b.max > 0 {
+			defer func() {
+				if r.MultipartForm != nil {
+					_ = r.MultipartForm.RemoveAll()
+				}
+			}()
+			if err := parseBody(r, b); err != nil {
+				s.refuseBody(w, r, route, b, err)
+				return
+			}
+		}
+		if badInput(r) {
+			s.log.InfoContext(r.Context(), "request refused: NUL or invalid UTF-8 in input", "status", http.StatusUnprocessableEntity,
+				"route", route, "correlation_id", request.CorrelationID(r.Context()))
+			s.renderError(w, r, handlers.Errorf(http.StatusUnprocessableEntity, "error.input", nil))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// parseBody parses r's form within b: multipart only when b takes uploads.
+func parseBody(r *http.Request, b body) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return r.ParseForm()
+	}
+	if !b.multipart {
+		return errMultipartNotTaken
+	}
+	// The body cannot exceed b.max, so with b.max as the memory bound
+	// every part stays in memory.
+	return r.ParseMultipartForm(b.max)
+}
+
+// refuseBody answers a body limitBody will not pass on, with its own status,
+// message and log line. A client that left is logged as such, and nothing
+// is written.
+func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request, route string, b body, err error) {
+	ctx := r.Context()
+	var tooLarge *http.MaxBytesError
+	var e *handlers.Error
+	var reason string
+	switch {
+	case errors.As(err, &tooLarge):
+		e, reason = handlers.Errorf(http.StatusRequestEntityTooLarge, "error.body.large", nil), "too large"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		e, reason = handlers.Errorf(http.StatusRequestTimeout, "error.body.slow", nil), "too slow"
+		// net/http cancels the request when a read fails, this one too;
+		// the client is still there to be told.
+		r = r.WithContext(context.WithoutCancel(ctx))
+	case errors.Is(ctx.Err(), context.Canceled):
+		s.log.InfoContext(ctx, "client aborted", "status", statusClientClosed, "stage", "request body",
+			"route", route, "correlation_id", request.CorrelationID(ctx))
+		return
+	case errors.Is(err, errMultipartNotTaken):
+		e, reason = handlers.Errorf(http.StatusUnsupportedMediaType, "error.body.type", nil), "multipart not taken"
+	default:
+		e, reason = handlers.Errorf(http.StatusBadRequest, "error.body.malformed", nil), "malformed"
+	}
+	s.log.InfoContext(ctx, "request body refused", "status", e.Status, "reason", reason, "route", route,
+		"limit", b.max, "correlation_id", request.CorrelationID(ctx))
+	// The rest of the body is not read: the connection cannot be reused.
+	w.Header().Set("Connection", "close")
+	s.renderError(w, r, e)
+}
+
+// deadlineBody lifts the read deadline once the body has been read to its
+// end (see limitBody).
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (d *deadlineBody) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err == io.EOF && !d.done {
+		d.done = true
+		_ = d.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
+}
+
+// badInput reports whether the path, the query or a form value of r holds
+// a NUL byte or invalid UTF-8 (S42). Such input is refused whole, so no
+// page can echo it into a document declared UTF-8.
+func badInput(r *http.Request) bool {
+	bad := func(s string) bool { return strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) }
+	if bad(r.URL.Path) {
+		return true
+	}
+	values := r.Form // the query and the form, when parseBody ran
+	if values == nil {
+		values, _ = url.ParseQuery(r.URL.RawQuery)
+	}
+	for k, vs := range values {
+		if bad(k) {
+			return true
+		}
+		for _, v := range vs {
+			if bad(v) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -9,9 +9,32 @@ import (
 	"github.com/oppslag/oppslag/static"
 )
 
+// Request bodies (S40). A route takes a body only when its line says so,
+// with form or upload; every other route takes none, and a body sent to it
+// is refused with 413 unread. limitBody applies these before anything reads
+// a body, the CSRF check included.
+const (
+	// formMax bounds a plain form: a few short fields (the emergency
+	// reason, at most 500 characters, is the longest).
+	formMax = 16 << 10
+	// uploadTimeoutFactor stretches Config.BodyTimeout for uploads.
+	uploadTimeoutFactor = 6
+)
+
+// form is a route that takes a plain urlencoded form of at most formMax.
+func (s *Server) form(fn handlers.HandlerFunc) http.Handler {
+	return bodyRoute{Handler: s.handle(fn), body: body{max: formMax}}
+}
+
+// upload is a route that takes a multipart form (with files) of at most max.
+func (s *Server) upload(max int64, fn handlers.HandlerFunc) http.Handler {
+	return bodyRoute{Handler: s.handle(fn), body: body{max: max, multipart: true, timeout: uploadTimeoutFactor * s.cfg.BodyTimeout}}
+}
+
 // routes is the whole URL surface of the portal, one route per line.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	s.router = r
 	r.Use(
 		s.requestID,
 		s.clientIP,
@@ -19,12 +42,14 @@ func (s *Server) routes() http.Handler {
 		s.recoverer,
 		s.securityHeaders,
 		s.language,
+		s.limitHeaders,
 		s.session,
 		s.crossOrigin,
+		s.limitBody,
 		s.csrf,
 	)
 	r.NotFound(s.handle(notFound))
-	r.MethodNotAllowed(s.handle(methodNotAllowed))
+	r.MethodNotAllowed(s.methodNotAllowed)
 
 	start := handlers.Start{Site: s.site}
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
@@ -34,16 +59,19 @@ func (s *Server) routes() http.Handler {
 	personnel := handlers.HPR{Site: s.site, API: s.cfg.HPRAPI, Index: s.cfg.HPRIndex, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, Batches: s.hprBatches}
 
+	staticFiles := static.HandlerWith(s.handle(notFound))
+
 	// Public: no login needed.
-	r.Handle("/static/*", static.Handler())
+	r.Get("/static/*", staticFiles.ServeHTTP)
+	r.Head("/static/*", staticFiles.ServeHTTP)
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Get("/", s.handle(start.ServeHTTP))
 	r.Get("/login", s.handle(s.login))
 	r.Get("/auth/callback", s.handle(s.callback))
 	r.Get("/signed-out", s.handle(start.SignedOut))
-	r.Post("/logout", s.handle(s.logout))
-	r.Post("/lang", s.handle(s.setLanguage))
+	r.Method(http.MethodPost, "/logout", s.form(s.logout))
+	r.Method(http.MethodPost, "/lang", s.form(s.setLanguage))
 
 	// Signed in: every route below needs a user.
 	r.Group(func(r chi.Router) {
@@ -52,9 +80,9 @@ func (s *Server) routes() http.Handler {
 
 		// Health personnel (HPR): any signed-in user (S21).
 		r.Get("/hpr", s.handle(personnel.Search))
-		r.Post("/hpr/nin", s.handle(personnel.SearchNIN))
+		r.Method(http.MethodPost, "/hpr/nin", s.form(personnel.SearchNIN))
 		r.Get("/hpr/batch", s.handle(personnel.BatchForm))
-		r.Post("/hpr/batch", s.handle(personnel.StartBatch))
+		r.Method(http.MethodPost, "/hpr/batch", s.upload(handlers.MaxBatchUpload, personnel.StartBatch))
 		r.Get("/hpr/batch/{id}", s.handle(personnel.Batch))
 		r.Get("/hpr/batch/{id}/csv", s.handle(personnel.BatchCSV))
 		r.Get("/hpr/{number}", s.handle(personnel.Card))
@@ -62,20 +90,21 @@ func (s *Server) routes() http.Handler {
 		// Patient data: HPR-authorised clinicians at security level 4 (S21).
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(request.RoleClinician))
-			r.Post("/search", s.handle(people.Search))
+			r.Method(http.MethodPost, "/search", s.form(people.Search))
 			r.Get("/person/{handle}", s.handle(people.Overview))
 			r.Get("/person/{handle}/panel/{panel}", s.handle(people.Panel))
 			r.Get("/person/{handle}/timeline", s.handle(people.Timeline))
 			r.Get("/person/{handle}/labs", s.handle(labResults.View))
 			r.Get("/person/{handle}/labs/basis", s.handle(labResults.Choose))
-			r.Post("/person/{handle}/labs/basis", s.handle(labResults.Bind))
+			r.Method(http.MethodPost, "/person/{handle}/labs/basis", s.form(labResults.Bind))
 			r.Get("/person/{handle}/labs/trend", s.handle(labResults.Trend))
 			r.Get("/person/{handle}/labs/emergency", s.handle(labResults.Emergency))
-			r.Post("/person/{handle}/labs/emergency", s.handle(labResults.OpenEmergency))
-			r.Post("/person/{handle}/labs/end", s.handle(labResults.EndAccess))
+			r.Method(http.MethodPost, "/person/{handle}/labs/emergency", s.form(labResults.OpenEmergency))
+			r.Method(http.MethodPost, "/person/{handle}/labs/end", s.form(labResults.EndAccess))
 			r.Get("/person/{handle}/labs/print", s.handle(labResults.Print))
 		})
 	})
+	s.bodies = bodiesOf(r)
 	return r
 }
 
@@ -83,6 +112,20 @@ func notFound(http.ResponseWriter, *http.Request) error {
 	return handlers.Errorf(http.StatusNotFound, "", nil)
 }
 
-func methodNotAllowed(http.ResponseWriter, *http.Request) error {
-	return handlers.Errorf(http.StatusMethodNotAllowed, "", nil)
+// methodNotAllowed answers a path that exists for other methods (TRACE,
+// GET on a form's action): 405 with the methods it takes, and a log line
+// of its own.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		if s.router.Match(chi.NewRouteContext(), m, path) {
+			w.Header().Add("Allow", m)
+		}
+	}
+	s.log.InfoContext(r.Context(), "request refused: method not allowed", "status", http.StatusMethodNotAllowed,
+		"method", r.Method, "correlation_id", request.CorrelationID(r.Context()))
+	s.renderError(w, r, handlers.Errorf(http.StatusMethodNotAllowed, "", nil))
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/labs"
@@ -46,7 +47,10 @@ type Config struct {
 	// lasts; 0 means handlers.DefaultEmergencyWindow (4 h).
 	EmergencyWindow time.Duration
 	UpstreamTimeout time.Duration // per upstream call (S32); default 3 s
-	Now             func() time.Time
+	// BodyTimeout is how long a client may take to send a form body (S40);
+	// an upload gets uploadTimeoutFactor times as long. Default 10 s.
+	BodyTimeout time.Duration
+	Now         func() time.Time
 }
 
 // Server is the portal's http.Handler.
@@ -56,6 +60,11 @@ type Server struct {
 	sessions *sessionStore
 	site     handlers.Site
 	handler  http.Handler
+
+	// router is the route tree, and bodies the body each route takes; the
+	// body limits are applied before routing (limitBody).
+	router *chi.Mux
+	bodies map[string]body
 
 	// sessionLocks serialise the read-modify-write of one session's state
 	// (token refreshes, new handles, access bases) so parallel panels do not
@@ -91,6 +100,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.UpstreamTimeout == 0 {
 		cfg.UpstreamTimeout = 3 * time.Second
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = 10 * time.Second
 	}
 	if cfg.AbsoluteTimeout == 0 {
 		cfg.AbsoluteTimeout = 12 * time.Hour

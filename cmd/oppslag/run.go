@@ -250,10 +250,18 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		go sweepSessions(ctx, sw, logger)
 	}
 
+	// Request line and headers must arrive within ReadHeaderTimeout and fit
+	// in MaxHeaderBytes; beyond either, Go answers (or drops) the request
+	// itself. The portal's own, smaller header limit answers first with a
+	// proper page (web.limitHeaders). There is no ReadTimeout: each body
+	// gets its route's read deadline (web.Config.BodyTimeout, longer for
+	// uploads) when it is awaited, so a slow sender gets a 408 page rather
+	// than a cut connection, and a long-running page is not cancelled by
+	// a deadline meant for its request.
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		MaxHeaderBytes:    1 << 20,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

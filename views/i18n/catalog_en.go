@@ -154,4 +154,19 @@ var en = map[string]string{
 	"error.role.clinician.message":  "This page shows patient information. It is only for health personnel with an HPR number and an approval, logged in at security level 4. The attempt has been logged.",
 	"nav.label":                     "Main menu",
 	"nav.hpr":                       "Health personnel (HPR)",
+
+	// Requests refused before any handler (S40, S42): limits and unreadable input.
+	"error.body.large.title":       "Too much was sent",
+	"error.body.large.message":     "The form or file was larger than this page accepts. Nothing was saved or looked up. Send less, for example a smaller file, and try again.",
+	"error.body.malformed.title":   "The form could not be read",
+	"error.body.malformed.message": "What your browser sent was incomplete or damaged. Nothing was saved or looked up. Go back and try again.",
+	"error.body.slow.title":        "The form took too long to arrive",
+	"error.body.slow.message":      "Your browser did not finish sending the form in time, so it was stopped. Nothing was saved or looked up. Check your connection and try again.",
+	"error.body.type.title":        "The form was sent in a way this page does not take",
+	"error.body.type.message":      "This page does not take files. Nothing was saved or looked up. Go back and use the page's own form.",
+	"error.input.title":            "What was sent contains characters that cannot be read",
+	"error.input.message":          "It contains a null character or text that is not valid UTF-8. Nothing was saved or looked up. Type the text again rather than pasting it, and try again.",
+	"error.headers.large.title":    "The request was too large",
+	"error.headers.large.message":  "Your browser sent more data with the request than Oppslag accepts, often because of too many or too large cookies. Clear this site's cookies and try again.",
+	"search.error.chars":           "The search contains characters that cannot be read. Type it again rather than pasting it.",
 }

@@ -154,4 +154,19 @@ var nb = map[string]string{
 	"error.role.clinician.message":  "Denne siden viser pasientopplysninger. Den er bare for helsepersonell med HPR-nummer og godkjenning, innlogget på sikkerhetsnivå 4. Forsøket er logget.",
 	"nav.label":                     "Hovedmeny",
 	"nav.hpr":                       "Helsepersonell (HPR)",
+
+	// Requests refused before any handler (S40, S42): limits and unreadable input.
+	"error.body.large.title":       "Det ble sendt for mye",
+	"error.body.large.message":     "Skjemaet eller filen var større enn denne siden tar imot. Ingenting ble lagret eller slått opp. Send mindre, for eksempel en mindre fil, og prøv igjen.",
+	"error.body.malformed.title":   "Skjemaet kunne ikke leses",
+	"error.body.malformed.message": "Det nettleseren sendte, var ufullstendig eller skadet. Ingenting ble lagret eller slått opp. Gå tilbake og prøv igjen.",
+	"error.body.slow.title":        "Skjemaet brukte for lang tid",
+	"error.body.slow.message":      "Nettleseren ble ikke ferdig med å sende skjemaet i tide, så det ble stoppet. Ingenting ble lagret eller slått opp. Sjekk nettforbindelsen og prøv igjen.",
+	"error.body.type.title":        "Skjemaet ble sendt på en måte denne siden ikke tar imot",
+	"error.body.type.message":      "Denne siden tar ikke imot filer. Ingenting ble lagret eller slått opp. Gå tilbake og bruk sidens eget skjema.",
+	"error.input.title":            "Det som ble sendt, inneholder tegn som ikke kan leses",
+	"error.input.message":          "Det inneholder et nulltegn eller tekst som ikke er gyldig UTF-8. Ingenting ble lagret eller slått opp. Skriv teksten på nytt i stedet for å lime den inn, og prøv igjen.",
+	"error.headers.large.title":    "Forespørselen var for stor",
+	"error.headers.large.message":  "Nettleseren sendte mer data med forespørselen enn Oppslag tar imot, ofte fordi det er for mange eller for store informasjonskapsler. Slett informasjonskapslene for dette nettstedet og prøv igjen.",
+	"search.error.chars":           "Søket inneholder tegn som ikke kan leses. Skriv det på nytt i stedet for å lime det inn.",
 }

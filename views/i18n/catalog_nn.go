@@ -153,4 +153,19 @@ var nn = map[string]string{
 	"error.role.clinician.message":  "Denne sida viser pasientopplysningar. Ho er berre for helsepersonell med HPR-nummer og godkjenning, innlogga på tryggingsnivå 4. Forsøket er logga.",
 	"nav.label":                     "Hovudmeny",
 	"nav.hpr":                       "Helsepersonell (HPR)",
+
+	// Requests refused before any handler (S40, S42): limits and unreadable input.
+	"error.body.large.title":       "Det vart sendt for mykje",
+	"error.body.large.message":     "Skjemaet eller fila var større enn denne sida tek imot. Ingenting vart lagra eller slått opp. Send mindre, til dømes ei mindre fil, og prøv igjen.",
+	"error.body.malformed.title":   "Skjemaet kunne ikkje lesast",
+	"error.body.malformed.message": "Det nettlesaren sende, var ufullstendig eller skadd. Ingenting vart lagra eller slått opp. Gå tilbake og prøv igjen.",
+	"error.body.slow.title":        "Skjemaet brukte for lang tid",
+	"error.body.slow.message":      "Nettlesaren vart ikkje ferdig med å sende skjemaet i tide, så det vart stoppa. Ingenting vart lagra eller slått opp. Sjekk nettsambandet og prøv igjen.",
+	"error.body.type.title":        "Skjemaet vart sendt på ein måte denne sida ikkje tek imot",
+	"error.body.type.message":      "Denne sida tek ikkje imot filer. Ingenting vart lagra eller slått opp. Gå tilbake og bruk skjemaet på sida.",
+	"error.input.title":            "Det som vart sendt, inneheld teikn som ikkje kan lesast",
+	"error.input.message":          "Det inneheld eit nullteikn eller tekst som ikkje er gyldig UTF-8. Ingenting vart lagra eller slått opp. Skriv teksten på nytt i staden for å lime han inn, og prøv igjen.",
+	"error.headers.large.title":    "Førespurnaden var for stor",
+	"error.headers.large.message":  "Nettlesaren sende meir data med førespurnaden enn Oppslag tek imot, ofte fordi det er for mange eller for store informasjonskapslar. Slett informasjonskapslane for denne nettstaden og prøv igjen.",
+	"search.error.chars":           "Søket inneheld teikn som ikkje kan lesast. Skriv det på nytt i staden for å lime det inn.",
 }

@@ -2,6 +2,8 @@ package logging
 
 import (
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,16 +18,46 @@ import (
 	"unicode/utf8"
 )
 
-// Independent of the code under test: what S29 forbids in a log line.
+// Independent of the code under test: what S29 forbids in a log line. A
+// digit run inside a hexadecimal identifier (a word of hex digits with at
+// least one letter, like a correlation id) is part of that identifier, not
+// an identity number.
 var (
 	elevenDigits = regexp.MustCompile(`(^|[^0-9])[0-9]{11}([^0-9]|$)`)
-	spacedNIN    = regexp.MustCompile(`(^|[^0-9])[0-9]{6} [0-9]{5}([^0-9]|$)`)
+	spacedNIN    = regexp.MustCompile(`(^|[^0-9])([0-9]{6}) [0-9]{5}([^0-9]|$)`)
 	jwtShape     = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.`)
+	word         = regexp.MustCompile(`[0-9A-Za-z]+`)
+	hexID        = regexp.MustCompile(`^[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*$`)
 )
+
+// hasElevenDigits reports an 11-digit run outside hexadecimal identifiers.
+func hasElevenDigits(s string) bool {
+	for _, w := range word.FindAllString(s, -1) {
+		if !hexID.MatchString(w) && elevenDigits.MatchString(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSpacedNIN reports "ddddddd ddddd" whose first half does not end a
+// hexadecimal identifier.
+func hasSpacedNIN(s string) bool {
+	for _, m := range spacedNIN.FindAllStringSubmatchIndex(s, -1) {
+		start := m[4] // the six digits
+		for start > 0 && word.MatchString(s[start-1:start]) {
+			start--
+		}
+		if !hexID.MatchString(s[start:m[5]]) {
+			return true
+		}
+	}
+	return false
+}
 
 // forbidden returns why the field value s may not be in a log, or "".
 func forbidden(s string) string {
-	if spacedNIN.MatchString(s) {
+	if hasSpacedNIN(s) {
 		return "an identity number with a space"
 	}
 	return forbiddenInLine(s)
@@ -36,7 +68,7 @@ func forbidden(s string) string {
 // looks like a spaced identity number without being one.
 func forbiddenInLine(s string) string {
 	switch {
-	case elevenDigits.MatchString(s):
+	case hasElevenDigits(s):
 		return "an 11-digit number"
 	case jwtShape.MatchString(s):
 		return "a JWT"
@@ -243,9 +275,60 @@ func TestS29_LevelAndOptions(t *testing.T) {
 	if buf.Len() != 0 {
 		t.Errorf("Info at level Warn wrote %q", buf.String())
 	}
-	l.Warn("shown")
-	if !strings.Contains(buf.String(), "level=WARN msg=shown") {
-		t.Errorf("output = %q, want the warning", buf.String())
+	l.Warn("shown "+nin, "pid", nin, "token", jwtSample, "line", "a\nlevel=ERROR msg=forged")
+	out := buf.String()
+	if !strings.Contains(out, "level=WARN msg=\"shown [nin]\"") {
+		t.Errorf("output = %q, want the warning with its number redacted", out)
+	}
+	for _, want := range []string{"pid=[nin]", "token=[jwt]", `line="a\\nlevel=ERROR msg=forged"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output = %q, want %s", out, want)
+		}
+	}
+	if strings.Contains(out, nin) || strings.Contains(out, "eyJ") || strings.Count(out, "\n") != 1 {
+		t.Errorf("output = %q holds a number, a token or a forged line", out)
+	}
+}
+
+// TestHardening_RedactorKeepsCorrelationIDs: digits inside a hexadecimal
+// id are part of the id, so support can find the line a user quotes;
+// identity numbers are still redacted, also glued to other words.
+func TestHardening_RedactorKeepsCorrelationIDs(t *testing.T) {
+	kept := []string{
+		"correlation_id=0a12345678901bcd",
+		"12345678901abcde",
+		"abcde12345678901",
+		"trace 4bf92f3577b34da6a3ce929d0e0e4736",
+		"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	}
+	for _, s := range kept {
+		if got := redact(s); got != s {
+			t.Errorf("redact(%q) = %q; want it unchanged", s, got)
+		}
+	}
+	redacted := map[string]string{
+		nin:                        "[nin]",
+		"nin=" + nin:               "nin=[nin]",
+		"fnr" + nin:                "fnr[nin]",
+		nin + "xyz":                "[nin]xyz",
+		"/person/" + nin + "/labs": "/person/[nin]/labs",
+		"pid 120579 00499 and":     "pid [nin] and",
+		"id-" + nin + "-x":         "id-[nin]-x",
+	}
+	for in, want := range redacted {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q; want %q", in, got, want)
+		}
+	}
+	// Ids as requestID makes them: 8 random bytes in hex. About 0.8 % hold
+	// a run of exactly 11 decimal digits.
+	var b [8]byte
+	for i := range 20000 {
+		binary.BigEndian.PutUint64(b[:], uint64(i)*0x9e3779b97f4a7c15)
+		id := hex.EncodeToString(b[:])
+		if got := redact("correlation_id=" + id); got != "correlation_id="+id {
+			t.Fatalf("redact ate correlation id %s: %q", id, got)
+		}
 	}
 }
 

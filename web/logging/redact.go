@@ -117,6 +117,10 @@ func redactTokens(s string) string {
 	i := 0
 	for i < len(s) {
 		c := s[i]
+		if end, ok := hexWordAt(s, i); ok {
+			i = end // a correlation id or hash: its digits are no number
+			continue
+		}
 		switch {
 		case isDigit(c):
 			start := i
@@ -155,6 +159,36 @@ func redactTokens(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// hexWordAt reports whether a word starts at i (an ASCII letter or digit
+// with none before it) that is a hexadecimal identifier: hex digits only,
+// at least one of them a letter. Correlation ids, trace ids and hashes are
+// such words, and about one in a hundred 16-digit ids holds a run of
+// exactly 11 decimal digits; that run is part of the id, not an identity
+// number. A word with any other letter ("fnr12345678901") is still
+// scanned. end is where the word ends; each word is looked at once, from
+// its first byte, so the scan stays linear.
+func hexWordAt(s string, i int) (end int, ok bool) {
+	if !isAlnum(s[i]) || i > 0 && isAlnum(s[i-1]) {
+		return i, false
+	}
+	letter := false
+	j := i
+	for ; j < len(s) && isAlnum(s[j]); j++ {
+		switch c := s[j]; {
+		case isDigit(c):
+		case 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F':
+			letter = true
+		default:
+			return i, false
+		}
+	}
+	return j, letter
+}
+
+func isAlnum(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // ninAt looks at the digit run starting at i. It reports whether the run is
@@ -220,6 +254,10 @@ func isB64URL(c byte) bool {
 // identity number.
 func hasNIN(s string) bool {
 	for i := 0; i < len(s); {
+		if end, ok := hexWordAt(s, i); ok {
+			i = end
+			continue
+		}
 		if !isDigit(s[i]) {
 			i++
 			continue
