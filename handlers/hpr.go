@@ -181,7 +181,8 @@ func (h HPR) Search(w http.ResponseWriter, r *http.Request) error {
 		if status == http.StatusUnprocessableEntity {
 			break
 		}
-		if e := AsError(err); h.Log != nil && e.Status >= 500 {
+		// A user who left is no server failure (the access log says 499).
+		if e := AsError(err); h.Log != nil && e.Status >= 500 && !errors.Is(ctx.Err(), context.Canceled) {
 			h.Log.ErrorContext(ctx, "hpr search failed", "status", e.Status, "err", e.Err,
 				"correlation_id", request.CorrelationID(ctx))
 		}
@@ -334,9 +335,9 @@ func (h HPR) lookupNumber(ctx context.Context, n int) (cardSource, error) {
 			switch {
 			case res.Stale:
 				c.stale = true
-				c.staleText = i18n.T(ctx, "hpr.stale", when)
-				c.freshness = i18n.T(ctx, "hpr.freshness.cache", when)
 				c.limited = limitOf(ctx, res.StaleCause)
+				c.staleText = staleText(ctx, c.limited, when)
+				c.freshness = i18n.T(ctx, "hpr.freshness.cache", when)
 			case res.FromCache:
 				c.freshness = i18n.T(ctx, "hpr.freshness.cache", when)
 			default:
@@ -373,9 +374,21 @@ func (h HPR) lookupNumber(ctx context.Context, n int) (cardSource, error) {
 	if apiErr != nil {
 		// HPR was asked and could not answer: the index's copy is older
 		// than a live answer would be, and the page says so.
-		c.stale, c.staleText, c.limited = true, i18n.T(ctx, "hpr.stale", when), limitOf(ctx, apiErr)
+		c.stale, c.limited = true, limitOf(ctx, apiErr)
+		c.staleText = staleText(ctx, c.limited, when)
 	}
 	return c, nil
+}
+
+// staleText says why an older copy is shown, by its cause: the portal held
+// back because of HPR's rate limit (HPR was never asked), or HPR did not
+// answer. Saying "HPR is not answering" about a request never sent would
+// send the reader looking for an outage that is not there.
+func staleText(ctx context.Context, limited *views.HPRLimit, when string) string {
+	if limited != nil {
+		return i18n.T(ctx, "hpr.stale.limited", when)
+	}
+	return i18n.T(ctx, "hpr.stale", when)
 }
 
 // Card is the health-personnel card: GET /hpr/{number}.
@@ -399,7 +412,7 @@ func (h HPR) Card(w http.ResponseWriter, r *http.Request) error {
 			s.Query, s.Searched, s.Limited = strconv.Itoa(n), true, l
 			return Render(w, r, http.StatusTooManyRequests, views.HPRSearchPage(h.Site.Base(r, "hpr.title"), s))
 		}
-		if e := AsError(err); h.Log != nil && e.Status >= 500 {
+		if e := AsError(err); h.Log != nil && e.Status >= 500 && !errors.Is(ctx.Err(), context.Canceled) {
 			h.Log.ErrorContext(ctx, "hpr card failed", "status", e.Status, "err", e.Err,
 				"correlation_id", request.CorrelationID(ctx))
 		}

@@ -347,6 +347,10 @@ func labsError(err error) *Error {
 		return Errorf(http.StatusUnauthorized, "", err)
 	case errors.Is(err, labs.ErrForbidden):
 		return Errorf(http.StatusForbidden, "error.labs.forbidden", err)
+	case errors.Is(err, labs.ErrUnauthorized):
+		// The service answered and refused the token: it is a refusal,
+		// audited as a denial, not a service that is down.
+		return Errorf(http.StatusBadGateway, "error.labs.refused", err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return Errorf(http.StatusGatewayTimeout, "error.labs.timeout", err)
 	case errors.Is(err, labs.ErrMalformed):

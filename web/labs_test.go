@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -730,4 +731,46 @@ func TestF14_LabsRequesterLinksToTheirHPRCard(t *testing.T) {
 	if name := strings.TrimSpace(nodeText(links[0])); !strings.Contains(card.body, name) {
 		t.Errorf("the card at %s is not %q's", href, name)
 	}
+}
+
+// TestHardening_OneMessagePerCause: a refusal is not an outage. A lab
+// service that refuses the token says it refused (and the audit says
+// denied); an HPR card shown from the register copy while the portal holds
+// back for HPR's rate limit says HPR was not asked, not that HPR is down.
+func TestHardening_OneMessagePerCause(t *testing.T) {
+	t.Run("labs refusal", func(t *testing.T) {
+		h := newHarness(t)
+		b, tok := clinician(t, h)
+		number := labsPerson(t, h, "labs")
+		path := b.labsPath(tok, number)
+		h.labSim.SetFault(labsim.Fault{Status: http.StatusUnauthorized})
+		p := b.chooseBasis(tok, path, labs.BasisSamtykke)
+		if !strings.Contains(p.body, msg("error.labs.refused.title")) || strings.Contains(p.body, msg("error.labs.upstream.title")) {
+			t.Errorf("a 401 from the lab service is not reported as a refusal:\n%s", p.body)
+		}
+		recs := h.records()
+		if v := recs[len(recs)-1]; v.Outcome != audit.Denied {
+			t.Errorf("view record outcome %s; want denied", v.Outcome)
+		}
+	})
+	t.Run("HPR held back by the rate limit", func(t *testing.T) {
+		h := newHarness(t, withHPRBucket(1), withHPRIndex())
+		b, _ := hprUser(t, h, "admin")
+		var numbers []int
+		h.pop.EachPersonnel(func(p hprPersonnel) bool {
+			numbers = append(numbers, p.HPRNumber)
+			return len(numbers) < 3
+		})
+		limitedSeen := false
+		for _, n := range numbers {
+			p := b.get("/hpr/" + strconv.Itoa(n))
+			if strings.Contains(p.body, msg("hpr.stale", "")[:10]) {
+				t.Errorf("card %d says HPR is not answering although HPR was not asked", n)
+			}
+			limitedSeen = limitedSeen || strings.Contains(p.body, "HPR ble ikke spurt")
+		}
+		if !limitedSeen {
+			t.Error("no card said it was held back by the rate limit")
+		}
+	})
 }

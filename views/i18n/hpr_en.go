@@ -61,6 +61,7 @@ func init() {
 		"hpr.freshness.cache": "From the cache, fetched from HPR %s",
 		"hpr.freshness.index": "From a copy of the register downloaded %s",
 		"hpr.stale":           "HPR is not answering right now. The information below was fetched %s and may be out of date.",
+		"hpr.stale.limited":   "HPR lookups are limited right now, so HPR was not asked. The details below were fetched %s and may be out of date.",
 		"hpr.replaced":        "This HPR number has been replaced by a new number.",
 		"hpr.replaced.link":   "Go to HPR number %s",
 

@@ -59,6 +59,7 @@ func init() {
 		"hpr.freshness.cache": "Fra mellomlageret, hentet fra HPR %s",
 		"hpr.freshness.index": "Fra kopi av registeret lastet ned %s",
 		"hpr.stale":           "HPR svarer ikke akkurat nå. Opplysningene under ble hentet %s og kan være utdaterte.",
+		"hpr.stale.limited":   "HPR-oppslag er begrenset akkurat nå, så HPR ble ikke spurt. Opplysningene under ble hentet %s og kan være utdaterte.",
 		"hpr.replaced":        "Dette HPR-nummeret er erstattet av et nytt nummer.",
 		"hpr.replaced.link":   "Gå til HPR-nummer %s",
 

@@ -59,6 +59,7 @@ func init() {
 		"hpr.freshness.cache": "Frå mellomlageret, henta frå HPR %s",
 		"hpr.freshness.index": "Frå kopi av registeret lasta ned %s",
 		"hpr.stale":           "HPR svarar ikkje akkurat no. Opplysningane under vart henta %s og kan vere utdaterte.",
+		"hpr.stale.limited":   "HPR-oppslag er avgrensa akkurat no, så HPR vart ikkje spurd. Opplysningane under vart henta %s og kan vere utdaterte.",
 		"hpr.replaced":        "Dette HPR-nummeret er erstatta av eit nytt nummer.",
 		"hpr.replaced.link":   "Gå til HPR-nummer %s",
 

@@ -67,6 +67,8 @@ func init() {
 		"error.labs.unavailable.message":         "Oppslag is not connected to the lab results service.",
 		"error.labs.forbidden.title":             "No access to lab results",
 		"error.labs.forbidden.message":           "The lab results service refused the lookup for your role.",
+		"error.labs.refused.title":               "The lab results service refused the request",
+		"error.labs.refused.message":             "The lab results service did not accept your login. Log out and in again, and try once more.",
 		"error.labs.timeout.title":               "The lab results service did not answer in time",
 		"error.labs.timeout.message":             "The lab results service did not answer in time — try again shortly.",
 		"error.labs.malformed.title":             "Invalid answer from the lab results service",

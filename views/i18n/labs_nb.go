@@ -67,6 +67,8 @@ func init() {
 		"error.labs.unavailable.message":         "Oppslag er ikke koblet til Pasientens prøvesvar.",
 		"error.labs.forbidden.title":             "Ingen tilgang til prøvesvar",
 		"error.labs.forbidden.message":           "Pasientens prøvesvar avviste oppslaget for din rolle.",
+		"error.labs.refused.title":               "Pasientens prøvesvar avviste forespørselen",
+		"error.labs.refused.message":             "Pasientens prøvesvar godtok ikke innloggingen din. Logg ut og inn igjen, og prøv på nytt.",
 		"error.labs.timeout.title":               "Pasientens prøvesvar svarte ikke i tide",
 		"error.labs.timeout.message":             "Pasientens prøvesvar svarte ikke i tide — prøv igjen om litt.",
 		"error.labs.malformed.title":             "Ugyldig svar fra Pasientens prøvesvar",

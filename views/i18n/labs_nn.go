@@ -67,6 +67,8 @@ func init() {
 		"error.labs.unavailable.message":         "Oppslag er ikkje kopla til Pasientens prøvesvar.",
 		"error.labs.forbidden.title":             "Inga tilgang til prøvesvar",
 		"error.labs.forbidden.message":           "Pasientens prøvesvar avviste oppslaget for rolla di.",
+		"error.labs.refused.title":               "Pasientens prøvesvar avviste førespurnaden",
+		"error.labs.refused.message":             "Pasientens prøvesvar godtok ikkje innlogginga di. Logg ut og inn igjen, og prøv på nytt.",
 		"error.labs.timeout.title":               "Pasientens prøvesvar svarte ikkje i tide",
 		"error.labs.timeout.message":             "Pasientens prøvesvar svarte ikkje i tide — prøv igjen om litt.",
 		"error.labs.malformed.title":             "Ugyldig svar frå Pasientens prøvesvar",
