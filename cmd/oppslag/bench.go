@@ -70,15 +70,57 @@ type benchOptions struct {
 	b4Rate   float64       // B4: a rate to use instead of half of B3's (comparisons across builds)
 	loads    int           // B10: measured browser loads of the person page
 	profile  string        // file for a CPU profile of this process during B2 and B3
+
+	b12Users  int           // B12: virtual clinicians
+	b12Dur    time.Duration // B12: how long they browse under the fault mix
+	b13Users  int           // B13: virtual clinicians
+	b13Dur    time.Duration // B13: load per round; the kill falls in its middle third
+	b13Rounds int           // B13: kill -9 and restart rounds
+
+	only map[string]bool // figure ids to measure; nil: all
+}
+
+// want reports whether any of ids is to be measured.
+func (o benchOptions) want(ids ...string) bool {
+	if o.only == nil {
+		return true
+	}
+	for _, id := range ids {
+		if o.only[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// benchIDs are the figures of performance.md, for -only.
+var benchIDs = []string{"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11", "B12", "B13"}
+
+// parseOnly reads -only's comma-separated figure ids.
+func parseOnly(s string) (map[string]bool, error) {
+	if s == "" {
+		return nil, nil
+	}
+	only := map[string]bool{}
+	for f := range strings.SplitSeq(s, ",") {
+		id := strings.ToUpper(strings.TrimSpace(f))
+		if !slices.Contains(benchIDs, id) {
+			return nil, fmt.Errorf("-only: unknown figure %q (want ids like B12,B13)", f)
+		}
+		only[id] = true
+	}
+	return only, nil
 }
 
 func defaultBenchOptions(quick bool) benchOptions {
 	if quick {
 		return benchOptions{quick: true, n: 200, cpuConns: 16, rounds: 1, t: 300 * time.Millisecond, conns: 16, views: 300, sessions: 40,
-			fanN: 20, openDur: 500 * time.Millisecond, loads: 2}
+			fanN: 20, openDur: 500 * time.Millisecond, loads: 2,
+			b12Users: 8, b12Dur: 3 * time.Second, b13Users: 6, b13Dur: 2 * time.Second, b13Rounds: 3}
 	}
 	return benchOptions{n: 3000, cpuConns: 16, rounds: 3, t: 2 * time.Second, conns: 16, views: 1000, sessions: 2000,
-		fanN: 200, openDur: 5 * time.Second, loads: 5}
+		fanN: 200, openDur: 5 * time.Second, loads: 5,
+		b12Users: 200, b12Dur: 60 * time.Second, b13Users: 50, b13Dur: 8 * time.Second, b13Rounds: 3}
 }
 
 // bench runs the harness, or with -world the bench world. The harness builds
@@ -94,9 +136,16 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 	sessions := fs.Int("sessions", 0, "B9: sessions created through the real login (default 2000, quick 40)")
 	b4Rate := fs.Float64("b4rate", 0, "B4: requests per second instead of half of B3's rate, to compare builds at one load (the line then says so)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the portal process during B2 to B4 to this file")
+	only := fs.String("only", "", "measure only these figures, comma-separated (e.g. B12,B13: CI's short form with the flags below)")
+	b12Users := fs.Int("b12users", 0, "B12: virtual clinicians browsing under the fault mix (default 200, quick 8)")
+	b12Dur := fs.Duration("b12duration", 0, "B12: how long they browse (default 60s, quick 3s)")
+	b13Users := fs.Int("b13users", 0, "B13: virtual clinicians loading the portal that is killed (default 50, quick 6)")
+	b13Dur := fs.Duration("b13duration", 0, "B13: load per kill -9 round (default 8s, quick 2s)")
+	b13Rounds := fs.Int("b13rounds", 0, "B13: kill -9 and restart rounds (default 3)")
 	world := fs.Bool("world", false, "internal: run as the bench world (HelseID simulator and load generator), reading requests on stdin")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]")
+		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-only B12,B13] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]\n"+
+			"                    [-b12users n] [-b12duration d] [-b13users n] [-b13duration d] [-b13rounds n]")
 		fmt.Fprintln(stderr, "prints one line per figure of the performance spec: ID name value target PASS|FAIL|SKIP")
 		fs.PrintDefaults()
 	}
@@ -129,6 +178,27 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 		opts.sessions = *sessions
 	}
 	opts.b4Rate = *b4Rate
+	ids, err := parseOnly(*only)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	opts.only = ids
+	for _, v := range []struct {
+		set int
+		to  *int
+	}{{*b12Users, &opts.b12Users}, {*b13Users, &opts.b13Users}, {*b13Rounds, &opts.b13Rounds}} {
+		if v.set > 0 {
+			*v.to = v.set
+		}
+	}
+	for _, v := range []struct {
+		set time.Duration
+		to  *time.Duration
+	}{{*b12Dur, &opts.b12Dur}, {*b13Dur, &opts.b13Dur}} {
+		if v.set > 0 {
+			*v.to = v.set
+		}
+	}
 	return runBench(ctx, opts, stdout, stderr)
 }
 
@@ -184,13 +254,23 @@ func figureOrder(a, b figure) int {
 }
 
 func runBench(ctx context.Context, opts benchOptions, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stdout, "# oppslag bench %s %s/%s cpus=%d quick=%t B1 n=%d B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B4 t=%s B5 views=%d B9 sessions=%d B10 loads=%d\n",
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), opts.quick, opts.fanN,
-		opts.n, opts.rounds, opts.cpuConns, opts.t, opts.rounds, opts.conns, opts.openDur, opts.views, opts.sessions, opts.loads)
+	only := "all"
+	if opts.only != nil {
+		only = strings.Join(slices.DeleteFunc(slices.Clone(benchIDs), func(id string) bool { return !opts.only[id] }), ",")
+	}
+	fmt.Fprintf(stdout, "# oppslag bench %s %s/%s cpus=%d quick=%t figures=%s B1 n=%d B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B4 t=%s B5 views=%d B9 sessions=%d B10 loads=%d "+
+		"B12 users=%d t=%s B13 users=%d t=%s rounds=%d\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), opts.quick, only, opts.fanN,
+		opts.n, opts.rounds, opts.cpuConns, opts.t, opts.rounds, opts.conns, opts.openDur, opts.views, opts.sessions, opts.loads,
+		opts.b12Users, opts.b12Dur, opts.b13Users, opts.b13Dur, opts.b13Rounds)
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", a...) }
 
 	var figs []figure
-	err := measureAll(ctx, opts, progress, stderr, func(f figure) { figs = append(figs, f) })
+	err := measureAll(ctx, opts, progress, stderr, func(f figure) {
+		if opts.want(f.id) { // -only B5 still runs B5's group, and prints B5
+			figs = append(figs, f)
+		}
+	})
 	slices.SortStableFunc(figs, figureOrder)
 	missed := 0
 	for _, f := range figs {
@@ -218,16 +298,48 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	}
 	defer os.RemoveAll(dir)
 
-	progress("B8: starting the demo default")
-	emit(measureDemoReady(ctx, dir))
-
-	progress("starting the bench world (HelseID and Person API simulators, load generator)")
-	w, err := startWorld(ctx, stderr)
-	if err != nil {
-		return err
+	if opts.want("B8") {
+		progress("B8: starting the demo default")
+		emit(measureDemoReady(ctx, dir))
 	}
-	defer w.close()
 
+	if opts.want("B1", "B2", "B3", "B4", "B5", "B6", "B9", "B10", "B12", "B13") {
+		progress("starting the bench world (HelseID, Person API and prøvesvar simulators, load generator)")
+		w, err := startWorld(ctx, stderr)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if opts.want("B1", "B2", "B3", "B4", "B5", "B6", "B9", "B10") {
+			if err := measurePortal(ctx, opts, dir, w, progress, emit); err != nil {
+				return err
+			}
+		}
+		if opts.want("B12") {
+			progress("B12: %d users for %s under the fault mix", opts.b12Users, opts.b12Dur)
+			for _, f := range measureLoadWithFaults(ctx, dir, w, opts) {
+				emit(f)
+			}
+		}
+		if opts.want("B13") {
+			progress("B13: %d rounds of kill -9 under load (%d users, %s a round)", opts.b13Rounds, opts.b13Users, opts.b13Dur)
+			for _, f := range measureCrash(ctx, dir, w, opts, progress) {
+				emit(f)
+			}
+		}
+	}
+	// B7 runs last: its 600,000-entry index and population stay in this
+	// process's memory, which would count in B9's sessions figure, measured
+	// in this process too.
+	if opts.want("B7") {
+		measureHPR(ctx, dir, opts.quick, progress, emit)
+	}
+	return nil
+}
+
+// measurePortal measures the figures of the portal served in this process
+// (B1 to B6, B9, B10), in the order they have always run.
+func measurePortal(ctx context.Context, opts benchOptions, dir string, w *world, progress func(string, ...any), emit func(figure)) error {
 	keyFile, publicJWK, err := writeBenchKey(dir)
 	if err != nil {
 		return err
@@ -317,9 +429,5 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	if err := p.stop(); err != nil {
 		return fmt.Errorf("portal: %w", err)
 	}
-	// B7 runs last: its 600,000-entry index and population stay in this
-	// process's memory, which would count in B9's sessions figure, measured
-	// in this process too.
-	measureHPR(ctx, dir, opts.quick, progress, emit)
 	return nil
 }

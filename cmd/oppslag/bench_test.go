@@ -41,9 +41,9 @@ var elevenDigits = regexp.MustCompile(`(^|\D)\d{11}(\D|$)`)
 
 func TestBenchQuick(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the whole harness in quick mode (about 20 s)")
+		t.Skip("runs the whole harness in quick mode (about 35 s)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 	var out strings.Builder
 	stderr := &lockedBuffer{}
@@ -82,7 +82,7 @@ func TestBenchQuick(t *testing.T) {
 			t.Errorf("skip line %q: want target arrives-with-issue-N", line)
 		}
 	}
-	for _, id := range []string{"B1", "B2", "B3", "B4", "B5", "B6", "B8", "B9"} {
+	for _, id := range []string{"B1", "B2", "B3", "B4", "B5", "B6", "B8", "B9", "B12", "B13"} {
 		if len(status[id]) == 0 {
 			t.Errorf("no %s line in\n%s", id, out.String())
 		}
@@ -96,8 +96,13 @@ func TestBenchQuick(t *testing.T) {
 			t.Errorf("no %s line in\n%s", want, out.String())
 		}
 	}
+	for _, want := range []string{"B12/faults-server-errors", "B12/faults-unaudited", "B13/crash-unaudited", "B13/crash-verify"} {
+		if !names[want] {
+			t.Errorf("no %s line in\n%s", want, out.String())
+		}
+	}
 	// Counts, not timings: noise cannot move them.
-	for _, id := range []string{"B5", "B6"} {
+	for _, id := range []string{"B5", "B6", "B12", "B13"} {
 		for _, st := range status[id] {
 			if st != statusPass {
 				t.Errorf("%s: %s\n%s", id, st, out.String())
@@ -135,6 +140,7 @@ func TestBenchArguments(t *testing.T) {
 		{"help", []string{"-h"}, false},
 		{"unknown flag", []string{"-bogus"}, true},
 		{"stray argument", []string{"-quick", "now"}, true},
+		{"unknown figure", []string{"-only", "B12,B99"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -258,5 +264,54 @@ func TestSummarizePercentiles(t *testing.T) {
 	}
 	if got := summarize(nil); got != nil {
 		t.Errorf("empty: got %+v, want nil", got)
+	}
+}
+
+func TestParseOnly(t *testing.T) {
+	only, err := parseOnly(" b12, B13 ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := benchOptions{only: only}
+	if !o.want("B12") || !o.want("B5", "B13") || o.want("B5") || o.want("B1", "B7") {
+		t.Errorf("-only b12,B13 gave %v", only)
+	}
+	if all, err := parseOnly(""); err != nil || all != nil || !(benchOptions{}).want("B7") {
+		t.Errorf("no -only: %v %v; want every figure", all, err)
+	}
+	if _, err := parseOnly("B12,"); err == nil {
+		t.Error("an empty id was accepted")
+	}
+}
+
+func TestFaultExplainsOnlyGatewayErrorsWhileItLasts(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	breaking, harmless := faultMix[3], faultMix[1] // 500, slow
+	if !breaking.breaks || harmless.breaks {
+		t.Fatalf("faultMix order changed: %+v %+v", breaking, harmless)
+	}
+	phases := []faultPhase{
+		{upstream: upPerson, fault: breaking, from: at(100), to: at(200)},
+		{upstream: upLabs, fault: harmless, from: at(0), to: at(1000)},
+	}
+	cases := []struct {
+		name     string
+		a        loadAnswer
+		explains bool
+	}{
+		{"502 during the fault", loadAnswer{upstream: upPerson, status: 502, from: at(150), to: at(160)}, true},
+		{"504 open across the fault's start", loadAnswer{upstream: upPerson, status: 504, from: at(50), to: at(1100)}, true},
+		{"502 after the fault", loadAnswer{upstream: upPerson, status: 502, from: at(250), to: at(300)}, false},
+		{"500 during the fault", loadAnswer{upstream: upPerson, status: 500, from: at(150), to: at(160)}, false},
+		{"503 during the fault", loadAnswer{upstream: upPerson, status: 503, from: at(150), to: at(160)}, false},
+		{"502 on another upstream", loadAnswer{upstream: upLabs, status: 502, from: at(150), to: at(160)}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := explained(c.a, phases); got != c.explains {
+				t.Errorf("explained = %t, want %t", got, c.explains)
+			}
+		})
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
 )
@@ -40,7 +41,7 @@ import (
 // worldRequest is one instruction to the bench world.
 type worldRequest struct {
 	// Op is one of register, signin, sessions, person, seq, timed, loop,
-	// open, fetch, stats, latency, upstream, browser.
+	// open, fetch, stats, latency, upstream, browser, users, mix.
 	Op      string          `json:"op"`
 	URL     string          `json:"url,omitempty"`     // portal base (register, signin, sessions, person, browser) or target
 	JWK     json.RawMessage `json:"jwk,omitempty"`     // register: the portal's public client key
@@ -51,6 +52,9 @@ type worldRequest struct {
 	Latency time.Duration   `json:"latency,omitempty"` // latency: delay of every Person API answer
 	User    bool            `json:"user,omitempty"`    // send the signed-in user's cookies
 	HX      bool            `json:"hx,omitempty"`      // send HX-Request: true, as htmx does
+	Faults  bool            `json:"faults,omitempty"`  // mix: inject the fault mix into the Person API and prøvesvar simulators
+	Seed    uint64          `json:"seed,omitempty"`    // mix: seed of the users' choices and the fault schedule
+	Think   time.Duration   `json:"think,omitempty"`   // mix: each user's mean pause between pages (0: none, a closed loop)
 }
 
 // worldResponse is the world's answer to one request.
@@ -58,6 +62,7 @@ type worldResponse struct {
 	Err        string            `json:"err,omitempty"`
 	Issuer     string            `json:"issuer,omitempty"`     // first line: the HelseID simulator's issuer
 	PersonAPI  string            `json:"person_api,omitempty"` // first line: the Person API simulator's base URL
+	LabsAPI    string            `json:"labs_api,omitempty"`   // first line: the prøvesvar simulator's base URL
 	N          int               `json:"n,omitempty"`          // successful requests or logins
 	Errors     int               `json:"errors,omitempty"`
 	FirstError string            `json:"first_error,omitempty"`
@@ -71,6 +76,7 @@ type worldResponse struct {
 	Latencies  *latencySummary   `json:"latencies,omitempty"`
 	Browser    *browserResult    `json:"browser,omitempty"`
 	Skip       string            `json:"skip,omitempty"` // browser: why nothing was measured
+	Load       *loadResult       `json:"load,omitempty"` // mix: what the virtual users received
 }
 
 // latencySummary is the distribution of one run's response times.
@@ -99,6 +105,7 @@ type world struct {
 	dec       *json.Decoder
 	issuer    string
 	personAPI string
+	labsAPI   string
 	mu        sync.Mutex
 }
 
@@ -129,7 +136,7 @@ func startWorld(ctx context.Context, stderr io.Writer) (*world, error) {
 		w.close()
 		return nil, fmt.Errorf("bench world: no issuer on start (%v %s)", err, first.Err)
 	}
-	w.issuer, w.personAPI = first.Issuer, first.PersonAPI
+	w.issuer, w.personAPI, w.labsAPI = first.Issuer, first.PersonAPI, first.LabsAPI
 	return w, nil
 }
 
@@ -168,6 +175,9 @@ type worldState struct {
 	sim       *helseidsim.Server
 	persons   *personsim.Server
 	subject   string // the identity number the person page shows; never printed
+	labs      *labsim.Server
+	subjects  []string // B12, B13: the persons the virtual users look up; never printed
+	users     []*loadUser
 	transport *http.Transport
 	user      *http.Client // the signed-in doctor of signin
 	anon      *http.Client // no cookies: the hello server, static assets
@@ -237,6 +247,11 @@ func runWorld(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer
 		return fmt.Errorf("bench world: %w", err)
 	}
 	defer stopPersons()
+	labs, labsAPI, subjects, stopLabs, err := startLabsAPI(sim, stderr)
+	if err != nil {
+		return fmt.Errorf("bench world: %w", err)
+	}
+	defer stopLabs()
 
 	tr := &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -245,11 +260,11 @@ func runWorld(ctx context.Context, in io.Reader, out io.Writer, stderr io.Writer
 		IdleConnTimeout:     90 * time.Second,
 	}
 	defer tr.CloseIdleConnections()
-	ws := &worldState{sim: sim, persons: persons, subject: subject, transport: tr,
+	ws := &worldState{sim: sim, persons: persons, subject: subject, labs: labs, subjects: subjects, transport: tr,
 		user: newWorldClient(tr), anon: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(worldResponse{Issuer: issuer, PersonAPI: personAPI}); err != nil {
+	if err := enc.Encode(worldResponse{Issuer: issuer, PersonAPI: personAPI, LabsAPI: labsAPI}); err != nil {
 		return fmt.Errorf("bench world: %w", err)
 	}
 	dec := json.NewDecoder(in)
@@ -320,6 +335,14 @@ func (ws *worldState) do(ctx context.Context, req worldRequest) (worldResponse, 
 		return worldResponse{Upstream: &st}, nil
 	case "browser":
 		return ws.browser(ctx, req.URL, req.N)
+	case "users":
+		return ws.signInUsers(ctx, req.URL, req.N, max(req.Conc, 1))
+	case "mix":
+		if req.Dur <= 0 || len(ws.users) == 0 {
+			return worldResponse{}, errors.New("mix: needs a duration and signed-in users (op users)")
+		}
+		r := ws.mix(ctx, req.Dur, req.Think, req.Faults, req.Seed)
+		return worldResponse{Load: r}, nil
 	case "fetch":
 		hr, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
 		if err != nil {
@@ -517,40 +540,51 @@ var csrfFieldRE = regexp.MustCompile(`name="csrf_token"\s+value="([^"]+)"`)
 // the signed-in start page, POST /search with the number, and the 303 to
 // /person/{handle}. Only that path is answered; the number stays here.
 func (ws *worldState) openPerson(ctx context.Context, base string) (worldResponse, error) {
-	start, err := ws.get(ctx, base+"/")
-	if err != nil {
-		return worldResponse{}, fmt.Errorf("person: start page: %w", err)
-	}
-	m := csrfFieldRE.FindStringSubmatch(start)
-	if m == nil {
-		return worldResponse{}, errors.New("person: no CSRF token on the start page (not signed in?)")
-	}
-	form := url.Values{"q": {ws.subject}, "csrf_token": {m[1]}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/search", strings.NewReader(form.Encode()))
+	path, err := openPersonAs(ctx, ws.user, base, ws.subject)
 	if err != nil {
 		return worldResponse{}, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := ws.user.Do(req)
+	return worldResponse{Status: http.StatusOK, Path: path}, nil
+}
+
+// openPersonAs looks subject up as the signed-in client c and answers the
+// path of its person page.
+func openPersonAs(ctx context.Context, c *http.Client, base, subject string) (string, error) {
+	start, err := getPage(ctx, c, base+"/")
 	if err != nil {
-		return worldResponse{}, fmt.Errorf("person: search: %w", err)
+		return "", fmt.Errorf("person: start page: %w", err)
+	}
+	m := csrfFieldRE.FindStringSubmatch(start)
+	if m == nil {
+		return "", errors.New("person: no CSRF token on the start page (not signed in?)")
+	}
+	form := url.Values{"q": {subject}, "csrf_token": {m[1]}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/search", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("person: search: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	path := resp.Request.URL.Path
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(path, "/person/") {
-		return worldResponse{}, fmt.Errorf("person: search ended at %s with %d", path, resp.StatusCode)
+		return "", fmt.Errorf("person: search ended at %s with %d", path, resp.StatusCode)
 	}
-	return worldResponse{Status: resp.StatusCode, Path: path}, nil
+	return path, nil
 }
 
-// get fetches a page as the signed-in user and answers its body.
-func (ws *worldState) get(ctx context.Context, u string) (string, error) {
+// getPage fetches a page as client c and answers its body; anything but a
+// 200 is an error.
+func getPage(ctx context.Context, c *http.Client, u string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return "", err
 	}
-	resp, err := ws.user.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return "", err
 	}
