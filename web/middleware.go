@@ -23,6 +23,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/gorilla/sessions"
+	"golang.org/x/text/language"
+
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -214,8 +216,9 @@ func originOf(raw string) string {
 // langCookie remembers the chosen language; it is a preference, not a secret.
 const langCookie = "lang"
 
-// language picks the user's language: the lang cookie, else the first
-// supported Accept-Language tag, else bokmål.
+// language picks the user's language: the lang cookie, else the
+// Accept-Language tag the browser ranks highest (by q-value) that the
+// portal speaks, else bokmål.
 func (s *Server) language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := i18n.NB
@@ -231,19 +234,24 @@ func (s *Server) language(next http.Handler) http.Handler {
 }
 
 func fromAcceptLanguage(h string) i18n.Lang {
-	for _, part := range strings.Split(h, ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case tag == "nn" || strings.HasPrefix(tag, "nn-"):
-			return i18n.NN
-		case tag == "nb" || tag == "no" || strings.HasPrefix(tag, "nb-") || strings.HasPrefix(tag, "no-"):
-			return i18n.NB
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			return i18n.EN
-		}
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil || len(tags) == 0 {
+		return i18n.NB
 	}
-	return i18n.NB
+	// The tags come sorted by their q-values, with q=0 left out; the
+	// matcher picks the best supported one (no and da read as bokmål).
+	_, i, conf := acceptMatcher.Match(tags...)
+	if conf == language.No {
+		return i18n.NB
+	}
+	return acceptLangs[i]
 }
+
+// acceptLangs are the portal's languages in the matcher's order; the first
+// is the default.
+var acceptLangs = []i18n.Lang{i18n.NB, i18n.NN, i18n.EN}
+
+var acceptMatcher = language.NewMatcher([]language.Tag{language.MustParse("nb"), language.MustParse("nn"), language.English})
 
 type sessionKey struct{}
 
