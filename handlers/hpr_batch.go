@@ -407,15 +407,10 @@ func (h HPR) Batch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := h.batchModel(r.Context(), id, j)
-	if isFragment(r) {
+	if IsFragment(r) {
 		return Render(w, r, http.StatusOK, views.HPRBatchProgress(d))
 	}
 	return Render(w, r, http.StatusOK, views.HPRBatchPage(h.Site.Base(r, "hpr.batch.title"), d))
-}
-
-// isFragment reports an htmx request that is not a history restore.
-func isFragment(r *http.Request) bool {
-	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
 // BatchCSV downloads a finished check: GET /hpr/batch/{id}/csv. Norwegian
