@@ -8,6 +8,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/views"
 )
 
@@ -16,7 +17,7 @@ import (
 // the graph then shows what the document itself says.
 type familyFacts struct {
 	names     map[string]string // display names, from the one bulk call
-	protected map[string]bool   // relatives with a protected address (S19)
+	protected map[string]bool   // relatives with a protected address, as protection.OfRelative decides (S19)
 	deceased  map[string]bool   // relatives the bulk call says are dead
 	// href returns the page of a relative (a per-session handle, never the
 	// number itself), or "" for no link.
@@ -42,7 +43,7 @@ func familyFactsOf(rels map[string]*person.Person, link func(string) string) fam
 		if name := r.CurrentName(); name != nil {
 			f.names[n] = familyName(name.GivenName, name.MiddleName, name.FamilyName)
 		}
-		f.protected[n] = r.Protection().Protected()
+		f.protected[n] = protection.OfRelative(r).Protected()
 		f.deceased[n] = r.CurrentStatus() == person.StatusDeceased || (r.Death != nil && r.Death.Current())
 	}
 	return f
@@ -57,7 +58,7 @@ func (f familyFacts) graph(p *person.Person) views.FamilyGraph {
 		return g
 	}
 	g.Self = views.FamilyNode{
-		Protected: p.Protection().Protected(),
+		Protected: protection.Of(p).Protected(),
 		Deceased:  p.CurrentStatus() == person.StatusDeceased || (p.Death != nil && p.Death.Current()),
 	}
 	if n := p.CurrentName(); n != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -139,7 +140,8 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 // familyPanel lists the relatives with names from the bulk call, both roles,
 // parental responsibility and shared residence. A relative with a protected
 // address shows that it is protected and why, and nothing of where they
-// live (S19): the bulk call asks for no address of theirs to begin with.
+// live (S19): the bulk call asks for no address of theirs to begin with, and
+// protection.OfRelative decides the level shown.
 func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.Person,
 	link func(string) string, now time.Time) views.PersonPanel {
 	var out views.PersonPanel
@@ -222,8 +224,8 @@ func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[
 		facts = append(facts, kv(ctx, "person.address.shared", text))
 	}
 	var tags []views.Tag
-	if level := r.Protection(); level.Protected() {
-		tags = append(tags, protectionTag(ctx, level))
+	if rule := protection.OfRelative(r); rule.Protected() {
+		tags = append(tags, protectionTag(ctx, rule.Level()))
 		facts = append(facts, kv(ctx, "person.family.address", i18n.T(ctx, "person.protected.why.relative")))
 	}
 	if d := r.Death; d != nil && d.Current() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -312,10 +313,12 @@ func (h Person) header(ctx context.Context, looked string, p *person.Person, per
 	if fi := p.FalseIdentity; fi != nil && fi.Current() {
 		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.identity.false.title"), Color: "danger", TestID: "label-false-identity"})
 	}
-	switch level := p.Protection(); {
-	case level.Protected():
-		hd.Labels = append(hd.Labels, protectionTag(ctx, level))
-	case level == person.ClientAddress:
+	// The S19 rule reads the level (the strictest current one), so the
+	// label and the address panel can never disagree.
+	switch rule := protection.Of(p); {
+	case rule.Protected():
+		hd.Labels = append(hd.Labels, protectionTag(ctx, rule.Level()))
+	case rule.ClientAddress():
 		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.address.client"), Color: "info", TestID: "label-client-address"})
 	}
 	if krr != nil && krr.CommonContactRegisterInformation != nil &&

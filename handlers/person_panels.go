@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
 )
@@ -123,28 +124,32 @@ func protectedNotice(ctx context.Context, level person.AddressConfidentiality, w
 	}
 }
 
-// addressesPanel lists the five address types. For a person whose overall
+// addressesPanel lists the five address types as the protection rule
+// decides (clients/person/protection, S19). For a person whose overall
 // protection is Confidential, StrictlyConfidential or unknown it lists
 // nothing at all — not the current addresses, not the history, not the
-// postal addresses — only why. A single protected item of an unprotected
-// person is masked on its own.
+// postal addresses — only why. An item the rule hides on its own (its own
+// grade, or a past period of protection it overlaps) is masked on its own,
+// with the level that hides it.
 func addressesPanel(ctx context.Context, p *person.Person) views.PersonPanel {
 	var out views.PersonPanel
-	if level := p.Protection(); level.Protected() {
-		out.Notices = append(out.Notices, protectedNotice(ctx, level, "person"))
+	rule := protection.Of(p)
+	if rule.Protected() {
+		out.Notices = append(out.Notices, protectedNotice(ctx, rule.Level(), "person"))
 		return out
 	}
 	client := false
-	add := func(m person.Meta, kind string, level person.AddressConfidentiality, build func() []views.Fact) {
+	add := func(m person.Meta, kind string, grade person.AddressConfidentiality, build func() []views.Fact) {
 		title := i18n.T(ctx, "person.address."+kind)
-		if level.Protected() {
+		v := rule.Decide(m, grade)
+		if v.Hidden {
 			it := item(ctx, title, m, kv(ctx, "person.address.address", i18n.T(ctx, "person.protected.hidden")))
-			it.Tags = []views.Tag{protectionTag(ctx, level)}
+			it.Tags = []views.Tag{protectionTag(ctx, v.Level)}
 			place(&out, ctx, m, it)
 			return
 		}
 		it := item(ctx, title, m, build()...)
-		if level == person.ClientAddress {
+		if v.ClientAddress() {
 			client = true
 			it.Tags = []views.Tag{{Text: i18n.T(ctx, "person.address.client"), Color: "info", TestID: "label-client-address"}}
 		}
@@ -206,22 +211,6 @@ func addressesPanel(ctx context.Context, p *person.Person) views.PersonPanel {
 	}
 	out.Empty = i18n.T(ctx, "person.address.none")
 	return out
-}
-
-// streetLine is "Skolegata 1 B".
-func streetLine(name string, n *person.AddressNumber) string {
-	s := name
-	if n != nil {
-		s = strings.TrimSpace(s + " " + n.HouseNumber + " " + n.HouseLetter)
-	}
-	return s
-}
-
-func cityLine(c *person.City) string {
-	if c == nil {
-		return ""
-	}
-	return strings.TrimSpace(c.PostalCode + " " + c.CityName)
 }
 
 func unitText(ctx context.Context, number string, typ person.SeparatelyOccupiedUnitType) string {

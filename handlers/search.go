@@ -14,6 +14,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -423,10 +424,12 @@ func (h Person) searchRow(ctx context.Context, p *person.Person, number, handle 
 			row.BirthDate = b.BirthYear
 		}
 	}
-	if level := p.Protection(); level.Protected() {
+	// The municipality is part of the address: the S19 rule decides.
+	rule := protection.Of(p)
+	if rule.Protected() {
 		row.Municipality = i18n.T(ctx, "person.protected.hidden")
-		row.Tags = append(row.Tags, protectionTag(ctx, level))
-	} else if a := p.CurrentResidentialAddress(); a != nil && !a.AddressConfidentiality.Protected() {
+		row.Tags = append(row.Tags, protectionTag(ctx, rule.Level()))
+	} else if a := p.CurrentResidentialAddress(); a != nil && !rule.Decide(a.Meta, a.AddressConfidentiality).Hidden {
 		row.Municipality = municipalityOf(a)
 	}
 	if p.Death != nil && p.Death.Current() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
 )
@@ -203,51 +204,24 @@ type tlPart struct {
 type timelineBuilder struct {
 	p   *person.Person
 	now time.Time
-	// protected is the person's current protection: when set, no address
-	// of any time is shown.
-	protected bool
-	// protectedSpans are the periods (YYYY-MM-DD, "" open) of historic
-	// protection, so an address from a protected period stays hidden even
-	// after the protection ended.
-	protectedSpans [][2]string
-	out            []TimelineEntry
+	// rule decides which address items may be shown (S19).
+	rule protection.Rule
+	out  []TimelineEntry
 }
 
 func newTimelineBuilder(p *person.Person, now time.Time) *timelineBuilder {
-	b := &timelineBuilder{p: p, now: now, protected: p.Protection().Protected()}
-	for _, a := range p.AddressProtection {
-		if a.ProtectionLevel.Protected() {
-			b.protectedSpans = append(b.protectedSpans, [2]string{tlStart(a.Meta), a.ToDay()})
-		}
-	}
-	return b
+	return &timelineBuilder{p: p, now: now, rule: protection.Of(p)}
 }
 
 // tlStart is the Norwegian day an item began: validFrom, else registeredAt,
-// else "". An unreadable validFrom counts as no start, which keeps an item
-// in every protected span (S19 fails closed).
-func tlStart(m person.Meta) string {
-	if !m.ValidFrom.IsZero() {
-		return m.FromDay()
-	}
-	return person.Day(m.RegisteredAt)
-}
+// else "". It is the protection rule's reading, so the as-of card places an
+// item on the same days the rule masks it for.
+func tlStart(m person.Meta) string { return protection.Start(m) }
 
-// masked reports whether an address item must not be shown (S19): the person
-// is protected now, the item itself is graded, or it falls in a period of
-// protection. Unknown grades count as protected (Protected fails closed).
+// masked reports whether an address item must not be shown: the protection
+// rule decides (clients/person/protection, S19).
 func (b *timelineBuilder) masked(m person.Meta, conf person.AddressConfidentiality) bool {
-	if b.protected || conf.Protected() {
-		return true
-	}
-	from, to := tlStart(m), m.ToDay()
-	for _, s := range b.protectedSpans {
-		// Two periods overlap unless one ends before the other starts.
-		if (to == "" || s[0] == "" || s[0] < to) && (s[1] == "" || from == "" || from < s[1]) {
-			return true
-		}
-	}
-	return false
+	return b.rule.Decide(m, conf).Hidden
 }
 
 // add appends the entries of one part.
@@ -658,46 +632,25 @@ func tlFormatNIN(s string) string {
 func tlResidence(s *person.StreetAddress, c *person.CadastralAddress, u *person.UnknownResidence) (line timelineText, post, muni, county string) {
 	switch {
 	case s != nil:
-		num := ""
-		if s.AddressNumber != nil {
-			num = s.AddressNumber.HouseNumber + s.AddressNumber.HouseLetter
-		}
-		line = tlJoin(familyName(s.AddressName, num), s.SeparatelyOccupiedUnitNumber)
+		line = tlJoin(streetLine(s.AddressName, s.AddressNumber), s.SeparatelyOccupiedUnitNumber)
 		if s.CoAddressName != "" {
 			line = tlJoin(tlKey("timeline.co", s.CoAddressName), line)
 		}
-		post = tlCity(s.City)
-		muni, county = tlMunicipality(s.MunicipalityName, s.MunicipalityNumber), s.CountyName
+		post = cityLine(s.City)
+		muni, county = placeText(s.MunicipalityNumber, s.MunicipalityName), s.CountyName
 	case c != nil:
 		if n := c.CadastralNumber; n != nil {
 			line = tlJoin(tlKey("timeline.cadastral", n.MunicipalityLandNumber, n.TitleNumber), c.AddressAdditionalName)
-			muni, county = tlMunicipality(n.MunicipalityName, n.MunicipalityNumber), n.CountyName
+			muni, county = placeText(n.MunicipalityNumber, n.MunicipalityName), n.CountyName
 		} else {
 			line = tlJoin(c.AddressAdditionalName)
 		}
-		post = tlCity(c.City)
+		post = cityLine(c.City)
 	case u != nil:
 		line = tlKey("timeline.residence_unknown")
-		muni, county = tlMunicipality(u.MunicipalityName, u.MunicipalityNumber), u.CountyName
+		muni, county = placeText(u.MunicipalityNumber, u.MunicipalityName), u.CountyName
 	}
 	return line, post, muni, county
-}
-
-func tlMunicipality(name, number string) string {
-	switch {
-	case name != "" && number != "":
-		return name + " (" + number + ")"
-	case name != "":
-		return name
-	}
-	return number
-}
-
-func tlCity(c *person.City) string {
-	if c == nil {
-		return ""
-	}
-	return familyName(c.PostalCode, c.CityName)
 }
 
 // tlForeign describes a structured foreign address.
@@ -711,25 +664,21 @@ func tlPostal(a person.ContactAddress) (timelineText, string) {
 	switch {
 	case a.PostBoxAddress != nil:
 		pb := a.PostBoxAddress
-		return tlJoin(pb.PostBoxOwner, tlKey("timeline.postbox", pb.PostBoxIdentification)), tlCity(pb.City)
+		return tlJoin(pb.PostBoxOwner, tlKey("timeline.postbox", pb.PostBoxIdentification)), cityLine(pb.City)
 	case a.StreetAddress != nil:
 		s := a.StreetAddress
-		num := ""
-		if s.StreetAddressNumber != nil {
-			num = s.StreetAddressNumber.HouseNumber + s.StreetAddressNumber.HouseLetter
-		}
-		line := tlJoin(familyName(s.AddressName, num), s.SeparatelyOccupiedUnitNumber)
+		line := tlJoin(streetLine(s.AddressName, s.StreetAddressNumber), s.SeparatelyOccupiedUnitNumber)
 		if s.CoAddressName != "" {
 			line = tlJoin(tlKey("timeline.co", s.CoAddressName), line)
 		}
-		return line, tlCity(s.City)
+		return line, cityLine(s.City)
 	case a.FreeFormPostalAddress != nil:
 		f := a.FreeFormPostalAddress
 		lines := f.AddressLine
 		if len(lines) == 0 {
 			lines = f.Adresselinje
 		}
-		return tlJoin(tlAny(lines)...), tlCity(f.City)
+		return tlJoin(tlAny(lines)...), cityLine(f.City)
 	}
 	return timelineText{}, ""
 }
@@ -1001,7 +950,8 @@ func timelineData(l i18n.Lang, p *person.Person, handle string, q timelineQuery,
 	if n := p.CurrentName(); n != nil {
 		d.PersonName = familyName(n.GivenName, n.MiddleName, n.FamilyName)
 	}
-	if lv := p.Protection(); lv.Protected() {
+	if rule := protection.Of(p); rule.Protected() {
+		lv := rule.Level()
 		d.ProtectionNote = i18n.TL(l, "timeline.protection.note", tlEnum("timeline.level", string(lv)).In(l))
 	}
 	counts := map[TimelineKind]int{}

@@ -160,8 +160,10 @@ func (p *Person) CurrentBirth() *Birth { return First(p.Birth) }
 // CurrentResidentialAddress returns the current residential address, or nil.
 func (p *Person) CurrentResidentialAddress() *ResidentialAddress { return First(p.ResidentialAddress) }
 
-// Protection returns the person's current overall address protection level
-// (addressProtection), "" when unclassified or not requested.
+// Protection returns the first current addressProtection level, "" when
+// unclassified or not requested. It is the register's value as sent, for
+// display; whether an address may be shown is decided by package
+// protection alone (S19), which reads the strictest current level.
 func (p *Person) Protection() AddressConfidentiality {
 	if a := First(p.AddressProtection); a != nil {
 		return a.ProtectionLevel
