@@ -5,14 +5,21 @@
 //	oppslag serve          serve
 //	oppslag synth          print synthetic persons as JSON lines (--where KIND, --limit N, --full)
 //	oppslag audit verify   check the audit trail's hash chain
+//
+// The wiring is in cmd/internal/app; the benchmark harness is its own
+// command, cmd/oppslag-bench.
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/oppslag/oppslag/cmd/internal/app"
 )
 
 func main() {
@@ -21,5 +28,31 @@ func main() {
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "oppslag:", err)
 		os.Exit(1)
+	}
+}
+
+// run is the whole program; main only calls it, and tests start the same run.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch {
+	case cmd == "serve":
+		return app.Serve(ctx, getenv, stdout, stderr)
+	case cmd == "synth":
+		return app.Synth(args[1:], getenv, stdout, stderr)
+	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
+		return app.VerifyAudit(ctx, getenv, stdout)
+	case cmd == "bench":
+		// The harness links chromedp and the load generator; the shipped
+		// binary does not.
+		return fmt.Errorf("bench is its own command now: %s", strings.TrimSpace("go run ./cmd/oppslag-bench "+strings.Join(args[1:], " ")))
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify]\n"+
+			"configuration: OPPSLAG_* environment variables (see README.md); the benchmark harness: go run ./cmd/oppslag-bench")
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oppslag/oppslag/cmd/internal/app"
 )
 
 // Sizes are decimal, the stricter reading of the spec's KB and MB.
@@ -67,7 +69,7 @@ func measureTokenWork(w *world, base string, views int) (figure, string, error) 
 	// figure is the token requests each audience cost on top of the login.
 	worst := 0
 	var per, raw []string
-	for _, aud := range apiResources {
+	for _, aud := range app.APIResources() {
 		d := after.Stats.TokenByAudience[aud] - before.Stats.TokenByAudience[aud]
 		worst = max(worst, d-codes)
 		per = append(per, fmt.Sprintf("%s=%d", aud, d-codes))

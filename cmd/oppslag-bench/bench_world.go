@@ -25,6 +25,7 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/cmd/internal/app"
 )
 
 // The bench world is a child process holding the HelseID simulator, the
@@ -109,14 +110,14 @@ type world struct {
 	mu        sync.Mutex
 }
 
-// startWorld starts this binary as `oppslag bench -world` and waits for the
+// startWorld starts this binary as `oppslag-bench -world` and waits for the
 // simulator's issuer.
 func startWorld(ctx context.Context, stderr io.Writer) (*world, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("bench world: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, exe, "bench", "-world")
+	cmd := exec.CommandContext(ctx, exe, "-world")
 	cmd.Env = childEnv()
 	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
@@ -202,7 +203,7 @@ func benchSubject(pop *synthetic.Population) (string, error) {
 // population (the seed and size serve uses when nothing is set), with tokens
 // checked against the world's HelseID simulator.
 func startPersonAPI(hsim *helseidsim.Server, stderr io.Writer) (*personsim.Server, string, string, func(), error) {
-	cfg, err := loadConfig(func(string) string { return "" })
+	cfg, err := app.LoadConfig(func(string) string { return "" })
 	if err != nil {
 		return nil, "", "", nil, err
 	}
@@ -307,7 +308,7 @@ func (ws *worldState) do(ctx context.Context, req worldRequest) (worldResponse, 
 			Keys:                   []jose.JSONWebKey{key},
 			RedirectURIs:           []string{req.URL + "/auth/callback"},
 			PostLogoutRedirectURIs: []string{req.URL + "/signed-out"},
-			Scopes:                 helseIDScopes,
+			Scopes:                 app.HelseIDScopes(),
 		})
 		return worldResponse{}, nil
 	case "signin":

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -13,9 +13,9 @@ import (
 	"github.com/oppslag/oppslag/clients/helseid"
 )
 
-// config is the portal's configuration, read from OPPSLAG_* environment
+// Config is the portal's configuration, read from OPPSLAG_* environment
 // variables. Every variable is listed, with its default, in the README.
-type config struct {
+type Config struct {
 	Addr            string
 	BaseURL         string // empty: derived from the bound address
 	HelseIDIssuer   string // empty: start the HelseID simulator
@@ -53,8 +53,10 @@ type configError struct{ name, problem string }
 
 func (e *configError) Error() string { return "configuration: " + e.name + ": " + e.problem }
 
-func loadConfig(getenv func(string) string) (config, error) {
-	c := config{
+// LoadConfig reads the configuration from getenv; the first invalid
+// variable is the error, named in one line.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
 		Addr:            "127.0.0.1:8080",
 		DatabaseURL:     "sqlite:oppslag.db",
 		DemoSeed:        1,
@@ -215,7 +217,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 // demo reports whether any upstream is simulated: the data shown is synthetic.
-func (c config) demo() bool {
+func (c Config) demo() bool {
 	return c.HelseIDIssuer == "" || c.PersonAPIURL == "" || c.HPRAPIURL == "" || c.LabsAPIURL == ""
 }
 
@@ -224,7 +226,7 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-func (c config) String() string {
+func (c Config) String() string {
 	return fmt.Sprintf("addr=%s database=%s redis=%t helseid=%s", c.Addr, scheme(c.DatabaseURL), c.RedisURL != "", orSim(c.HelseIDIssuer))
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/cmd/internal/app"
 )
 
 // The world's side of B12 and B13 (S38, S39): virtual clinicians who each
@@ -55,7 +56,7 @@ const maxLoadSubjects = 24
 // picks the persons B12 and B13 look up: living persons with lab results,
 // parents (so the family panel makes its bulk call) first.
 func startLabsAPI(hsim *helseidsim.Server, stderr io.Writer) (*labsim.Server, string, []string, func(), error) {
-	cfg, err := loadConfig(func(string) string { return "" })
+	cfg, err := app.LoadConfig(func(string) string { return "" })
 	if err != nil {
 		return nil, "", nil, nil, err
 	}

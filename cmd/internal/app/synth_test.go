@@ -1,8 +1,7 @@
-package main
+package app
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"slices"
@@ -18,7 +17,7 @@ func synthRun(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	env := map[string]string{"OPPSLAG_DEMO_PERSONS": "2000"}
 	var out strings.Builder
-	err := run(context.Background(), append([]string{"synth"}, args...), func(k string) string { return env[k] }, &out, io.Discard)
+	err := Synth(args, func(k string) string { return env[k] }, &out, io.Discard)
 	return out.String(), err
 }
 

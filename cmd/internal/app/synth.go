@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"encoding/json"
@@ -20,13 +20,13 @@ type synthLine struct {
 	HPR   int      `json:"hpr,omitempty"`
 }
 
-// synth prints persons of the demo population (OPPSLAG_DEMO_SEED,
+// Synth prints persons of the demo population (OPPSLAG_DEMO_SEED,
 // OPPSLAG_DEMO_PERSONS) as JSON lines, so testers and scripts can find a
 // person of a given kind: `oppslag synth --where protected --limit 3`; a
 // line of health personnel carries the HPR number ("hpr"). With
 // --full each line is the whole Person document as the full-access Person
 // API returns it with history. The numbers are synthetic by construction.
-func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func Synth(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("synth", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	where := fs.String("where", "", "only persons of this kind (one of: "+strings.Join(synthetic.AllKinds(), ", ")+")")
@@ -47,7 +47,7 @@ func synth(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if *limit < 0 {
 		return fmt.Errorf("synth: --limit must be 0 or more")
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return err
 	}

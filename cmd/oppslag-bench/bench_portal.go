@@ -21,16 +21,17 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/cmd/internal/app"
 )
 
-// servedPortal is a portal started through serve in this process.
+// servedPortal is a portal started through app.Serve in this process.
 type servedPortal struct {
 	url  string
 	logs *tailWriter
 	stop func() error // idempotent
 }
 
-// startServe calls serve in a goroutine with env as its whole environment,
+// startServe calls app.Serve in a goroutine with env as its whole environment,
 // as `oppslag serve` would run with it, and returns once serve has printed
 // the URL it listens on.
 func startServe(ctx context.Context, env map[string]string) (*servedPortal, error) {
@@ -39,7 +40,7 @@ func startServe(ctx context.Context, env map[string]string) (*servedPortal, erro
 	logs := &tailWriter{max: 16 << 10}
 	done := make(chan error, 1)
 	go func() {
-		err := serve(ctx, func(k string) string { return env[k] }, pw, logs)
+		err := app.Serve(ctx, func(k string) string { return env[k] }, pw, logs)
 		pw.Close()
 		done <- err
 	}()
@@ -238,19 +239,15 @@ func measureDemoReady(ctx context.Context, dir string) figure {
 			"the population sizes (100k ≤5s, 1M ≤60s) are not measured here")
 }
 
-// measureIdleRSS is B9's "serve mode (no simulators) idle RSS ≤ 40 MB": this
-// binary started as `oppslag serve` in a process of its own, with HelseID at
+// measureIdleRSS is B9's "serve mode (no simulators) idle RSS ≤ 40 MB": the
+// product binary exe started as `oppslag serve` in a process of its own, with HelseID at
 // the bench world (a real issuer from its point of view) and every upstream
 // URL set, so it starts no simulator; RSS read once /readyz answers 200.
-func measureIdleRSS(ctx context.Context, dir string, w *world) figure {
+func measureIdleRSS(ctx context.Context, dir string, w *world, exe string) figure {
 	const (
 		id, name, target = "B9", "idle-rss", "<=40MB"
 		limit            = 40 * megabyte
 	)
-	exe, err := os.Executable()
-	if err != nil {
-		return failed(id, name, target, err)
-	}
 	keyFile, _, err := writeBenchKey(dir)
 	if err != nil {
 		return failed(id, name, target, err)
@@ -313,7 +310,7 @@ func measureIdleRSS(ctx context.Context, dir string, w *world) figure {
 }
 
 // childEnv is this process's environment without OPPSLAG_ settings, plus the
-// marker that lets a test binary run the child.
+// marker that lets a test binary play the bench world.
 func childEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {

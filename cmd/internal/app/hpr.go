@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type hprSetup struct {
 // the demo population, with all three scopes, so the demo shows every HPR
 // feature. With OPPSLAG_REDIS_URL the rate limiter and the cache live in
 // Redis, so several instances share HPR's bucket (F16, S34).
-func startHPR(ctx context.Context, cfg config, logger *slog.Logger, population func() (*synthetic.Population, error)) (*hprSetup, error) {
+func startHPR(ctx context.Context, cfg Config, logger *slog.Logger, population func() (*synthetic.Population, error)) (*hprSetup, error) {
 	var (
 		base, issuer, clientID string
 		key                    jose.JSONWebKey

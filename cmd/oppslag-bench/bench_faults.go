@@ -288,10 +288,7 @@ func measureCrash(ctx context.Context, dir string, w *world, opts benchOptions, 
 	fail := func(err error) []figure {
 		return []figure{failed(id, lossName, lossTarget, err), failed(id, verifyName, verifyTarg, err)}
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fail(err)
-	}
+	exe := opts.oppslag
 	sub := filepath.Join(dir, "b13")
 	envMap, publicJWK, err := benchPortalEnv(sub, w)
 	if err != nil {

@@ -10,14 +10,16 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// TestMain lets this test binary play the children the bench harness starts
-// from its own executable (the bench world, the idle serve process): under
-// go test, os.Executable is this binary, not oppslag.
+// TestMain lets this test binary play the child the harness starts from its
+// own executable (the bench world): under go test, os.Executable is this
+// binary, not oppslag-bench. The product children (B9, B13) are the real
+// oppslag binary, built by the harness.
 func TestMain(m *testing.M) {
 	if os.Getenv(benchChildEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -47,7 +49,7 @@ func TestBenchQuick(t *testing.T) {
 	defer cancel()
 	var out strings.Builder
 	stderr := &lockedBuffer{}
-	err := run(ctx, []string{"bench", "-quick"}, func(string) string { return "" }, &out, stderr)
+	err := run(ctx, []string{"-quick"}, func(string) string { return "" }, &out, stderr)
 	// Timing figures may miss on a shared machine; anything else is a failure.
 	if err != nil && !errors.Is(err, errFiguresMissed) {
 		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr)
@@ -144,9 +146,9 @@ func TestBenchArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := bench(context.Background(), c.args, func(string) string { return "" }, io.Discard, io.Discard)
+			err := run(context.Background(), c.args, func(string) string { return "" }, io.Discard, io.Discard)
 			if got := err != nil; got != c.wantErr {
-				t.Fatalf("bench %v: error %v, want error %t", c.args, err, c.wantErr)
+				t.Fatalf("oppslag-bench %v: error %v, want error %t", c.args, err, c.wantErr)
 			}
 		})
 	}
@@ -314,4 +316,23 @@ func TestFaultExplainsOnlyGatewayErrorsWhileItLasts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lockedBuffer is a strings.Builder that the harness's goroutines may write
+// to at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	sb strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.String()
 }

@@ -1,16 +1,16 @@
 package main
 
-// This file is the benchmark harness of /work/shared/spec/performance.md,
-// `oppslag bench` (one command in the README: go run ./cmd/oppslag bench).
+// This file is the benchmark harness of /work/shared/spec/performance.md
+// (one command in the README: go run ./cmd/oppslag-bench).
 //
 // Layout of a run. Two processes take part, so that the numbers measure the
 // portal and nothing else:
 //
-//   - this process, the portal process: the portal started through serve
+//   - this process, the portal process: the portal started through app.Serve
 //     exactly as `oppslag serve` starts it (an env map with OPPSLAG_ADDR
 //     127.0.0.1:0 and the database in a temporary directory), plus the bare
 //     net/http hello-world server that every ratio is measured against;
-//   - the bench world, this same binary re-executed as `oppslag bench -world`:
+//   - the bench world, this same binary re-executed as `oppslag-bench -world`:
 //     the HelseID simulator, the Person API simulator over the demo's
 //     synthetic population (its latency knob serves B1 and B10), the load
 //     generator, and for B10 headless Chromium.
@@ -22,6 +22,11 @@ package main
 // this process hold server work only, never the client's or the upstreams'
 // (B2, B9). Only B8 ("demo default ready") starts serve with no HelseID
 // settings at all, because that figure is about the embedded default.
+//
+// B9's idle process and B13's kill -9 rounds run the shipped product
+// binary, not this one: `go build ./cmd/oppslag` into the run's temporary
+// directory once per run (or the binary given with -oppslag), so the
+// process that is measured idle, and killed, is the one that ships.
 //
 // The person page is measured as a clinician reaches it: the world signs in,
 // posts the search form with a synthetic person's number and follows the 303
@@ -43,8 +48,8 @@ import (
 )
 
 // benchChildEnv marks a process the harness started from its own binary (the
-// bench world, the idle serve of B9). The real binary needs no marker, main
-// passes its arguments to run; a test binary's TestMain looks for it.
+// bench world). The real binary needs no marker, main passes its arguments
+// to run; a test binary's TestMain looks for it.
 const benchChildEnv = "OPPSLAG_BENCH_CHILD"
 
 // benchClientID is the client id the harness registers for the portal at the
@@ -70,6 +75,7 @@ type benchOptions struct {
 	b4Rate   float64       // B4: a rate to use instead of half of B3's (comparisons across builds)
 	loads    int           // B10: measured browser loads of the person page
 	profile  string        // file for a CPU profile of this process during B2 and B3
+	oppslag  string        // B9, B13: the product binary to start; "": go build ./cmd/oppslag
 
 	b12Users  int           // B12: virtual clinicians
 	b12Dur    time.Duration // B12: how long they browse under the fault mix
@@ -123,11 +129,11 @@ func defaultBenchOptions(quick bool) benchOptions {
 		b12Users: 200, b12Dur: 60 * time.Second, b13Users: 50, b13Dur: 8 * time.Second, b13Rounds: 3}
 }
 
-// bench runs the harness, or with -world the bench world. The harness builds
-// its own configuration for every portal it starts, so the environment is not
-// read.
-func bench(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("oppslag bench", flag.ContinueOnError)
+// run is the whole harness, or with -world the bench world; main only calls
+// it. The harness builds its own configuration for every portal it starts,
+// so the environment is not read.
+func run(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("oppslag-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "small sizes for tests and a fast look (numbers are noisier)")
 	n := fs.Int("n", 0, "B2: requests per endpoint per round (default 3000, quick 200)")
@@ -142,10 +148,11 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 	b13Users := fs.Int("b13users", 0, "B13: virtual clinicians loading the portal that is killed (default 50, quick 6)")
 	b13Dur := fs.Duration("b13duration", 0, "B13: load per kill -9 round (default 8s, quick 2s)")
 	b13Rounds := fs.Int("b13rounds", 0, "B13: kill -9 and restart rounds (default 3)")
+	oppslagBin := fs.String("oppslag", "", "B9, B13: the oppslag binary to run as its own process (default: go build ./cmd/oppslag into the run's temporary directory)")
 	world := fs.Bool("world", false, "internal: run as the bench world (HelseID simulator and load generator), reading requests on stdin")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: oppslag bench [-quick] [-only B12,B13] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]\n"+
-			"                    [-b12users n] [-b12duration d] [-b13users n] [-b13duration d] [-b13rounds n]")
+		fmt.Fprintln(stderr, "usage: oppslag-bench [-quick] [-only B12,B13] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]\n"+
+			"                     [-oppslag binary] [-b12users n] [-b12duration d] [-b13users n] [-b13duration d] [-b13rounds n]")
 		fmt.Fprintln(stderr, "prints one line per figure of the performance spec: ID name value target PASS|FAIL|SKIP")
 		fs.PrintDefaults()
 	}
@@ -171,6 +178,7 @@ func bench(ctx context.Context, args []string, _ func(string) string, stdout, st
 		opts.cpuConns = *c
 	}
 	opts.profile = *profile
+	opts.oppslag = *oppslagBin
 	if *t > 0 {
 		opts.t = *t
 	}
@@ -258,7 +266,7 @@ func runBench(ctx context.Context, opts benchOptions, stdout, stderr io.Writer) 
 	if opts.only != nil {
 		only = strings.Join(slices.DeleteFunc(slices.Clone(benchIDs), func(id string) bool { return !opts.only[id] }), ",")
 	}
-	fmt.Fprintf(stdout, "# oppslag bench %s %s/%s cpus=%d quick=%t figures=%s B1 n=%d B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B4 t=%s B5 views=%d B9 sessions=%d B10 loads=%d "+
+	fmt.Fprintf(stdout, "# oppslag-bench %s %s/%s cpus=%d quick=%t figures=%s B1 n=%d B2 n=%dx%d c=%d B3 t=%sx%d conns=%d B4 t=%s B5 views=%d B9 sessions=%d B10 loads=%d "+
 		"B12 users=%d t=%s B13 users=%d t=%s rounds=%d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), opts.quick, only, opts.fanN,
 		opts.n, opts.rounds, opts.cpuConns, opts.t, opts.rounds, opts.conns, opts.openDur, opts.views, opts.sessions, opts.loads,
@@ -301,6 +309,13 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 	if opts.want("B8") {
 		progress("B8: starting the demo default")
 		emit(measureDemoReady(ctx, dir))
+	}
+
+	if opts.want("B9", "B13") && opts.oppslag == "" {
+		progress("building the product binary (go build ./cmd/oppslag) for B9 and B13")
+		if opts.oppslag, err = buildProduct(ctx, dir); err != nil {
+			return err
+		}
 	}
 
 	if opts.want("B1", "B2", "B3", "B4", "B5", "B6", "B9", "B10", "B12", "B13") {
@@ -391,7 +406,7 @@ func measurePortal(ctx context.Context, opts benchOptions, dir string, w *world,
 	progress("B9: %d sessions through the real login", opts.sessions)
 	emit(measureSessionMemory(w, p.url, opts.sessions))
 	progress("B9: idle serve process")
-	emit(measureIdleRSS(ctx, dir, w))
+	emit(measureIdleRSS(ctx, dir, w, opts.oppslag))
 
 	progress("B1: %d person pages one at a time, every upstream call delayed %s", opts.fanN, upstreamDelay)
 	emit(measureFanOut(w, page, opts.fanN))

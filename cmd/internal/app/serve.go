@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
-	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
@@ -40,34 +40,20 @@ var helseIDScopes = []string{
 // apiResources are the API audiences; each gets its own single-audience token.
 var apiResources = []string{"nhn:hgd-persontjenesten-api", "nhn:pps"}
 
-// demoClientID is the client id the portal registers with the HelseID simulator.
-const demoClientID = "oppslag-demo"
+// HelseIDScopes is the scope list the portal asks HelseID for at login: a
+// HelseID (or simulator) must register the client with these.
+func HelseIDScopes() []string { return slices.Clone(helseIDScopes) }
 
-// run is the whole program; main only calls it, and tests start the same run.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 {
-		cmd = args[0]
-	}
-	switch {
-	case cmd == "serve":
-		return serve(ctx, getenv, stdout, stderr)
-	case cmd == "synth":
-		return synth(args[1:], getenv, stdout, stderr)
-	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
-		return auditVerify(ctx, getenv, stdout)
-	case cmd == "bench":
-		return bench(ctx, args[1:], getenv, stdout, stderr)
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] | audit verify | bench [-quick]]\nconfiguration: OPPSLAG_* environment variables (see README.md)")
-		return nil
-	default:
-		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))
-	}
-}
+// APIResources are the API audiences the portal asks HelseID for tokens to,
+// one single-audience token each.
+func APIResources() []string { return slices.Clone(apiResources) }
 
-func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+// Serve runs the portal as `oppslag serve` does, with getenv as its whole
+// environment, until ctx ends: it prints "Oppslag listening on URL" to
+// stdout once it listens, and logs to stderr. Every upstream the
+// configuration leaves unset is simulated on loopback (demo.go).
+func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return err
 	}
@@ -104,29 +90,14 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		sim     *simServer
 	)
 	if issuer == "" {
-		if sim, err = startHelseIDSim(ctx, logger); err != nil {
+		if sim, key, err = startDemoHelseID(ctx, logger, baseURL.String()); err != nil {
 			return err
 		}
 		issuer = sim.issuer
-		if key, err = helseid.GenerateKey(); err != nil {
-			return fmt.Errorf("demo client key: %w", err)
-		}
-		sim.RegisterClient(helseidsim.Client{
-			ID:                     demoClientID,
-			Keys:                   []jose.JSONWebKey{key.Public()},
-			RedirectURIs:           []string{baseURL.String() + "/auth/callback"},
-			PostLogoutRedirectURIs: []string{baseURL.String() + "/signed-out"},
-			Scopes:                 helseIDScopes,
-		})
 		cfg.HelseIDClientID = demoClientID
 		if len(auditor) == 0 {
-			for _, p := range helseidsim.Personas() {
-				if p.ID == "auditor" {
-					auditor = append(auditor, p.PID)
-				}
-			}
+			auditor = demoAuditors()
 		}
-		logger.Info("HelseID simulator started", "issuer", issuer)
 	} else if key, err = helseid.LoadKey(cfg.HelseIDKeyFile); err != nil {
 		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
 	}
@@ -141,22 +112,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		dpopKey = &k
 	}
 
-	// The demo population, generated once when a simulator first needs it.
-	var pop *synthetic.Population
-	population := func() (*synthetic.Population, error) {
-		if pop != nil {
-			return pop, nil
-		}
-		start := time.Now()
-		p, err := synthetic.Generate(synthetic.Options{Seed: cfg.DemoSeed, Persons: cfg.DemoPersons})
-		if err != nil {
-			return nil, fmt.Errorf("synthetic population: %w", err)
-		}
-		logger.Info("synthetic population generated", "persons", cfg.DemoPersons, "seed", cfg.DemoSeed,
-			"ms", time.Since(start).Milliseconds())
-		pop = p
-		return pop, nil
-	}
+	population := demoPopulation(cfg, logger)
 	// simulated starts the simulator of an API the configuration leaves
 	// unset; its tokens are checked against the HelseID simulator, as the
 	// real API checks HelseID's, so a real HelseID needs the real API too.
@@ -302,7 +258,7 @@ func checkDPoP(ctx context.Context, hc *helseid.Client, logger *slog.Logger) err
 
 // sessionURL picks the session store: Redis when configured, else the SQLite
 // database file, else (audit in PostgreSQL without Redis) a local SQLite file.
-func sessionURL(cfg config) string {
+func sessionURL(cfg Config) string {
 	switch {
 	case cfg.RedisURL != "":
 		return cfg.RedisURL
@@ -330,27 +286,6 @@ func sweepSessions(ctx context.Context, sw interface {
 	}
 }
 
-// simServer is a simulator running on a loopback port for the process's life.
-type simServer struct {
-	*helseidsim.Server
-	issuer string
-}
-
-func startHelseIDSim(ctx context.Context, logger *slog.Logger) (*simServer, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("helseid simulator: listen: %w", err)
-	}
-	issuer := "http://" + ln.Addr().String()
-	sim, err := helseidsim.New(issuer, helseidsim.Options{})
-	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("helseid simulator: %w", err)
-	}
-	serveLoopback(ctx, ln, sim, logger)
-	return &simServer{Server: sim, issuer: issuer}, nil
-}
-
 // upstreamClient is the HTTP client for an upstream API: the per-call
 // deadline as a backstop, and enough idle connections per host that a busy
 // portal reuses its connections (Go's default keeps only 2).
@@ -358,54 +293,4 @@ func upstreamClient(timeout time.Duration) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Timeout: timeout, Transport: t}
-}
-
-// startSim serves the handler that mk makes for its base URL on a loopback
-// port until ctx ends, and returns that base URL.
-func startSim(ctx context.Context, name string, logger *slog.Logger, mk func(base string) http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("%s simulator: listen: %w", name, err)
-	}
-	base := "http://" + ln.Addr().String()
-	serveLoopback(ctx, ln, mk(base), logger)
-	logger.Info(name+" simulator started", "url", base)
-	return base, nil
-}
-
-// serveLoopback serves h on ln until ctx ends.
-func serveLoopback(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) {
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go func() { _ = hs.Serve(ln) }()
-	go func() {
-		<-ctx.Done()
-		c, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(c)
-	}()
-}
-
-func auditVerify(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	store, err := audit.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("OPPSLAG_DATABASE_URL: %w", err)
-	}
-	defer store.Close()
-	rep, err := store.Verify(ctx)
-	if err != nil {
-		return fmt.Errorf("audit verify: %w", err)
-	}
-	if rep.OK() {
-		fmt.Fprintf(stdout, "audit: %d records, hash chain intact\n", rep.Records)
-		return nil
-	}
-	for _, p := range rep.Problems {
-		fmt.Fprintf(stdout, "audit: record %d: %s\n", p.Seq, p.Reason)
-	}
-	return fmt.Errorf("audit verify: %d problems in %d records", len(rep.Problems), rep.Records)
 }
