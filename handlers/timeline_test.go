@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -666,11 +667,16 @@ func (h tlHandles) Resolve(_ context.Context, handle string) (string, bool) {
 }
 
 // tlAudit records events in memory.
+// tlAudit keeps the records in memory; the overview records from parallel
+// fetches, so it locks.
 type tlAudit struct {
+	mu     sync.Mutex
 	events []audit.Event
 }
 
 func (a *tlAudit) Record(_ context.Context, e audit.Event) (audit.Record, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.events = append(a.events, e)
 	return audit.Record{}, nil
 }
