@@ -244,13 +244,8 @@ type DateTime struct {
 	Raw string
 }
 
-// Oslo is the zone HPR's local date-times are in.
-var Oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
+// Oslo is the zone HPR's local date-times are in (tolerant.Oslo).
+var Oslo = tolerant.Oslo
 
 const localDateTime = "2006-01-02T15:04:05"
 

@@ -206,16 +206,6 @@ func (x *index) resolve(ref *Reference, typ string) string {
 	return ""
 }
 
-// oslo is where a date-time without an offset is read: KITH messages write
-// Norwegian local time, and a bare date ("2017-09-21", as pathology
-// messages send CollectedDate) is that day in Norway, not at 02:00.
-var oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
-
 // maxDepth bounds panel nesting (and so any reference cycle).
 const maxDepth = 8
 
@@ -235,7 +225,7 @@ func (x *index) when(key, s, field string, unread *[]Unread) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	t, err := tolerant.ParseTimeIn(s, oslo)
+	t, err := tolerant.ParseTimeIn(s, tolerant.Oslo) // KITH writes Norwegian local time; a bare date is that day in Norway
 	if err != nil {
 		*unread = append(*unread, Unread{Field: field, Raw: tolerant.Clean(s)})
 		if at, ok := x.at[key]; ok {

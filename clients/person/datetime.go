@@ -2,7 +2,6 @@ package person
 
 import (
 	"time"
-	_ "time/tzdata" // Day reads FREG instants in Oslo time
 
 	"github.com/oppslag/oppslag/clients/tolerant"
 )
@@ -35,16 +34,6 @@ func Date(year int, month time.Month, day int) DateTime {
 // ParseDateTime parses s in one of the accepted forms.
 func ParseDateTime(s string) (DateTime, error) { return tolerant.ParseTime(s) }
 
-// oslo is the zone FREG's instants are read in for a calendar day. With
-// time/tzdata linked in the lookup cannot fail; CET keeps days right in
-// winter if it ever did.
-var oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
-}()
-
 // Day returns the Norwegian calendar day (YYYY-MM-DD) of a metadata time
 // such as validFrom or validTo, or "" when d holds no readable time. FREG
 // writes the start of a Norwegian day as 23:00 or 22:00 UTC the day before
@@ -57,7 +46,7 @@ func Day(d DateTime) string { return Local(d).DateOnly() }
 // is unchanged. A bare date or an unreadable value is returned as it is.
 func Local(d DateTime) DateTime {
 	if d.Known() && d.Precision > tolerant.PrecisionDay {
-		d.Time = d.In(oslo)
+		d.Time = d.In(tolerant.Oslo)
 	}
 	return d
 }

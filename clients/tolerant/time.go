@@ -6,7 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	_ "time/tzdata" // Oslo must resolve on any machine
 )
+
+// Oslo is Norwegian time: where NHN's services write date-times without an
+// offset (KITH lab messages, HPR) and where FREG's days begin. With
+// time/tzdata linked in the lookup cannot fail; CET would keep winter days
+// right if it ever did.
+var Oslo = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		return l
+	}
+	return time.FixedZone("CET", 3600)
+}()
 
 // Precision is how much of a date-time the sender wrote.
 type Precision uint8
@@ -268,7 +280,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 			c.Write(b)
 		}
 		*t = Unreadable(c.String()) // a number, object, … where a date belongs
-		noteUnread()
+		NoteUnread()
 		return nil
 	}
 	if s == "" {
@@ -277,7 +289,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	v, err := ParseTime(s)
 	if err != nil {
 		*t = Unreadable(s)
-		noteUnread()
+		NoteUnread()
 		return nil
 	}
 	*t = v

@@ -76,8 +76,6 @@ var unreadCount atomic.Uint64
 // read. Field types implementing Unread call it, so Decode knows to look.
 func NoteUnread() { unreadCount.Add(1) }
 
-func noteUnread() { NoteUnread() }
-
 // Clean makes raw safe to keep and show: control characters dropped, every
 // run of 11 or more digits masked, at most maxRaw runes.
 func Clean(raw string) string { return sanitize.Text(raw, nil, maxRaw) }

@@ -10,16 +10,8 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
-
-// oslo is the zone of dates without one. Without tzdata the simulator falls
-// back to UTC, which moves day boundaries by an hour or two at most.
-var oslo = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Oslo"); err == nil {
-		return l
-	}
-	return time.UTC
-}()
 
 // dateCond is one date parameter: prefix and the interval the value denotes.
 type dateCond struct {
@@ -166,7 +158,7 @@ func parseDate(v string) (dateCond, bool) {
 		{"2006-01-02T15:04:05", func(t time.Time) time.Time { return t.Add(time.Second) }},
 	}
 	for _, l := range layouts {
-		t, err := time.ParseInLocation(l.layout, v, oslo)
+		t, err := time.ParseInLocation(l.layout, v, tolerant.Oslo) // dates without a zone are Norwegian
 		if err == nil {
 			c.start, c.end = t, l.next(t)
 			return c, true
