@@ -165,22 +165,11 @@ func (p *Population) Lab(nin string) (labsim.Record, bool) {
 
 // lab builds person i's record.
 func (p *Population) lab(i int) labsim.Record {
-	r := p.personRand(domainLabs, i)
-	pr := p.labProfile(i, r)
+	g := p.baseLab(i)
+	pr, r := g.pr, g.r
 	out := labsim.Record{Restriction: labsim.Restriction{Kind: pr.restrict}}
 	if !pr.has {
 		return out
-	}
-	g := labGen{p: p, i: i, r: r, pr: &pr}
-	g.staff = p.labStaff()
-	g.gp = g.practitioner(int(mix(uint64(i)^0x6c616273) % uint64(max(len(g.staff), 1))))
-	g.lab = p.homeLab(i)
-	g.visits()
-	g.chronic()
-	g.extras(p.personRand(domainLabsExtra, i))
-	slices.SortStableFunc(g.reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
-	for k := range g.reports {
-		g.assignIDs(k)
 	}
 	out.Reports = g.reports
 	if pr.restrict == labsim.Specific {
@@ -197,6 +186,30 @@ func (p *Population) lab(i int) labsim.Record {
 		slices.SortStableFunc(out.Reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
 	}
 	return out
+}
+
+// baseLab draws person i's reports before the pathology and virology ones:
+// visits, chronic follow-up, cultures and text reports, in date order with
+// their ids. g.r is the person's labs stream, which the blocked set draws
+// on from there; without results (g.pr.has false) nothing is drawn.
+func (p *Population) baseLab(i int) *labGen {
+	r := p.personRand(domainLabs, i)
+	pr := p.labProfile(i, r)
+	g := &labGen{p: p, i: i, r: r, pr: &pr}
+	if !pr.has {
+		return g
+	}
+	g.staff = p.labStaff()
+	g.gp = g.practitioner(int(mix(uint64(i)^0x6c616273) % uint64(max(len(g.staff), 1))))
+	g.lab = p.homeLab(i)
+	g.visits()
+	g.chronic()
+	g.extras(p.personRand(domainLabsExtra, i))
+	slices.SortStableFunc(g.reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
+	for k := range g.reports {
+		g.assignIDs(k)
+	}
+	return g
 }
 
 // labGen holds the state of one person's report draws.

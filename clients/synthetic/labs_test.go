@@ -688,24 +688,14 @@ func TestLabPathologyAndVirology(t *testing.T) {
 				old = append(old, rep)
 			}
 		}
-		r := p.personRand(domainLabs, i)
-		pr := p.labProfile(i, r)
-		if !pr.has {
+		g := p.baseLab(i)
+		if !g.pr.has {
 			continue
 		}
-		g := labGen{p: p, i: i, r: r, pr: &pr}
-		g.staff = p.labStaff()
-		g.gp = g.practitioner(int(mix(uint64(i)^0x6c616273) % uint64(max(len(g.staff), 1))))
-		g.lab = p.homeLab(i)
-		g.visits()
-		g.chronic()
-		g.extras(p.personRand(domainLabsExtra, i))
-		slices.SortStableFunc(g.reports, func(a, b labsim.Report) int { return a.Effective.Compare(b.Effective) })
 		if len(g.reports) != len(old) {
 			t.Fatalf("person %d: %d earlier reports, want %d", i, len(old), len(g.reports))
 		}
 		for k := range g.reports {
-			g.assignIDs(k)
 			if g.reports[k].ID != old[k].ID {
 				t.Fatalf("person %d: report %d has id %s, built alone %s", i, k, old[k].ID, g.reports[k].ID)
 			}
