@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
-	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views/i18n"
 )
@@ -67,14 +66,7 @@ func TestS19_EveryAddressViewUsesTheRule(t *testing.T) {
 					{Meta: tlMeta("2020-01-01", ""), ProtectionLevel: person.StrictlyConfidential},
 				},
 			}
-			var sim *personsim.Server
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sim.ServeHTTP(w, r) }))
-			defer srv.Close()
-			sim = personsim.New(srv.URL, personsim.NewMemoryRegistry([]*person.Person{p, kid}, nil), tlVerifier{})
-			api, err := person.New(srv.URL, person.FullAccess, srv.Client())
-			if err != nil {
-				t.Fatal(err)
-			}
+			api := tlPersonAPI(t, p, kid)
 			h := Person{API: api, Audit: Auditor{Store: &tlAudit{}}, Now: func() time.Time { return tlNow }}
 			get := func(t *testing.T, path string, fragment bool, serve func(http.ResponseWriter, *http.Request) error, values map[string]string) (int, string) {
 				t.Helper()

@@ -669,6 +669,21 @@ func (h tlHandles) Resolve(_ context.Context, handle string) (string, bool) {
 // tlAudit records events in memory.
 // tlAudit keeps the records in memory; the overview records from parallel
 // fetches, so it locks.
+// tlPersonAPI serves persons from the Person API simulator over loopback
+// and returns a client of it; the server stops with the test.
+func tlPersonAPI(t *testing.T, persons ...*person.Person) *person.Client {
+	t.Helper()
+	var sim *personsim.Server
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sim.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	sim = personsim.New(srv.URL, personsim.NewMemoryRegistry(persons, nil), tlVerifier{})
+	api, err := person.New(srv.URL, person.FullAccess, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
 type tlAudit struct {
 	mu     sync.Mutex
 	events []audit.Event
@@ -693,14 +708,7 @@ func TestTimeline_Handler(t *testing.T) {
 		NorwegianIdentificationNumber: []person.NorwegianIdentificationNumber{{IdentificationNumber: child, Status: person.IdentificationInUse}},
 		Name:                          []person.PersonName{{GivenName: "Emil", FamilyName: "Nordmann"}},
 	}
-	var sim *personsim.Server
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sim.ServeHTTP(w, r) }))
-	defer srv.Close()
-	sim = personsim.New(srv.URL, personsim.NewMemoryRegistry([]*person.Person{p, kid}, nil), tlVerifier{})
-	api, err := person.New(srv.URL, person.FullAccess, srv.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := tlPersonAPI(t, p, kid)
 
 	tests := []struct {
 		name      string
