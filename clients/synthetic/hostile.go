@@ -7,6 +7,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/tolerant"
 )
 
 // Hostile strings (S25): what an upstream could send that a page must show
@@ -66,8 +67,10 @@ func HostilePersons() []*person.Person {
 			Citizenship:   []person.Citizenship{{Meta: meta, CountryCode: h(0)}},
 			CommonContactRegisterInformation: &person.CommonContactRegisterInformation{
 				Reservation: person.Reservation(h(1)), Status: person.KRRActive, NotificationStatus: person.CanBeNotified,
+				// A date in a form nobody reads, so the walk also checks the
+				// panel's list of values that could not be read (S44).
 				ContactInformation: &person.KRRContactInformation{Email: h(3), PhoneNumber: h(0),
-					EmailLastUpdated: person.Date(2024, 1, 1), EmailLastVerified: person.Date(2024, 1, 1)},
+					EmailLastUpdated: tolerant.Unreadable(h(1)), EmailLastVerified: person.Date(2024, 1, 1)},
 				DigitalPost: &person.DigitalPost{DigitalPostAddress: h(2), DigitalPostVendorAddress: h(4)},
 				Language:    h(5),
 			},
