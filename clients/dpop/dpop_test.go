@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/oppslag/oppslag/clients/clocktest"
 )
 
 const (
@@ -49,11 +51,7 @@ func keys(t *testing.T) {
 	})
 }
 
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+func newClock() *clocktest.Clock { return clocktest.New(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)) }
 
 func request(method, url, proof string) *http.Request {
 	r := httptest.NewRequest(method, url, nil)
@@ -63,9 +61,9 @@ func request(method, url, proof string) *http.Request {
 	return r
 }
 
-func mustSigner(t *testing.T, key any, alg string, c *clock) *Signer {
+func mustSigner(t *testing.T, key any, alg string, c *clocktest.Clock) *Signer {
 	t.Helper()
-	s, err := NewSigner(jose.JSONWebKey{Key: key, Algorithm: alg}, c.now)
+	s, err := NewSigner(jose.JSONWebKey{Key: key, Algorithm: alg}, c.Now)
 	if err != nil {
 		t.Fatalf("NewSigner: %v", err)
 	}
@@ -139,11 +137,11 @@ func TestRoundTrip(t *testing.T) {
 			if got, want := p["ath"], accessTokenHash("the-token"); got != want {
 				t.Errorf("ath: got %v, want %v", got, want)
 			}
-			if got, want := p["iat"], float64(c.t.Unix()); got != want {
+			if got, want := p["iat"], float64(c.Now().Unix()); got != want {
 				t.Errorf("iat: got %v, want %v", got, want)
 			}
 
-			v := &Verifier{Now: c.now, NonceCheck: func(n string) bool { return n == "n0nce" }}
+			v := &Verifier{Now: c.Now, NonceCheck: func(n string) bool { return n == "n0nce" }}
 			got, err := v.Verify(request(http.MethodPost, target+"?informationParts=Name", proof), base, "the-token")
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
@@ -151,7 +149,7 @@ func TestRoundTrip(t *testing.T) {
 			if got.Thumbprint != s.Thumbprint() {
 				t.Errorf("thumbprint: got %q, want %q", got.Thumbprint, s.Thumbprint())
 			}
-			if got.Nonce != "n0nce" || got.JTI == "" || !got.IssuedAt.Equal(c.t) {
+			if got.Nonce != "n0nce" || got.JTI == "" || !got.IssuedAt.Equal(c.Now()) {
 				t.Errorf("proof: got %+v", got)
 			}
 		})
@@ -262,7 +260,7 @@ func TestVerifyRejects(t *testing.T) {
 	}
 	s := mustSigner(t, rsaKey, "", c)
 	good := func() map[string]any {
-		return map[string]any{"jti": "j-" + c.t.String(), "htm": "GET", "htu": target, "iat": c.t.Unix()}
+		return map[string]any{"jti": "j-" + c.Now().String(), "htm": "GET", "htu": target, "iat": c.Now().Unix()}
 	}
 	header := func() map[string]any {
 		return map[string]any{"typ": "dpop+jwt", "alg": "RS256", "jwk": publicJWK(t, &rsaKey.PublicKey)}
@@ -358,10 +356,10 @@ func TestVerifyRejects(t *testing.T) {
 			return request("GET", target, proofWith(nil, func(p map[string]any) { delete(p, "iat") }, nil))
 		}, "", nil, ErrInvalid},
 		{"iat too old", func() *http.Request {
-			return request("GET", target, proofWith(nil, func(p map[string]any) { p["iat"] = c.t.Add(-61 * time.Second).Unix() }, nil))
+			return request("GET", target, proofWith(nil, func(p map[string]any) { p["iat"] = c.Now().Add(-61 * time.Second).Unix() }, nil))
 		}, "", nil, ErrInvalid},
 		{"iat in the future", func() *http.Request {
-			return request("GET", target, proofWith(nil, func(p map[string]any) { p["iat"] = c.t.Add(61 * time.Second).Unix() }, nil))
+			return request("GET", target, proofWith(nil, func(p map[string]any) { p["iat"] = c.Now().Add(61 * time.Second).Unix() }, nil))
 		}, "", nil, ErrInvalid},
 		{"ath missing", func() *http.Request {
 			return request("GET", target, signerProof("GET", target, "", ""))
@@ -378,7 +376,7 @@ func TestVerifyRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := &Verifier{Now: c.now, NonceCheck: tt.nonce}
+			v := &Verifier{Now: c.Now, NonceCheck: tt.nonce}
 			_, err := v.Verify(tt.req(), base, tt.token)
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("got %v, want %v", err, tt.wantErr)
@@ -408,13 +406,13 @@ func TestVerifyAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			signAt := &clock{t: c.t.Add(tt.skew)}
-			s.now = signAt.now
+			signAt := clocktest.New(c.Now().Add(tt.skew))
+			s.now = signAt.Now
 			proof, err := s.Proof("GET", tt.htu, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := &Verifier{Now: c.now}
+			v := &Verifier{Now: c.Now}
 			if _, err := v.Verify(request("GET", tt.reqURL, proof), tt.base, ""); err != nil {
 				t.Errorf("got %v, want nil", err)
 			}
@@ -426,7 +424,7 @@ func TestVerifyReplay(t *testing.T) {
 	keys(t)
 	c := newClock()
 	s := mustSigner(t, rsaKey, "", c)
-	v := &Verifier{Now: c.now}
+	v := &Verifier{Now: c.Now}
 	proof, err := s.Proof("POST", target, "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -434,11 +432,11 @@ func TestVerifyReplay(t *testing.T) {
 	if _, err := v.Verify(request("POST", target, proof), base, ""); err != nil {
 		t.Fatalf("first use: %v", err)
 	}
-	c.t = c.t.Add(30 * time.Second)
+	c.Advance(30 * time.Second)
 	if _, err := v.Verify(request("POST", target, proof), base, ""); !errors.Is(err, ErrReplay) {
 		t.Errorf("second use: got %v, want %v", err, ErrReplay)
 	}
-	c.t = c.t.Add(31 * time.Second)
+	c.Advance(31 * time.Second)
 	if _, err := v.Verify(request("POST", target, proof), base, ""); !errors.Is(err, ErrInvalid) {
 		t.Errorf("after the window: got %v, want %v (iat too old)", err, ErrInvalid)
 	}
@@ -454,7 +452,7 @@ func TestVerifyFailedProofDoesNotBurnJTI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict := &Verifier{Now: c.now, NonceCheck: func(string) bool { return false }}
+	strict := &Verifier{Now: c.Now, NonceCheck: func(string) bool { return false }}
 	if _, err := strict.Verify(request("POST", target, proof), base, ""); !errors.Is(err, ErrNonceNeeded) {
 		t.Fatalf("got %v, want %v", err, ErrNonceNeeded)
 	}
@@ -468,7 +466,7 @@ func TestVerifyEvictsExpired(t *testing.T) {
 	keys(t)
 	c := newClock()
 	s := mustSigner(t, ecKey, "", c)
-	v := &Verifier{Now: c.now, MaxAge: 10 * time.Second}
+	v := &Verifier{Now: c.Now, MaxAge: 10 * time.Second}
 	verify := func() {
 		t.Helper()
 		proof, err := s.Proof("GET", target, "", "")
@@ -485,7 +483,7 @@ func TestVerifyEvictsExpired(t *testing.T) {
 	if got, want := v.cacheLen(), 20; got != want {
 		t.Fatalf("cache: got %d, want %d", got, want)
 	}
-	c.t = c.t.Add(time.Minute)
+	c.Advance(time.Minute)
 	verify()
 	if got, want := v.cacheLen(), 1; got != want {
 		t.Errorf("cache after the window: got %d, want %d", got, want)
@@ -496,7 +494,7 @@ func TestVerifyConcurrent(t *testing.T) {
 	keys(t)
 	c := newClock()
 	s := mustSigner(t, ecKey, "", c)
-	v := &Verifier{Now: c.now}
+	v := &Verifier{Now: c.Now}
 	proof, err := s.Proof("GET", target, "", "")
 	if err != nil {
 		t.Fatal(err)

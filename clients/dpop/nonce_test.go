@@ -150,11 +150,11 @@ func TestVerifierAlgorithms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &Verifier{Now: c.now, Algorithms: []jose.SignatureAlgorithm{jose.ES256}}
+	v := &Verifier{Now: c.Now, Algorithms: []jose.SignatureAlgorithm{jose.ES256}}
 	if _, err := v.Verify(request(http.MethodGet, target, proof), base, ""); !errors.Is(err, ErrInvalid) {
 		t.Errorf("RS256 proof against an ES256-only verifier: %v, want ErrInvalid", err)
 	}
-	v = &Verifier{Now: c.now, Algorithms: []jose.SignatureAlgorithm{jose.RS256}}
+	v = &Verifier{Now: c.Now, Algorithms: []jose.SignatureAlgorithm{jose.RS256}}
 	if _, err := v.Verify(request(http.MethodGet, target, proof), base, ""); err != nil {
 		t.Errorf("RS256 proof against an RS256 verifier: %v", err)
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
 )
@@ -51,25 +52,8 @@ var scopes = []string{
 	"nhn:pps/provesvar-read",
 }
 
-// clock is a settable clock shared by the simulator and the client.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Now().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// newClock starts at the real time, shared by the simulator and the client.
+func newClock() *clocktest.Clock { return clocktest.New(time.Now().Truncate(time.Second)) }
 
 // sent is one request the client made, as it went over the wire.
 type sent struct {
@@ -126,7 +110,7 @@ type env struct {
 	sim    *helseidsim.Server
 	srv    *httptest.Server
 	client *helseid.Client
-	clock  *clock
+	clock  *clocktest.Clock
 	rec    *recorder
 	issuer string
 }

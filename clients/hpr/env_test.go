@@ -16,28 +16,11 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprsim"
 	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
 )
-
-// clock is a settable clock shared by the simulators and the client.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // source is an in-memory register that tests may change.
 type source struct {
@@ -156,7 +139,7 @@ var clientKey = sync.OnceValue(func() *rsa.PrivateKey {
 
 // env is the two simulators on one clock.
 type env struct {
-	clock  *clock
+	clock  *clocktest.Clock
 	mp     *maskinportensim.Server
 	mpURL  string
 	src    *source
@@ -166,7 +149,7 @@ type env struct {
 
 func newEnv(t *testing.T, opts hprsim.Options) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	mpSrv := httptest.NewUnstartedServer(nil)
 	mpURL := "http://" + mpSrv.Listener.Addr().String() + "/"
 	mp, err := maskinportensim.New(mpURL, maskinportensim.Options{Now: c.Now})

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/hpr"
 )
 
 // limiters returns each Limiter implementation on clock c with o; Redis only
 // when OPPSLAG_TEST_REDIS_URL is set.
-func limiters(t *testing.T, c *clock, o hpr.LimiterOptions) map[string]func(t *testing.T) hpr.Limiter {
+func limiters(t *testing.T, c *clocktest.Clock, o hpr.LimiterOptions) map[string]func(t *testing.T) hpr.Limiter {
 	o.Now = c.Now
 	return map[string]func(t *testing.T) hpr.Limiter{
 		"memory": func(*testing.T) hpr.Limiter { return hpr.NewMemoryLimiter(o) },
@@ -26,7 +27,7 @@ func limiters(t *testing.T, c *clock, o hpr.LimiterOptions) map[string]func(t *t
 	}
 }
 
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} }
+func newClock() *clocktest.Clock { return clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
 
 // TestLimiter_Bucket: 200, then a wait; 10 per minute; never above 200.
 func TestLimiter_Bucket(t *testing.T) {

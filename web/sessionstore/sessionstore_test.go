@@ -11,30 +11,14 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-// clock is a settable time source shared by a test and the store under test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+	"github.com/oppslag/oppslag/clients/clocktest"
+)
 
 // newClock starts at the real time, so that expiries computed from it are
 // also in the future for Redis, which expires keys by its own clock.
-func newClock() *clock {
-	return &clock{t: time.Now().Truncate(time.Second)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *clocktest.Clock {
+	return clocktest.New(time.Now().Truncate(time.Second))
 }
 
 // backend opens one kind of store for the contract tests.
@@ -42,7 +26,7 @@ type backend struct {
 	name string
 	// open returns a fresh, empty store that reads the time from c. A store
 	// that keeps real time (Redis) sets realTime and ignores c for expiry.
-	open     func(t *testing.T, c *clock) Store
+	open     func(t *testing.T, c *clocktest.Clock) Store
 	realTime bool
 }
 
@@ -50,11 +34,11 @@ func backends() []backend {
 	return []backend{
 		{
 			name: "memory",
-			open: func(t *testing.T, c *clock) Store { return NewMemory(WithClock(c.Now)) },
+			open: func(t *testing.T, c *clocktest.Clock) Store { return NewMemory(WithClock(c.Now)) },
 		},
 		{
 			name: "sqlite",
-			open: func(t *testing.T, c *clock) Store {
+			open: func(t *testing.T, c *clocktest.Clock) Store {
 				s, err := OpenSQLite(filepath.Join(t.TempDir(), "sessions.db"), WithClock(c.Now))
 				if err != nil {
 					t.Fatalf("OpenSQLite: %v", err)
@@ -66,7 +50,7 @@ func backends() []backend {
 		{
 			name:     "redis",
 			realTime: true,
-			open: func(t *testing.T, c *clock) Store {
+			open: func(t *testing.T, c *clocktest.Clock) Store {
 				return openTestRedis(t)
 			},
 		},

@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
 )
@@ -62,28 +63,10 @@ func testKeys() (*rsa.PrivateKey, *rsa.PrivateKey) {
 	return clientKey, otherKey
 }
 
-// clock is a settable time source shared by the simulator and the client.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a simulator behind httptest plus a registered test client.
 type env struct {
 	t        *testing.T
-	clock    *clock
+	clock    *clocktest.Clock
 	sim      *helseidsim.Server
 	issuer   string
 	redirect string
@@ -104,7 +87,7 @@ func newEnv(t *testing.T) *env {
 func newEnvAt(t *testing.T, prefix string, strip bool) *env {
 	t.Helper()
 	key, _ := testKeys()
-	e := &env{t: t, clock: &clock{t: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}, key: key}
+	e := &env{t: t, clock: clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)), key: key}
 	ts := httptest.NewUnstartedServer(nil)
 	e.issuer = "http://" + ts.Listener.Addr().String() + prefix
 	sim, err := helseidsim.New(e.issuer, helseidsim.Options{Now: e.clock.Now})

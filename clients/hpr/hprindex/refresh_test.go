@@ -12,26 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/hpr"
 )
-
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeExport serves a settable export and counts the fetches.
 type fakeExport struct {
@@ -57,7 +40,7 @@ func (f *fakeExport) Fetch(ctx context.Context) (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(f.body)), nil
 }
 
-func newRefresher(t *testing.T, exp *fakeExport, clock *fakeClock) *Refresher {
+func newRefresher(t *testing.T, exp *fakeExport, clock *clocktest.Clock) *Refresher {
 	t.Helper()
 	r := &Refresher{
 		Path:  filepath.Join(t.TempDir(), "hpr.db"),
@@ -70,7 +53,7 @@ func newRefresher(t *testing.T, exp *fakeExport, clock *fakeClock) *Refresher {
 
 func TestRefreshNow(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{t: exportDay}
+	clock := clocktest.New(exportDay)
 	exp := &fakeExport{}
 	r := newRefresher(t, exp, clock)
 
@@ -171,7 +154,7 @@ func TestRefreshNow(t *testing.T) {
 // schedules the next refresh from its export time.
 func TestRefresherLoad(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{t: exportDay}
+	clock := clocktest.New(exportDay)
 	exp := &fakeExport{}
 	exp.set(exportOf(t, 7, fixture()...), nil)
 	first := newRefresher(t, exp, clock)
@@ -198,7 +181,7 @@ func TestRefresherLoad(t *testing.T) {
 
 // TestRefresherRun steps Run's schedule with an injected clock and timer.
 func TestRefresherRun(t *testing.T) {
-	clock := &fakeClock{t: exportDay}
+	clock := clocktest.New(exportDay)
 	exp := &fakeExport{}
 	exp.set(exportOf(t, 7, fixture()...), nil)
 	r := newRefresher(t, exp, clock)
@@ -290,7 +273,7 @@ func TestRefresherRun(t *testing.T) {
 // again and again all succeed, and retired indexes are closed.
 func TestRefresherSwapUnderLoad(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{t: exportDay}
+	clock := clocktest.New(exportDay)
 	exp := &fakeExport{}
 	exp.set(exportOf(t, 7, fixture()...), nil)
 	r := newRefresher(t, exp, clock)

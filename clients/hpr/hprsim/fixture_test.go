@@ -9,10 +9,10 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprsim"
 )
@@ -149,24 +149,6 @@ func fixture() *source {
 	return &source{entries: []hpr.Personnel{rich, suspended, deceased, replaced, licence}}
 }
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // verifier accepts the tokens it was told about.
 type verifier map[string]grantee
 
@@ -202,13 +184,13 @@ func testVerifier() verifier {
 
 type env struct {
 	sim   *hprsim.Server
-	clock *clock
+	clock *clocktest.Clock
 	url   string
 }
 
 func newEnv(t *testing.T, opts hprsim.Options) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC))
 	opts.Now = c.Now
 	sim := hprsim.New(fixture(), testVerifier(), opts)
 	srv := httptest.NewServer(sim)

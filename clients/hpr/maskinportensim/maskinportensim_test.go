@@ -20,27 +20,10 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
 )
-
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // Keys are generated once per test binary: RSA generation is slow.
 var (
@@ -63,7 +46,7 @@ const (
 
 type env struct {
 	sim    *maskinportensim.Server
-	clock  *clock
+	clock  *clocktest.Clock
 	issuer string
 	srv    *httptest.Server
 }
@@ -72,7 +55,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + srv.Listener.Addr().String() + "/"
-	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	c := clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	sim, err := maskinportensim.New(issuer, maskinportensim.Options{Now: c.Now, ConsumerOrg: "987654325"})
 	if err != nil {
 		t.Fatalf("New: %v", err)
