@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/family"
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -16,81 +16,11 @@ import (
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
-// relativeParts are what the family panel shows of each relative. No
-// address part is asked for except SharedResidence, of which only the
-// existence and the contract dates are ever read.
-var relativeParts = []person.InformationPart{
-	person.PartName, person.PartBirth, person.PartDeath, person.PartStatus, person.PartGender,
-	person.PartAddressProtection, person.PartNorwegianIdentificationNumber, person.PartSharedResidence,
-}
-
-// relation is one relative of the person as the person's own document
-// states it.
-type relation struct {
-	nin     string
-	role    person.FamilyRelationType // the relative's role
-	mine    person.FamilyRelationType // the person's role for the relative
-	meta    person.Meta
-	without *person.RelatedPersonWithoutIdentifier
-}
-
-// relationsOf lists the person's relatives: family relations, and the
-// spouse or partner of the current marital status (a late one too, for the
-// widowed) when the relations do not already name them.
-func relationsOf(p *person.Person) []relation {
-	var out []relation
-	for _, fr := range p.FamilyRelation {
-		out = append(out, relation{nin: fr.RelatedPerson, role: fr.RelatedPersonsRole, mine: fr.MyRoleForRelatedPerson,
-			meta: fr.Meta, without: fr.RelatedPersonWithoutIdentifier})
-	}
-	for _, m := range person.Valid(p.MaritalStatus) {
-		switch m.Status {
-		case person.MaritalMarried, person.MaritalRegisteredPartner, person.MaritalSeparated, person.MaritalSeparatedPartner,
-			person.MaritalWidowOrWidower, person.MaritalSurvivingPartner:
-		default:
-			continue
-		}
-		if m.RelatedByMaritalStatus == "" || slices.ContainsFunc(out, func(r relation) bool {
-			return r.nin == m.RelatedByMaritalStatus && r.meta.Current()
-		}) {
-			continue
-		}
-		out = append(out, relation{nin: m.RelatedByMaritalStatus, role: person.RelationSpouseOrPartner,
-			mine: person.RelationSpouseOrPartner, meta: m.Meta})
-	}
-	order := func(t person.FamilyRelationType) int {
-		switch t {
-		case person.RelationMother, person.RelationFather, person.RelationCoMother:
-			return 0
-		case person.RelationSpouseOrPartner:
-			return 1
-		case person.RelationChild, person.RelationStillbornChild:
-			return 2
-		case person.RelationSibling:
-			return 3
-		}
-		return 4
-	}
-	slices.SortStableFunc(out, func(a, b relation) int { return order(a.role) - order(b.role) })
-	return out
-}
-
-// relativeNumbers are the distinct identity numbers of the relatives.
-func relativeNumbers(p *person.Person) []string {
-	var out []string
-	for _, r := range relationsOf(p) {
-		if r.nin != "" && !slices.Contains(out, r.nin) {
-			out = append(out, r.nin)
-		}
-	}
-	return out
-}
-
 // relatives fetches every relative in ONE bulk call under h.Timeout and
 // audits it (resource "family", the relatives' numbers as results) before
 // anything is shown. No relatives: no call, no record.
 func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (map[string]*person.Person, error) {
-	nins := relativeNumbers(p)
+	nins := family.RelativeNumbers(p)
 	byNIN := map[string]*person.Person{}
 	if len(nins) == 0 {
 		return byNIN, nil
@@ -101,7 +31,7 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 		err = errNoAPI
 	} else {
 		cctx, cancel := h.callContext(ctx)
-		found, err = h.API.BulkByNIN(cctx, tokens(ctx), nins, relativeParts)
+		found, err = h.API.BulkByNIN(cctx, tokens(ctx), nins, family.RelativeParts())
 		cancel()
 	}
 	e := audit.Event{Patient: nin, Resource: "family", Action: "view", Outcome: outcomeOf(err)}
@@ -153,9 +83,9 @@ func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.
 		out.Notices = append(out.Notices, views.Notice{Color: "info", Title: i18n.T(ctx, "person.address.shared"),
 			Text: text, TestID: "shared-residence"})
 	}
-	for _, rel := range relationsOf(p) {
+	for _, rel := range family.Relations(p) {
 		it := relativeItem(ctx, p, rel, rels, link, now)
-		place(&out, ctx, rel.meta, it)
+		place(&out, ctx, rel.Meta, it)
 	}
 	for _, pr := range p.ParentalResponsibility {
 		if pr.ResponsibleOrganization == "" && pr.ResponsibleWithoutIdentifier == nil {
@@ -177,14 +107,14 @@ func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.
 	return out
 }
 
-func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[string]*person.Person,
+func relativeItem(ctx context.Context, p *person.Person, rel family.Relation, rels map[string]*person.Person,
 	link func(string) string, now time.Time) views.PanelItem {
 	roleFacts := []views.Fact{
-		kv(ctx, "person.family.role", enumText(ctx, "person.enum.relation", string(rel.role))),
-		kv(ctx, "person.family.mine", enumText(ctx, "person.enum.relation", string(rel.mine))),
+		kv(ctx, "person.family.role", enumText(ctx, "person.enum.relation", string(rel.Role))),
+		kv(ctx, "person.family.mine", enumText(ctx, "person.enum.relation", string(rel.Mine))),
 	}
-	if rel.nin == "" {
-		w := rel.without
+	if rel.NIN == "" {
+		w := rel.Without
 		title := i18n.T(ctx, "person.name.unknown")
 		var facts []views.Fact
 		if w != nil {
@@ -199,11 +129,11 @@ func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[
 				kv(ctx, "person.citizenship", countryText(ctx, w.Citizenship)))
 		}
 		facts = append(facts, kv(ctx, "person.family.no_number", i18n.T(ctx, "person.family.no_number.text")))
-		return item(ctx, title, rel.meta, append(roleFacts, facts...)...)
+		return item(ctx, title, rel.Meta, append(roleFacts, facts...)...)
 	}
-	r := rels[rel.nin]
+	r := rels[rel.NIN]
 	if r == nil {
-		it := item(ctx, i18n.T(ctx, "person.family.not_found"), rel.meta, roleFacts...)
+		it := item(ctx, i18n.T(ctx, "person.family.not_found"), rel.Meta, roleFacts...)
 		it.TestID = "relative"
 		return it
 	}
@@ -215,8 +145,8 @@ func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[
 	if d := r.Death; d != nil && d.Current() {
 		facts = append(facts, kv(ctx, "person.death.date", dateText(ctx, d.DeceasedDate)))
 	}
-	facts = append(facts, kv(ctx, "person.family.responsibility", responsibility(ctx, rel.nin, p)))
-	if sr := person.First(r.SharedResidence); sr != nil && (rel.role == person.RelationChild) {
+	facts = append(facts, kv(ctx, "person.family.responsibility", responsibility(ctx, rel.NIN, p)))
+	if sr := person.First(r.SharedResidence); sr != nil && (rel.Role == person.RelationChild) {
 		text := i18n.T(ctx, "person.yes")
 		if from := dateText(ctx, sr.ContractValidFrom); from != "" {
 			text = i18n.T(ctx, "person.family.shared.since", from)
@@ -235,9 +165,9 @@ func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[
 	if title == "" {
 		title = i18n.T(ctx, "person.name.unknown")
 	}
-	it := item(ctx, title, rel.meta, facts...)
+	it := item(ctx, title, rel.Meta, facts...)
 	it.Tags = tags
-	it.Href = link(rel.nin)
+	it.Href = link(rel.NIN)
 	it.TestID = "relative"
 	return it
 }
@@ -245,19 +175,13 @@ func relativeItem(ctx context.Context, p *person.Person, rel relation, rels map[
 // responsibility says who has parental responsibility between the person
 // and a relative, in either direction, or "".
 func responsibility(ctx context.Context, relNIN string, p *person.Person) string {
-	own := func(n string) bool {
-		return n == "" || slices.ContainsFunc(p.NorwegianIdentificationNumber, func(x person.NorwegianIdentificationNumber) bool {
-			return x.IdentificationNumber == n
-		})
+	pr, theirs := family.Responsibility(p, relNIN)
+	if pr == nil {
+		return ""
 	}
-	for _, pr := range person.Valid(p.ParentalResponsibility) {
-		typ := enumText(ctx, "person.enum.responsibility", string(pr.ResponsibilityType))
-		switch {
-		case pr.Responsible == relNIN && own(pr.SubjectOfResponsibility):
-			return i18n.T(ctx, "person.family.responsibility.theirs", typ)
-		case pr.SubjectOfResponsibility == relNIN && own(pr.Responsible):
-			return i18n.T(ctx, "person.family.responsibility.mine", typ)
-		}
+	typ := enumText(ctx, "person.enum.responsibility", string(pr.ResponsibilityType))
+	if theirs {
+		return i18n.T(ctx, "person.family.responsibility.theirs", typ)
 	}
-	return ""
+	return i18n.T(ctx, "person.family.responsibility.mine", typ)
 }
