@@ -1,70 +1,90 @@
 package handlers
 
 import (
-	"slices"
-	"strings"
+	"context"
+	"errors"
+	"fmt"
 	"testing"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/hpr/batch"
+	"github.com/oppslag/oppslag/clients/hpr/standing"
+	"github.com/oppslag/oppslag/views/i18n"
 )
 
-func TestParseBatch(t *testing.T) {
+// The batch rules and their tests are in clients/hpr/batch; these test how
+// the handler words a check.
+
+// parseBatch is batch.Parse under the name hardening_test.go's S42 test
+// uses.
+func parseBatch(text string) ([]int, []string) { return batch.Parse(text) }
+
+func TestBatchLimit(t *testing.T) {
+	ctx := i18n.WithLang(context.Background(), i18n.NB)
+	wait := func(s int) error {
+		return fmt.Errorf("hpr: by number: %w", &hpr.RateLimitError{RetryAfter: time.Duration(s) * time.Second})
+	}
 	tests := []struct {
-		name    string
-		in      string
-		want    []int
-		wantBad []string
+		name string
+		rows []batch.Row
+		want int // seconds; 0 for no limit
 	}{
-		{"one per line", "565501872\n565502143\n", []int{565501872, 565502143}, nil},
-		{"commas, semicolons, spaces, tabs", "1, 2;3 4\t5", []int{1, 2, 3, 4, 5}, nil},
-		{"repeats once, in first order", "3 1 3 2 1", []int{3, 1, 2}, nil},
-		{"a CSV heading is skipped", "hprNummer\r\n12\r\n13\r\n", []int{12, 13}, nil},
-		{"a byte-order mark and quotes", "\ufeff\"12\";'13'", []int{12, 13}, nil},
-		{"letters later are refused", "12\nabc\n", []int{12}, []string{"abc"}},
-		{"zero and ten digits are not HPR numbers", "0 1234567890", nil, []string{"0", "1234567890"}},
-		{"an identity number is masked in the message", "12 14837841276", []int{12}, []string{"••••••…"}},
-		{"empty", "  \n\n", nil, nil},
+		{"nothing refused", []batch.Row{{Kind: standing.Active}, {Kind: batch.NotFound}}, 0},
+		{"an upstream failure is no limit", []batch.Row{{Kind: batch.Unchecked, Err: errors.New("boom")}}, 0},
+		{"the longest wait", []batch.Row{{Kind: batch.Unchecked, Err: wait(5)}, {Kind: batch.Unchecked, Err: wait(42)},
+			{Kind: batch.Unchecked, Err: wait(7)}}, 42},
+		{"a limit without a wait is a minute", []batch.Row{{Kind: batch.Unchecked, Err: hpr.ErrRateLimited}}, 60},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, bad := parseBatch(tt.in)
-			if !slices.Equal(got, tt.want) || !slices.Equal(bad, tt.wantBad) {
-				t.Errorf("parseBatch(%q) = %v, %v; want %v, %v", tt.in, got, bad, tt.want, tt.wantBad)
+			got := batchLimit(ctx, tt.rows)
+			switch {
+			case tt.want == 0 && got != nil:
+				t.Errorf("batchLimit = %+v; want nil", got)
+			case tt.want != 0 && (got == nil || got.Seconds != tt.want || got.Message == ""):
+				t.Errorf("batchLimit = %+v; want %d s with a message", got, tt.want)
 			}
 		})
 	}
-	many := strings.Repeat("x ", 50)
-	if _, bad := parseBatch("1\n" + many); len(bad) != maxBadShown {
-		t.Errorf("%d refused tokens reported; want at most %d", len(bad), maxBadShown)
-	}
 }
 
-func FuzzParseBatch(f *testing.F) {
-	for _, s := range []string{"565501872\n565502143", "hprNummer\n1;2,3", "\ufeff\"12\"", "14837841276", "", "0 -1 +2 1e5"} {
-		f.Add(s)
+func TestBatchRowOf(t *testing.T) {
+	ctx := i18n.WithLang(context.Background(), i18n.NB)
+	day := hpr.NewDate(2026, 3, 2)
+	p := hpr.Personnel{
+		HPRNumber: 565501872,
+		Person:    hpr.PersonData{GivenName: "Ingrid", MiddleName: "Marie", FamilyName: "Haugland"},
+		Approvals: []hpr.Approval{{
+			Category:   hpr.Code{Value: "LE", CodeSet: hpr.CodeSet{ID: hpr.CodeSetCategory}},
+			Period:     hpr.Period{From: hpr.NewDate(2005, 8, 1), To: hpr.NewDate(2026, 12, 31)},
+			Conditions: []hpr.Condition{{Type: hpr.Code{Name: "Begrenset til stilling"}}},
+		}},
+		Reactions: []hpr.Reaction{{Type: hpr.Code{Value: "5", Name: "Suspensjon"}, Period: hpr.Period{From: hpr.NewDate(2026, 1, 1)}}},
 	}
-	f.Fuzz(func(t *testing.T, in string) {
-		got, bad := parseBatch(in)
-		seen := map[int]bool{}
-		for _, n := range got {
-			if n <= 0 || n > maxHPRNumber || seen[n] {
-				t.Fatalf("parseBatch(%q) gave %d (repeat or out of range)", in, n)
+	st := hpr.StatusOn(p, day)
+	tests := []struct {
+		name                          string
+		row                           batch.Row
+		wantNumber, wantKind, wantURL string
+		wantExpiry, wantRestrictions  string
+	}{
+		{"found", batch.Row{Number: p.HPRNumber, Kind: standing.Of(st), Personnel: p, Status: st},
+			"565501872", "suspended", "/hpr/565501872", "31.12.2026", "Suspensjon (01.01.2026 –); Begrenset til stilling"},
+		{"not found", batch.Row{Number: 9, Kind: batch.NotFound}, "9", "notfound", "", "", ""},
+		{"not checked", batch.Row{Number: 8, Kind: batch.Unchecked, Err: hpr.ErrRateLimited}, "8", "unchecked", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := batchRowOf(ctx, tt.row)
+			if got.Number != tt.wantNumber || got.StatusKind != tt.wantKind || got.URL != tt.wantURL ||
+				got.Expiry != tt.wantExpiry || got.Restrictions != tt.wantRestrictions {
+				t.Errorf("batchRowOf = %+v; want number %s, kind %s, URL %q, expiry %q, restrictions %q",
+					got, tt.wantNumber, tt.wantKind, tt.wantURL, tt.wantExpiry, tt.wantRestrictions)
 			}
-			seen[n] = true
-		}
-		if len(bad) > maxBadShown {
-			t.Fatalf("%d refused tokens", len(bad))
-		}
-		for _, b := range bad {
-			if digits(b) >= 11 {
-				t.Fatalf("an identity-number-like token is echoed: %q", b)
+			if want := i18n.T(ctx, "hpr.status."+tt.wantKind); got.Status != want {
+				t.Errorf("status text %q; want %q", got.Status, want)
 			}
-		}
-	})
-}
-
-func TestCSVSafe(t *testing.T) {
-	for in, want := range map[string]string{"=SUM(A1)": "'=SUM(A1)", "+47": "'+47", "-": "'-", "@x": "'@x", "Lege": "Lege", "": ""} {
-		if got := csvSafe(in); got != want {
-			t.Errorf("csvSafe(%q) = %q; want %q", in, got, want)
-		}
+		})
 	}
 }
