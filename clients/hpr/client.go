@@ -21,6 +21,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Freshness defaults. HPR changes slowly (a new approval, a suspension),
@@ -427,7 +428,7 @@ func (c *Client) getJSON(ctx context.Context, op, method, path string, query url
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, upstream.Interrupted(ctx)
 		}
 		return nil, fmt.Errorf("%w: reading body: %v", ErrMalformed, err)
 	}
@@ -453,7 +454,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	token, err := c.accessToken(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, upstream.Interrupted(ctx)
 		}
 		return nil, fmt.Errorf("access token: %w", err)
 	}
@@ -487,12 +488,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	c.requests.Add(1)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		// The *url.Error names the URL: a number or a surname and birth
 		// date, never an identity number (that goes in the body).
-		return nil, fmt.Errorf("%w: %v", ErrUpstream, err)
+		return nil, upstream.Failed(ctx, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return resp, nil
@@ -501,7 +499,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		c.limitedUpstream.Add(1)
-		ra := retryAfter(resp.Header.Get("Retry-After"), c.now())
+		ra := upstream.RetryAfter(resp.Header.Get("Retry-After"), c.now())
 		// The error is the 429 whether or not the block could be stored.
 		_ = c.limiter.Block(ctx, c.now().Add(ra))
 		io.Copy(io.Discard, io.LimitReader(resp.Body, problem.MaxBytes))

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Export downloads the whole register (GET /v1/export, scope
@@ -34,7 +35,7 @@ func (c *Client) Export(ctx context.Context, w io.Writer) (int64, error) {
 	n, err := io.Copy(w, io.LimitReader(resp.Body, c.maxExp+1))
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return n, fmt.Errorf("hpr: %s: %w", op, ctx.Err())
+		return n, fmt.Errorf("hpr: %s: %w", op, upstream.Interrupted(ctx))
 	case err != nil:
 		return n, fmt.Errorf("hpr: %s: %w: %v", op, ErrUpstream, err)
 	case n > c.maxExp:

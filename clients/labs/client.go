@@ -18,6 +18,7 @@ import (
 	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/sanitize"
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Audience is the PPS resource identifier at HelseID.
@@ -38,22 +39,19 @@ type Auth interface {
 }
 
 // NonceProver is the part of an Auth that puts a server-chosen nonce in a
-// DPoP proof (RFC 9449 §9), as person.NonceProver. It is a separate
-// interface so that adapters and test doubles written before APIs demanded
-// nonces keep working.
-type NonceProver interface {
-	// ProofWithNonce is Proof with nonce in the proof; "" leaves it out.
-	ProofWithNonce(method, targetURL, nonce, accessToken string) (string, error)
-}
+// DPoP proof (RFC 9449 §9); see dpop.NonceProver.
+type NonceProver = dpop.NonceProver
 
-// Named errors. Every error the Client returns wraps one of these (or a
-// context error, or the Auth's own error).
+// Named errors: the kinds of package upstream, the one vocabulary all
+// clients share, and one of the prøvesvar service's own. Every error the
+// Client returns wraps one of them (or a context error, or the Auth's own
+// error).
 var (
-	ErrBadRequest   = errors.New("bad request")                 // 400, or a query the client will not send
-	ErrUnauthorized = errors.New("unauthorized")                // 401: token or DPoP proof refused
-	ErrForbidden    = errors.New("forbidden")                   // 403: scope, claims or security level refused
-	ErrUpstream     = errors.New("upstream error")              // 5xx, other statuses, network failure
-	ErrMalformed    = errors.New("malformed upstream response") // cut, too big, not FHIR JSON, inconsistent paging (S33)
+	ErrBadRequest   = upstream.ErrBadRequest   // 400, or a query the client will not send
+	ErrUnauthorized = upstream.ErrUnauthorized // 401: token or DPoP proof refused
+	ErrForbidden    = upstream.ErrForbidden    // 403: scope, claims or security level refused
+	ErrUpstream     = upstream.ErrUnavailable  // 5xx, other statuses, network failure
+	ErrMalformed    = upstream.ErrMalformed    // cut, too big, not FHIR JSON, inconsistent paging (S33)
 	// ErrNothingMore is a 400 to a FORHOYET_* basis: the elevated basis would
 	// open nothing beyond an ordinary one. It also matches ErrBadRequest.
 	ErrNothingMore = errors.New("elevated access basis opens no additional data")
@@ -430,31 +428,13 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 	if err != nil {
 		return nil, fmt.Errorf("labs: %s: access token: %w", op, err)
 	}
-	np, _ := auth.(NonceProver)
-	// send makes and sends the request afresh for each attempt: a retry
-	// needs a new proof (new jti, the server's nonce) and a new body.
-	var prepErr error
-	send := func(nonce string) (*http.Response, error) {
-		var proof string
-		var err error
-		if np != nil {
-			proof, err = np.ProofWithNonce(http.MethodPost, target, nonce, token)
-		} else {
-			proof, err = auth.Proof(http.MethodPost, target, token)
-		}
-		if err != nil {
-			prepErr = fmt.Errorf("dpop proof: %w", err)
-			return nil, prepErr
-		}
+	resp, err := c.nonces.Send(c.hc, auth, token, http.MethodPost, target, func() (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
 		if err != nil {
-			prepErr = err
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept", "application/fhir+json")
-		req.Header.Set("Authorization", "DPoP "+token)
-		req.Header.Set("DPoP", proof)
 		req.Header.Set("person-id", q.PersonID)
 		req.Header.Set("correlation-id", corr)
 		if q.AccessBasis != "" {
@@ -463,24 +443,13 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 		if q.RequesterRole != "" {
 			req.Header.Set("requester-hpr-role", q.RequesterRole)
 		}
-		return c.hc.Do(req)
-	}
-	var resp *http.Response
-	if np != nil {
-		// Sends the kept nonce, and retries once on use_dpop_nonce.
-		resp, err = c.nonces.Do(target, send)
-	} else {
-		resp, err = send("")
-	}
-	if prepErr != nil {
-		return nil, fmt.Errorf("labs: %s: %w", op, prepErr)
+		return req, nil
+	})
+	if errors.Is(err, dpop.ErrProof) {
+		return nil, fmt.Errorf("labs: %s: %w", op, err)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("labs: %s: %w", op, ctx.Err())
-		}
-		// The *url.Error names the URL, which holds no identity number.
-		return nil, fmt.Errorf("labs: %s: %w: %v", op, ErrUpstream, err)
+		return nil, fmt.Errorf("labs: %s: %w", op, upstream.Failed(ctx, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -492,7 +461,7 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("labs: %s: %w", op, ctx.Err())
+			return nil, fmt.Errorf("labs: %s: %w", op, upstream.Interrupted(ctx))
 		}
 		return nil, fmt.Errorf("labs: %s: %w: reading body: %v", op, ErrMalformed, err)
 	}
@@ -536,17 +505,7 @@ var validationCodes = []string{"required", "value", "invalid", "structure", "not
 // and the service's exact payload for this case is not published
 // (upstreams.md, open gaps).
 func outcomeError(resp *http.Response, q Query) *OutcomeError {
-	e := &OutcomeError{Status: resp.StatusCode}
-	switch resp.StatusCode {
-	case http.StatusBadRequest:
-		e.kinds = []error{ErrBadRequest}
-	case http.StatusUnauthorized:
-		e.kinds = []error{ErrUnauthorized}
-	case http.StatusForbidden:
-		e.kinds = []error{ErrForbidden}
-	default:
-		e.kinds = []error{ErrUpstream}
-	}
+	e := &OutcomeError{Status: resp.StatusCode, kinds: []error{upstream.KindOf(resp.StatusCode)}}
 	if sanitize.IsJSON(resp.Header.Get("Content-Type")) {
 		if b, err := io.ReadAll(io.LimitReader(resp.Body, maxOutcomeBytes)); err == nil {
 			var oo OperationOutcome

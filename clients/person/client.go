@@ -15,6 +15,7 @@ import (
 	"github.com/oppslag/oppslag/clients/problem"
 	"github.com/oppslag/oppslag/clients/sanitize"
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Audience is the Person API's resource identifier at HelseID; its access
@@ -50,22 +51,19 @@ type Auth interface {
 }
 
 // NonceProver is the part of an Auth that puts a server-chosen nonce in a
-// DPoP proof (RFC 9449 §9). It is a separate interface so that adapters
-// and test doubles written before APIs demanded nonces keep working.
-type NonceProver interface {
-	// ProofWithNonce is Proof with nonce in the proof; "" leaves it out.
-	ProofWithNonce(method, targetURL, nonce, accessToken string) (string, error)
-}
+// DPoP proof (RFC 9449 §9); see dpop.NonceProver.
+type NonceProver = dpop.NonceProver
 
-// Named errors. Every error the Client returns wraps one of these (or a
+// Named errors: the kinds of package upstream, the one vocabulary all
+// clients share. Every error the Client returns wraps one of them (or a
 // context error, or the Auth's own error), so callers test with errors.Is.
 var (
-	ErrNotFound     = errors.New("not found")                   // 404: no person (or event) for the request
-	ErrUnauthorized = errors.New("unauthorized")                // 401: token or DPoP proof refused
-	ErrForbidden    = errors.New("forbidden")                   // 403: the token lacks the scope
-	ErrBadRequest   = errors.New("bad request")                 // 400, or a request the client will not send
-	ErrUpstream     = errors.New("upstream error")              // 5xx, other statuses, network failure
-	ErrMalformed    = errors.New("malformed upstream response") // body cut, too big, not JSON, wrong type (S33)
+	ErrNotFound     = upstream.ErrNotFound     // 404: no person (or event) for the request
+	ErrUnauthorized = upstream.ErrUnauthorized // 401: token or DPoP proof refused
+	ErrForbidden    = upstream.ErrForbidden    // 403: the token lacks the scope
+	ErrBadRequest   = upstream.ErrBadRequest   // 400, or a request the client will not send
+	ErrUpstream     = upstream.ErrUnavailable  // 5xx, other statuses, network failure
+	ErrMalformed    = upstream.ErrMalformed    // body cut, too big, not JSON, wrong type (S33)
 )
 
 // MaxBodyBytes caps a response body. A person document with full history is
@@ -264,57 +262,27 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	if len(query) > 0 {
 		full += "?" + query.Encode()
 	}
-	np, _ := auth.(NonceProver)
-	// send makes and sends the request afresh for each attempt: a retry
-	// needs a new proof (new jti, the server's nonce) and a new body.
-	var prepErr error
-	send := func(nonce string) (*http.Response, error) {
-		// htu is the URL without query (RFC 9449 §4.2).
-		var proof string
-		var err error
-		if np != nil {
-			proof, err = np.ProofWithNonce(method, target, nonce, token)
-		} else {
-			proof, err = auth.Proof(method, target, token)
-		}
-		if err != nil {
-			prepErr = fmt.Errorf("dpop proof: %w", err)
-			return nil, prepErr
-		}
+	resp, err := c.nonces.Send(c.hc, auth, token, method, target, func() (*http.Request, error) {
 		var body io.Reader
 		if form != nil {
 			body = strings.NewReader(form.Encode())
 		}
 		req, err := http.NewRequestWithContext(ctx, method, full, body)
 		if err != nil {
-			prepErr = err
 			return nil, err
 		}
 		if form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
-		req.Header.Set("Authorization", "DPoP "+token)
-		req.Header.Set("DPoP", proof)
 		req.Header.Set("Accept", "application/json")
 		req.Header.Set("api-version", "3")
-		return c.hc.Do(req)
-	}
-	var resp *http.Response
-	if np != nil {
-		// Sends the kept nonce, and retries once on use_dpop_nonce.
-		resp, err = c.nonces.Do(target, send)
-	} else {
-		resp, err = send("")
-	}
-	if prepErr != nil {
-		return fmt.Errorf("person: %s: %w", op, prepErr)
+		return req, nil
+	})
+	if errors.Is(err, dpop.ErrProof) {
+		return fmt.Errorf("person: %s: %w", op, err)
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("person: %s: %w", op, ctx.Err())
-		}
-		// The *url.Error names the URL, which holds no identity number.
-		return fmt.Errorf("person: %s: %w: %v", op, ErrUpstream, err)
+		return fmt.Errorf("person: %s: %w", op, upstream.Failed(ctx, err))
 	}
 	defer resp.Body.Close()
 
@@ -327,7 +295,7 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("person: %s: %w", op, ctx.Err())
+			return fmt.Errorf("person: %s: %w", op, upstream.Interrupted(ctx))
 		}
 		return fmt.Errorf("person: %s: %w: reading body: %v", op, ErrMalformed, err)
 	}
@@ -357,16 +325,5 @@ func decodeJSON(b []byte, out any) error {
 
 // problemError turns a non-2xx response into a *ProblemError.
 func problemError(resp *http.Response, secrets []string) *ProblemError {
-	kind := ErrUpstream
-	switch resp.StatusCode {
-	case http.StatusBadRequest:
-		kind = ErrBadRequest
-	case http.StatusNotFound:
-		kind = ErrNotFound
-	case http.StatusUnauthorized:
-		kind = ErrUnauthorized
-	case http.StatusForbidden:
-		kind = ErrForbidden
-	}
-	return problem.NewError(resp, secrets, kind)
+	return problem.NewError(resp, secrets, upstream.KindOf(resp.StatusCode))
 }
