@@ -7,12 +7,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/basis"
+	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -34,10 +35,7 @@ type Labs struct {
 }
 
 // BasisLifetime is how long a chosen access basis stays bound.
-const BasisLifetime = 4 * time.Hour
-
-// chooserBases are the non-emergency bases the chooser offers.
-var chooserBases = []string{labs.BasisUnntak, labs.BasisSamtykke, labs.BasisForhoyetSamtykke}
+const BasisLifetime = basis.Lifetime
 
 // labsTimeout is the per-call deadline when Timeout is not set; lab
 // searches page, so they get more than a person lookup.
@@ -83,15 +81,6 @@ func LabsURL(ctx context.Context, personBase, nin string, now time.Time) string 
 	return personBase + "/labs/basis"
 }
 
-// roleAllowed reports whether role may be the requester role of a user with
-// the HPR roles roles: one of them, or none when the user has none.
-func roleAllowed(roles []string, role string) bool {
-	if len(roles) == 0 {
-		return role == ""
-	}
-	return slices.Contains(roles, role)
-}
-
 // patientBases resolves the patient of the request's handle and the
 // session's access bases, which every lab handler needs together.
 func patientBases(r *http.Request) (nin string, bases request.AccessBases, err error) {
@@ -125,7 +114,7 @@ func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) 
 }
 
 // View fetches and shows the results under the bound basis, for the period
-// of ?range= (see resultsPeriod for the default). Every report is fetched
+// of ?range= (see trend.ResultsPeriod for the default). Every report is fetched
 // either way: the period only chooses what the page shows, and the page
 // says how many older reports it leaves out.
 func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
@@ -140,53 +129,17 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := h.labsData(r, bound)
 	res, ferr := h.fetch(ctx, nin, bound, "view")
-	key = resultsPeriod(res, key, h.now())
+	key = trend.ResultsPeriod(res, key, h.now())
 	link := func(k string) string { return labsBase(r) + "/labs?range=" + k }
 	data.PrintURL = labsBase(r) + "/labs/print?range=" + key
 	data.Ranges = periodLinks(ctx, key, link)
-	if key != "all" {
+	if key != trend.KeyAll {
 		data.AllURL = link("all")
 	}
 	if h.fill(ctx, &data, res, ferr, key) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
-}
-
-// resultsPeriod is key, or when key is "" the default: the last year when
-// it holds a report and older reports exist, else everything. A clinician
-// sees what is current first, and a patient whose last report is old still
-// sees it without a click.
-func resultsPeriod(res *labs.Result, key string, now time.Time) string {
-	if key != "" {
-		return key
-	}
-	if res == nil {
-		return "all"
-	}
-	year, _ := periodOf("1y")
-	from := year.from(now)
-	recent, older := false, false
-	for _, rep := range res.Reports {
-		if when := reportTime(rep); !when.IsZero() && when.Before(from) {
-			older = true
-		} else {
-			recent = true
-		}
-	}
-	if recent && older {
-		return "1y"
-	}
-	return "all"
-}
-
-// reportTime is when a report's results were taken: the effective time,
-// else the issue time.
-func reportTime(rep labs.Report) time.Time {
-	if rep.Effective.IsZero() {
-		return rep.Issued
-	}
-	return rep.Effective
 }
 
 // Print shows the results as a print view stamped with who printed, when
@@ -220,7 +173,7 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Stamp = stamp
 	res, ferr := h.fetch(ctx, nin, bound, "print")
-	if h.fill(ctx, &data, res, ferr, resultsPeriod(res, key, h.now())) {
+	if h.fill(ctx, &data, res, ferr, trend.ResultsPeriod(res, key, h.now())) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.print.title"), data))
@@ -258,8 +211,8 @@ func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, 
 		d := ErrorView(ctx, ferr)
 		data.Error = &d
 	default:
-		p, _ := periodOf(periodKey)
-		fillLabs(ctx, data, res, p.from(h.now()))
+		p, _ := trend.PeriodOf(periodKey)
+		fillLabs(ctx, data, res, p.From(h.now()))
 	}
 	return false
 }
@@ -319,13 +272,6 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 
 var errNoLabs = errors.New("labs: no lab service configured")
 
-func labsAuth(ctx context.Context) labs.Auth {
-	if t := request.TokensFrom(ctx); t != nil {
-		return t
-	}
-	return nil
-}
-
 // labsOutcome is the audit outcome of a lab search's error.
 func labsOutcome(err error) audit.Outcome {
 	switch {
@@ -359,6 +305,13 @@ func labsError(err error) *Error {
 	return Errorf(http.StatusBadGateway, "error.labs.upstream", err)
 }
 
+func labsAuth(ctx context.Context) labs.Auth {
+	if t := request.TokensFrom(ctx); t != nil {
+		return t
+	}
+	return nil
+}
+
 // Bind binds the posted basis and role for this patient, audits the
 // choice and sends the browser back to the results.
 func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
@@ -367,19 +320,19 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	basis, role := r.PostFormValue("basis"), r.PostFormValue("role")
-	if !slices.Contains(chooserBases, basis) {
+	chosen, role := r.PostFormValue("basis"), r.PostFormValue("role")
+	if !slices.Contains(basis.Chooser(), chosen) {
 		return h.chooser(w, r, http.StatusBadRequest, "", role, i18n.T(ctx, "labs.chooser.error.basis"))
 	}
 	roles := request.UserFrom(ctx).Professions()
-	if !roleAllowed(roles, role) {
-		return h.chooser(w, r, http.StatusBadRequest, basis, "", i18n.T(ctx, "labs.chooser.error.role"))
+	if !basis.RoleAllowed(roles, role) {
+		return h.chooser(w, r, http.StatusBadRequest, chosen, "", i18n.T(ctx, "labs.chooser.error.role"))
 	}
-	e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis", AccessBasis: basis, Outcome: audit.Granted}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis", AccessBasis: chosen, Outcome: audit.Granted}
 	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
 		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
 	}
-	if err := bases.Bind(ctx, nin, request.AccessBasis{Basis: basis, Role: role, Until: h.now().Add(BasisLifetime)}); err != nil {
+	if err := bases.Bind(ctx, nin, request.AccessBasis{Basis: chosen, Role: role, Until: h.now().Add(BasisLifetime)}); err != nil {
 		return Errorf(http.StatusServiceUnavailable, "", err)
 	}
 	http.Redirect(w, r, labsBase(r)+"/labs", http.StatusSeeOther)
@@ -387,13 +340,13 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 }
 
 // chooser renders the access-basis form.
-func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, basis, role, msg string) error {
+func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, selected, role, msg string) error {
 	ctx := r.Context()
 	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg,
 		EmergencyURL: labsBase(r) + "/labs/emergency", EmergencyWindow: durationText(ctx, h.emergencyWindow())}
-	for _, b := range chooserBases {
+	for _, b := range basis.Chooser() {
 		c.Bases = append(c.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, "labs.basis."+strings.ToLower(b)),
-			Help: i18n.T(ctx, "labs.basis."+strings.ToLower(b)+".help"), Selected: b == basis})
+			Help: i18n.T(ctx, "labs.basis."+strings.ToLower(b)+".help"), Selected: b == selected})
 	}
 	roles := request.UserFrom(ctx).Professions()
 	for i, p := range roles {
@@ -410,431 +363,4 @@ func professionText(ctx context.Context, code string) string {
 		return t + " (" + code + ")"
 	}
 	return code
-}
-
-// fillLabs turns the search result into the page's reports grouped by
-// date; reports from before from are counted in d.Older, not shown.
-func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from time.Time) {
-	lang := i18n.From(ctx)
-	d.Truncated = res.Truncated
-	d.NotFound = res.NotFound || len(res.Reports) == 0
-	for _, code := range res.Restrictions {
-		d.Restrictions = append(d.Restrictions, views.LabsRestriction{
-			Text:  enumOr(ctx, "labs.restricted."+strings.ToLower(code), code),
-			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
-		})
-	}
-	for _, rep := range res.Reports {
-		when := reportTime(rep)
-		if !when.IsZero() && when.Before(from) {
-			d.Older++
-			continue
-		}
-		date := i18n.Date(lang, when)
-		if n := len(d.Days); n == 0 || d.Days[n-1].Date != date {
-			d.Days = append(d.Days, views.LabsDay{Date: date, DateISO: when.In(i18n.Oslo()).Format("2006-01-02")})
-		}
-		day := &d.Days[len(d.Days)-1]
-		v := views.LabsReport{
-			Title:      firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
-			Status:     enumOr(ctx, "labs.status."+statusKey(rep.Status), rep.Status),
-			Requester:  rep.Requester.Name,
-			Performer:  rep.Performer.Name,
-			Comments:   rep.Comments,
-			Incomplete: rep.Incomplete,
-			Unread:     unreadRows(rep.Unread),
-			// Each result names its own sample when there are several
-			// (NILAR: Observation.specimen), never the report's first.
-			ShowSpecimen: len(rep.Specimens) > 1,
-		}
-		// A clinician can glance at the requester in HPR (F14).
-		if n, ok := parseHPRNumber(rep.Requester.HPRNumber); ok && rep.Requester.Name != "" {
-			v.RequesterURL = hprCardURL(n)
-		}
-		for _, sp := range rep.Specimens {
-			v.Specimens = append(v.Specimens, specimenText(ctx, sp))
-			v.Unread = append(v.Unread, unreadRows(sp.Unread)...)
-		}
-		v.StatusNotice, v.StatusKind = statusNotice(ctx, rep.Status)
-		v.Withdrawn = rep.Withdrawn
-		switch rep.Kind() {
-		case labs.KindPathology, labs.KindImaging:
-			// Text reports read as text: each examination a section with
-			// its parts under their headings, not rows of a table.
-			for _, a := range rep.Analyses {
-				v.Sections = append(v.Sections, section(ctx, a))
-			}
-		default:
-			addRows(ctx, &v, &v.Rows, rep.Analyses, 0, d.TrendURL)
-		}
-		day.Reports = append(day.Reports, v)
-	}
-}
-
-// specimenText names a sample with when it was taken.
-func specimenText(ctx context.Context, sp labs.SpecimenInfo) string {
-	s := firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID)
-	if !sp.Collected.IsZero() {
-		when := i18n.DateTime(i18n.From(ctx), sp.Collected)
-		if sp.CollectedDay {
-			when = i18n.Date(i18n.From(ctx), sp.Collected)
-		}
-		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", when))
-	}
-	return s
-}
-
-// unreadRows turns the client's unread values into the view's.
-func unreadRows(us []labs.Unread) []views.LabsUnread {
-	var out []views.LabsUnread
-	for _, u := range us {
-		out = append(out, views.LabsUnread{Field: u.Field, Raw: u.Raw})
-	}
-	return out
-}
-
-// addRows flattens analyses into the report's rows, panels before their
-// members; a numeric result with a code links to its trend under
-// trendURL. An isolated organism (a result whose members are
-// susceptibilities) becomes a culture of its own, so each antibiotic is
-// shown under its organism.
-//
-// A result group (KITH heading GR) at the top becomes a table of its own
-// under the group's name, so grouped results read as groups.
-func addRows(ctx context.Context, v *views.LabsReport, rows *[]views.LabsRow, as []labs.Analysis, depth int, trendURL string) {
-	lang := i18n.From(ctx)
-	for _, a := range as {
-		if a.Organism() {
-			v.Cultures = append(v.Cultures, culture(ctx, a))
-			continue
-		}
-		if a.Group() && depth == 0 {
-			g := views.LabsGroup{Name: firstNonEmpty(a.Value.Coded.Text, a.Code.Display, a.Code.Code)}
-			addRows(ctx, v, &g.Rows, a.Members, 0, trendURL)
-			v.Groups = append(v.Groups, g)
-			continue
-		}
-		row := views.LabsRow{
-			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
-			Value:     valueText(ctx, a.Value),
-			Reference: intervalText(lang, a.Reference),
-			Depth:     depth,
-			Comment:   a.Comment,
-			Panel:     len(a.Members) > 0,
-			Unread:    unreadRows(a.Unread),
-		}
-		if a.Specimen != nil && v.ShowSpecimen {
-			row.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display, a.Specimen.ID)
-		}
-		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, analysisFlag(a))
-		if a.Value.Quantity != nil && analysisCode.MatchString(a.Code.Code) && trendURL != "" {
-			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
-		}
-		row.Status, row.Withdrawn = resultStatus(ctx, a.Status), a.Withdrawn
-		if a.Withdrawn {
-			row.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), row.Status)
-		}
-		*rows = append(*rows, row)
-		addRows(ctx, v, rows, a.Members, depth+1, trendURL)
-	}
-}
-
-// statusNotice says in words what a report status other than final means
-// for the reader, and the notice's kind; both "" for final. An unknown
-// status code is named as received.
-func statusNotice(ctx context.Context, status string) (text, kind string) {
-	switch status {
-	case labs.StatusFinal, "":
-		return "", ""
-	case labs.StatusRegistered, labs.StatusPartial, labs.StatusPreliminary:
-		kind = "preliminary"
-	case labs.StatusCancelled, labs.StatusEnteredInError:
-		kind = "withdrawn"
-	default:
-		kind = "amended"
-	}
-	return enumOr(ctx, "labs.status.notice."+statusKey(status), i18n.T(ctx, "labs.status.notice.unknown")+" ("+status+")"), kind
-}
-
-// resultStatus is a result's status in words when it is not final; a
-// final result (or one with no status) says nothing, so only what a
-// clinician must notice stands out.
-func resultStatus(ctx context.Context, status string) string {
-	if status == labs.StatusFinal || status == "" {
-		return ""
-	}
-	return enumOr(ctx, "labs.status."+statusKey(status), status)
-}
-
-// statusKey is a FHIR status code as a catalog key part
-// ("entered-in-error" → "entered_in_error").
-func statusKey(status string) string {
-	return strings.ReplaceAll(strings.ToLower(status), "-", "_")
-}
-
-// section is one examination of a pathology or imaging report. Its own
-// text (an imaging report's description sits on the examination) comes
-// first; then each member with a value is a part under its heading (the
-// KITH heading, FU Funn og undersøkelsesresultater, VU Vurdering, or the
-// investigation, Makroskopisk undersøkelse), and each member without one
-// is a procedure the examination covered (NCRP codes in imaging).
-func section(ctx context.Context, a labs.Analysis) views.LabsSection {
-	s := views.LabsSection{Status: resultStatus(ctx, a.Status)}
-	if a.Withdrawn {
-		s.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), s.Status)
-	}
-	own := labs.Kodeverk(a.Code.System) == "8243" // a name made of the KITH heading, not an examination
-	if p, ok := textPart(ctx, a); ok {
-		// The section's heading and status already name this part.
-		p.Heading, p.Status = "", ""
-		s.Parts = append(s.Parts, p)
-	}
-	var walk func(ms []labs.Analysis)
-	walk = func(ms []labs.Analysis) {
-		for _, m := range ms {
-			if p, ok := textPart(ctx, m); ok {
-				s.Parts = append(s.Parts, p)
-			} else if len(m.Members) == 0 {
-				s.Procedures = append(s.Procedures, procedureText(m))
-			}
-			walk(m.Members)
-		}
-	}
-	walk(a.Members)
-	switch {
-	case !own:
-		s.Heading = firstNonEmpty(a.Code.Display, a.Code.Code)
-	case len(s.Procedures) > 0:
-		s.Heading = strings.Join(s.Procedures, "; ")
-		s.Procedures = nil
-	}
-	if s.Heading == "" {
-		s.Heading = i18n.T(ctx, "labs.section.unnamed")
-	}
-	return s
-}
-
-// textPart is a result's value as a section part, false when it has none.
-// A coded text keeps its text with its line breaks and every coding but
-// the KITH heading (the heading is the part's name).
-func textPart(ctx context.Context, a labs.Analysis) (views.LabsPart, bool) {
-	p := views.LabsPart{Heading: firstNonEmpty(a.Code.Display, a.Code.Code), Comment: a.Comment, Status: resultStatus(ctx, a.Status)}
-	switch v := a.Value; {
-	case a.Withdrawn:
-		p.Text = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), a.Status)
-	case v.Coded != nil:
-		p.Text = v.Coded.Text
-		if h, ok := v.Coded.Heading(); ok && p.Heading == "" {
-			p.Heading = firstNonEmpty(h.Display, h.Code)
-		}
-		for _, cd := range v.Coded.Codes() {
-			p.Codes = append(p.Codes, views.LabsCode{Code: cd.Code, Display: cd.Display, System: kodeverkName(ctx, cd.System)})
-		}
-	case v != (labs.AnalysisValue{}):
-		p.Text = valueText(ctx, v)
-	default:
-		return p, a.Comment != ""
-	}
-	return p, p.Text != "" || len(p.Codes) > 0 || p.Comment != ""
-}
-
-// procedureText names an examination without a value of its own: its
-// name and its code.
-func procedureText(a labs.Analysis) string {
-	s := firstNonEmpty(a.Code.Display, a.Code.Code)
-	if a.Code.Display != "" && a.Code.Code != "" && a.Code.Code != a.Code.Display {
-		s += " (" + a.Code.Code + ")"
-	}
-	return s
-}
-
-// kodeverkName names a code system for a reader: a kodeverk by its name
-// and number, another system as received.
-func kodeverkName(ctx context.Context, system string) string {
-	kv := labs.Kodeverk(system)
-	if kv == "" {
-		return system
-	}
-	return enumOr(ctx, "labs.kodeverk."+kv, i18n.T(ctx, "labs.kodeverk", kv))
-}
-
-// culture is an organism with its amount and susceptibilities.
-func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
-	c := views.LabsCulture{
-		Organism: firstNonEmpty(valueText(ctx, organismValue(a.Value)), a.Code.Display),
-		Test:     firstNonEmpty(a.Code.Display, a.Code.Code),
-		Comment:  a.Comment,
-		Unread:   unreadRows(a.Unread),
-	}
-	if a.Specimen != nil {
-		c.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display)
-	}
-	for _, m := range a.Members {
-		if !m.Susceptibility() {
-			// The amount, and anything else said of the organism.
-			if t := valueText(ctx, m.Value); t != "" {
-				c.Amounts = append(c.Amounts, t)
-			}
-			for _, u := range m.Unread {
-				c.Unread = append(c.Unread, views.LabsUnread{Field: u.Field, Raw: u.Raw})
-			}
-			continue
-		}
-		row := views.LabsSusceptibility{Antibiotic: firstNonEmpty(m.Code.Display, m.Code.Code), Unread: unreadRows(m.Unread)}
-		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, m.Flag)
-		if m.Flag != nil && m.Flag.Level == labs.LevelSusceptible {
-			// Susceptible is the answer hoped for: the row tint is kept for
-			// what a clinician must notice (R, I), the text still says S.
-			row.Flag = ""
-		}
-		row.MIC = micText(ctx, m)
-		c.Rows = append(c.Rows, row)
-	}
-	return c
-}
-
-// organismValue drops the KITH heading (kodeverk 8243, "Laboratorieresultat")
-// from an organism's value: the culture's heading already says what it is.
-func organismValue(v labs.AnalysisValue) labs.AnalysisValue {
-	if v.Coded == nil {
-		return v
-	}
-	c := &labs.Concept{Text: v.Coded.Text}
-	for _, cd := range v.Coded.Codings {
-		if labs.Kodeverk(cd.System) != "8243" {
-			c.Codings = append(c.Codings, cd)
-		}
-	}
-	v.Coded = c
-	return v
-}
-
-// micText is what a susceptibility says besides S/I/R: the MIC or other
-// text, a number, or codings other than the heading and the S/I/R code.
-func micText(ctx context.Context, a labs.Analysis) string {
-	if a.Value.Coded == nil {
-		return valueText(ctx, a.Value)
-	}
-	c := &labs.Concept{Text: a.Value.Coded.Text}
-	for _, cd := range a.Value.Coded.Codings {
-		if labs.Kodeverk(cd.System) != "8243" && (a.Flag == nil || cd != a.Flag.Coding) {
-			c.Codings = append(c.Codings, cd)
-		}
-	}
-	return c.String()
-}
-
-// analysisFlag is a's flag: the one the client read, or one made of the
-// level alone for an Analysis built without it.
-func analysisFlag(a labs.Analysis) *labs.Flag {
-	if a.Flag != nil || a.Interpretation == "" {
-		return a.Flag
-	}
-	return &labs.Flag{Level: a.Interpretation}
-}
-
-// flagView is a flag's symbol, word and highlight. A code the client does
-// not know is shown as received, never dropped; normal is not flagged.
-func flagView(ctx context.Context, f *labs.Flag) (symbol, text, highlight string) {
-	if !f.Flagged() {
-		return "", "", ""
-	}
-	if f.Level == "" {
-		raw := firstNonEmpty(f.Coding.Code, f.Coding.Display)
-		if f.Coding.Code != "" && f.Coding.Display != "" {
-			raw = f.Coding.Code + " (" + f.Coding.Display + ")"
-		}
-		return "?", i18n.T(ctx, "labs.flag.unknown", raw), "unknown"
-	}
-	return flagSymbol(f.Level), enumOr(ctx, "labs.flag."+strings.ToLower(f.Level), f.Level), strings.ToLower(f.Level)
-}
-
-func flagSymbol(f string) string {
-	switch f {
-	case labs.LevelHigh:
-		return "↑"
-	case labs.LevelCriticalHigh:
-		return "↑↑"
-	case labs.LevelLow:
-		return "↓"
-	case labs.LevelCriticalLow:
-		return "↓↓"
-	case labs.LevelOutside:
-		return "↕"
-	case labs.LevelSusceptible, labs.LevelIncreased, labs.LevelResistant, labs.LevelSeeComment:
-		return f
-	}
-	return "!"
-}
-
-// valueText writes a value as the page shows it. A coded value shows every
-// coding and the text (Concept.String), never only the first coding.
-func valueText(ctx context.Context, v labs.AnalysisValue) string {
-	lang := i18n.From(ctx)
-	switch {
-	case v.Quantity != nil:
-		return measureText(lang, v.Quantity)
-	case v.Coded != nil:
-		return v.Coded.String()
-	case v.Range != nil:
-		return intervalText(lang, v.Range)
-	case v.DateTime != nil:
-		return i18n.DateTime(lang, *v.DateTime)
-	case v.Absent != nil:
-		return i18n.T(ctx, "labs.value.absent", firstNonEmpty(v.Absent.Display, v.Absent.Code))
-	}
-	return v.Text
-}
-
-// numberText is a measure's comparator and number in the user's locale.
-func numberText(lang i18n.Lang, m *labs.Measure) string {
-	return m.Comparator + i18n.Decimal(lang, strconv.FormatFloat(m.Value, 'f', -1, 64))
-}
-
-func measureText(lang i18n.Lang, m *labs.Measure) string {
-	if m == nil {
-		return ""
-	}
-	s := numberText(lang, m)
-	if m.Unit != "" {
-		s += " " + m.Unit
-	}
-	return s
-}
-
-func intervalText(lang i18n.Lang, iv *labs.Interval) string {
-	if iv == nil {
-		return ""
-	}
-	num := func(m *labs.Measure) string { return numberText(lang, m) }
-	switch {
-	case iv.Low != nil && iv.High != nil:
-		s := num(iv.Low) + "–" + num(iv.High)
-		if iv.High.Unit != "" {
-			s += " " + iv.High.Unit
-		}
-		return s
-	case iv.Low != nil:
-		return "≥ " + measureText(lang, iv.Low)
-	case iv.High != nil:
-		return "≤ " + measureText(lang, iv.High)
-	}
-	return iv.Text
-}
-
-// enumOr translates key, falling back to raw when the catalog lacks it.
-func enumOr(ctx context.Context, key, raw string) string {
-	if t := i18n.T(ctx, key); t != key {
-		return t
-	}
-	return raw
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

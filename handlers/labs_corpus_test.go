@@ -481,21 +481,3 @@ func TestS44_LabsOneOddFieldCostsOnlyThatField(t *testing.T) {
 		})
 	}
 }
-
-// TestLabsWithdrawnResultsLeaveTheTrend: a cancelled result and an
-// entered-in-error report are no points of a series, though the same
-// analysis in a valid report is.
-func TestLabsWithdrawnResultsLeaveTheTrend(t *testing.T) {
-	dir := "../clients/labs/testdata/corpus/"
-	amended, _ := renderCorpus(t, dir+"lifecycle-amended.json")
-	if got := collectTrend(amended, "NOR05863"); len(got) != 0 {
-		t.Errorf("cancelled Us-FT4 is in the trend: %+v", got)
-	}
-	if got := collectTrend(amended, "NOR05172"); len(got) != 1 {
-		t.Errorf("amended B-Hemoglobin: %d trend points, want 1", len(got))
-	}
-	withdrawn, _ := renderCorpus(t, dir+"lifecycle-entered-in-error.json")
-	if got := collectTrend(withdrawn, "NPU19767"); len(got) != 0 {
-		t.Errorf("entered-in-error P-D-dimer is in the trend: %+v", got)
-	}
-}

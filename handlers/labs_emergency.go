@@ -6,11 +6,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/oppslag/oppslag/clients/audit"
-	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/basis"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -26,20 +24,11 @@ import (
 
 // DefaultEmergencyWindow is how long an emergency opening lasts unless
 // configured otherwise.
-const DefaultEmergencyWindow = 4 * time.Hour
+const DefaultEmergencyWindow = basis.DefaultEmergencyWindow
 
-// emergencyBases are the bases only the emergency form binds.
-var emergencyBases = []string{labs.BasisAkutt, labs.BasisForhoyetAkutt}
-
-// emergencyReasons are the reasons on the list; each has the message
+// The rules of the form (which bases, which reasons, how many words, which
+// role) are clients/labs/basis; each reason code has the message
 // "labs.emergency.reason.<code>".
-var emergencyReasons = []string{"life_threatening", "unconscious", "cannot_consent", "urgent_treatment", "other"}
-
-// Limits on the clinician's own words.
-const (
-	emergencyTextMin = 10
-	emergencyTextMax = 500
-)
 
 // emergencyForm is the posted emergency form.
 type emergencyForm struct {
@@ -57,40 +46,25 @@ func parseEmergencyForm(r *http.Request) emergencyForm {
 	return emergencyForm{
 		Basis:     r.PostFormValue("basis"),
 		Reason:    r.PostFormValue("reason"),
-		Text:      cleanWords(r.PostFormValue("text")),
+		Text:      basis.CleanText(r.PostFormValue("text")),
 		Role:      r.PostFormValue("role"),
 		Confirmed: r.PostFormValue("confirm") == "yes",
 	}
 }
 
-// cleanWords trims free text and turns control characters (line breaks
-// included) into spaces, so the reason is one line in the audit log.
-func cleanWords(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // Validate checks every field against the lists and the user's roles.
 func (f emergencyForm) Validate(roles []string) emergencyErrors {
 	var e emergencyErrors
-	if !slices.Contains(emergencyBases, f.Basis) {
+	if !slices.Contains(basis.Emergency(), f.Basis) {
 		e.Basis = "labs.emergency.error.basis"
 	}
-	if !slices.Contains(emergencyReasons, f.Reason) {
+	if !slices.Contains(basis.Reasons(), f.Reason) {
 		e.Reason = "labs.emergency.error.reason"
 	}
-	switch n := utf8.RuneCountInString(f.Text); {
-	case n < emergencyTextMin:
-		e.Text = "labs.emergency.error.text_short"
-	case n > emergencyTextMax:
-		e.Text = "labs.emergency.error.text_long"
+	if p := basis.CheckText(f.Text); p != "" {
+		e.Text = "labs.emergency.error." + string(p)
 	}
-	if !roleAllowed(roles, f.Role) {
+	if !basis.RoleAllowed(roles, f.Role) {
 		e.Role = "labs.chooser.error.role"
 	}
 	if !f.Confirmed {
@@ -101,7 +75,7 @@ func (f emergencyForm) Validate(roles []string) emergencyErrors {
 
 // auditReason is the reason as the audit record keeps it: the code from the
 // list, then the clinician's words.
-func (f emergencyForm) auditReason() string { return f.Reason + ": " + f.Text }
+func (f emergencyForm) auditReason() string { return basis.AuditReason(f.Reason, f.Text) }
 
 func (h Labs) emergencyWindow() time.Duration {
 	if h.EmergencyWindow <= 0 {
@@ -182,8 +156,8 @@ func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, 
 		ChooserURL:   labsBase(r) + "/labs/basis",
 		Window:       durationText(ctx, h.emergencyWindow()),
 		Text:         f.Text,
-		TextMin:      emergencyTextMin,
-		TextMax:      emergencyTextMax,
+		TextMin:      basis.TextMin,
+		TextMax:      basis.TextMax,
 		Confirmed:    f.Confirmed,
 		BasisError:   msg(e.Basis),
 		ReasonError:  msg(e.Reason),
@@ -191,12 +165,12 @@ func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, 
 		RoleError:    msg(e.Role),
 		ConfirmError: msg(e.Confirm),
 	}
-	for _, b := range emergencyBases {
+	for _, b := range basis.Emergency() {
 		key := "labs.basis." + strings.ToLower(b)
 		v.Bases = append(v.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, key), Help: i18n.T(ctx, key+".help"),
 			Selected: b == f.Basis})
 	}
-	for _, reason := range emergencyReasons {
+	for _, reason := range basis.Reasons() {
 		v.Reasons = append(v.Reasons, views.LabsOption{Value: reason, Label: i18n.T(ctx, "labs.emergency.reason."+reason),
 			Selected: reason == f.Reason})
 	}
@@ -215,7 +189,7 @@ func (h Labs) emergencyBanner(r *http.Request, b request.AccessBasis) *views.Lab
 	}
 	ctx := r.Context()
 	lang := i18n.From(ctx)
-	code, _, _ := strings.Cut(b.Reason, ":")
+	code := basis.ReasonCode(b.Reason)
 	return &views.LabsEmergency{
 		Basis:     i18n.T(ctx, "labs.basis."+strings.ToLower(b.Basis)),
 		Reason:    enumOr(ctx, "labs.emergency.reason."+code, code),

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
+	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views/i18n"
 )
@@ -44,198 +46,76 @@ func trK1(id string, v float64, flag string) labs.Analysis {
 		Reference: trRef(3.5, 5.0, "mmol/L"), Interpretation: flag}
 }
 
-func TestCollectTrend(t *testing.T) {
-	res := &labs.Result{Reports: []labs.Report{ // newest first, as the service sends them
-		{ID: "r3", Issued: trDay(t, "2026-10-01"), Analyses: []labs.Analysis{ // no effective time: issued
-			{Code: labs.Coding{Code: "PANEL"}, Members: []labs.Analysis{
-				{Code: labs.Coding{Code: "SUB"}, Members: []labs.Analysis{trK1("o3", 5.6, "H")}}, // two levels down
-			}},
-		}},
-		{ID: "r2", Effective: trDay(t, "2026-05-01"), Issued: trDay(t, "2026-05-03"), Analyses: []labs.Analysis{
-			trK1("o2", 4.4, ""),
-			{ID: "o9", Code: labs.Coding{Code: "NPU01234"}, Value: trQty(140, "mmol/L")}, // another analysis
-		}},
-		{ID: "r2b", Effective: trDay(t, "2026-05-01"), Analyses: []labs.Analysis{trK1("o2", 4.4, "")}}, // same observation again
-		{ID: "r1", Effective: trDay(t, "2026-01-10"), Analyses: []labs.Analysis{
-			// A panel with the analysis's own code and no value of its own is not a result.
-			{ID: "p1", Code: labs.Coding{Code: trK}, Members: []labs.Analysis{trK1("o1", 3.9, "")}},
-		}},
-	}}
-	got := collectTrend(res, trK)
-	var ids []string
-	var dates []string
-	for _, r := range got {
-		ids = append(ids, r.A.ID)
-		dates = append(dates, r.At.In(i18n.Oslo()).Format(time.DateOnly))
-	}
-	if want := []string{"o1", "o2", "o3"}; !slices.Equal(ids, want) {
-		t.Errorf("ids %v, want %v (oldest first, panels and duplicates out)", ids, want)
-	}
-	if want := []string{"2026-01-10", "2026-05-01", "2026-10-01"}; !slices.Equal(dates, want) {
-		t.Errorf("dates %v, want %v (effective, else issued)", dates, want)
-	}
-	if got := collectTrend(res, "NOPE"); len(got) != 0 {
-		t.Errorf("unknown code: %d results, want 0", len(got))
-	}
-}
-
-func TestBuildTrend(t *testing.T) {
-	results := []trendResult{ // oldest first
-		{At: trDay(t, "2020-03-01"), A: trK1("a", 4.0, "")},
-		{At: trDay(t, "2026-01-10"), A: trK1("b", 4.2, "")},
-		{At: trDay(t, "2026-03-20"), A: labs.Analysis{Code: labs.Coding{Code: trK}, Value: labs.AnalysisValue{Text: "hemolysert"}}},
-		{At: trDay(t, "2026-04-01"), A: labs.Analysis{Code: labs.Coding{Code: trK}, Value: trQty(16, "mg/dL")}}, // another unit
-		{At: trDay(t, "2026-06-01"), A: trK1("c", 5.6, "H")},
-		{At: trDay(t, "2026-09-15"), A: labs.Analysis{Code: labs.Coding{Code: trK, Display: "Kalium"},
+// TestTrendRows words a series: the rule (clients/labs/trend) picks the
+// rows and points; the page says them in the user's language.
+func TestTrendRows(t *testing.T) {
+	entries := []trend.Entry{ // oldest first
+		{At: trDay(t, "2020-03-01"), Analysis: trK1("a", 4.0, "")},
+		{At: trDay(t, "2026-01-10"), Analysis: trK1("b", 4.2, "")},
+		{At: trDay(t, "2026-03-20"), Analysis: labs.Analysis{Code: labs.Coding{Code: trK}, Value: labs.AnalysisValue{Text: "hemolysert"}}},
+		{At: trDay(t, "2026-04-01"), Analysis: labs.Analysis{Code: labs.Coding{Code: trK}, Value: trQty(16, "mg/dL")}}, // another unit
+		{At: trDay(t, "2026-06-01"), Analysis: trK1("c", 5.6, "H")},
+		{At: trDay(t, "2026-09-15"), Analysis: labs.Analysis{Code: labs.Coding{Code: trK, Display: "Kalium"},
 			Value:     labs.AnalysisValue{Quantity: &labs.Measure{Value: 3.1, Comparator: "<", Unit: "mmol/L", Code: "mmol/L"}},
 			Reference: &labs.Interval{Low: &labs.Measure{Value: 3.6, Unit: "mmol/L"}}, Interpretation: "LL"}},
+		{Analysis: trK1("undated", 4.1, "")},
 	}
-	from := trNow.AddDate(-1, 0, 0)
-
-	t.Run("nb", func(t *testing.T) {
-		ctx := i18n.WithLang(context.Background(), i18n.NB)
-		s := buildTrend(ctx, results, from)
-		if s.Name != "Kalium" || s.Unit != "mmol/L" {
-			t.Errorf("name, unit = %q, %q; want the latest result's Kalium, mmol/L", s.Name, s.Unit)
-		}
-		if s.OtherUnits != 1 {
-			t.Errorf("OtherUnits %d, want 1", s.OtherUnits)
-		}
-		var values []float64
-		for _, p := range s.Points {
-			values = append(values, p.Value)
-		}
-		if want := []float64{4.2, 5.6, 3.1}; !slices.Equal(values, want) {
-			t.Errorf("points %v, want %v (the period, one unit, numbers only, oldest first)", values, want)
-		}
-		last := s.Points[2]
-		if last.Comparator != "<" || last.Flag != "LL" || last.Low == nil || *last.Low != 3.6 || last.High != nil {
-			t.Errorf("last point %+v, want comparator <, flag LL, lower limit 3.6 only", last)
-		}
-		if got, want := last.Label, "15.09.2026: <3,1 mmol/L, Kritisk lav"; got != want {
-			t.Errorf("label %q, want %q", got, want)
-		}
-		var rows []string
-		for _, r := range s.Rows {
-			rows = append(rows, strings.Join([]string{r.Date, r.Value, r.Reference, r.FlagSymbol, r.FlagText}, "|"))
-		}
-		want := []string{
-			"15.09.2026|<3,1 mmol/L|≥ 3,6 mmol/L|↓↓|Kritisk lav",
-			"01.06.2026|5,6 mmol/L|3,5–5 mmol/L|↑|Høy",
-			"01.04.2026|16 mg/dL|||",
-			"20.03.2026|hemolysert|||",
-			"10.01.2026|4,2 mmol/L|3,5–5 mmol/L||",
-		}
-		if !slices.Equal(rows, want) {
-			t.Errorf("rows\n%q\nwant\n%q", rows, want)
-		}
-		var charted []bool
-		for _, r := range s.Rows {
-			charted = append(charted, r.Charted)
-		}
-		if want := []bool{true, true, false, false, true}; !slices.Equal(charted, want) {
-			t.Errorf("charted %v, want %v", charted, want)
-		}
-	})
-
-	t.Run("en numbers", func(t *testing.T) {
-		s := buildTrend(i18n.WithLang(context.Background(), i18n.EN), results, from)
-		if got := s.Rows[1].Value; got != "5.6 mmol/L" {
-			t.Errorf("value %q, want 5.6 mmol/L", got)
-		}
-		if got := s.Rows[0].Date; got != "15 Sep 2026" {
-			t.Errorf("date %q, want 15 Sep 2026", got)
-		}
-	})
-
-	t.Run("all", func(t *testing.T) {
-		s := buildTrend(i18n.WithLang(context.Background(), i18n.NB), results, time.Time{})
-		if len(s.Rows) != 6 || len(s.Points) != 4 {
-			t.Errorf("%d rows, %d points; want 6, 4", len(s.Rows), len(s.Points))
-		}
-	})
-
-	t.Run("undated result is in the table only", func(t *testing.T) {
-		rs := []trendResult{{A: trK1("x", 4.1, "")}, {At: trDay(t, "2026-02-02"), A: trK1("y", 4.3, "")}}
-		s := buildTrend(i18n.WithLang(context.Background(), i18n.NB), rs, time.Time{})
-		if len(s.Points) != 1 || len(s.Rows) != 2 {
-			t.Fatalf("%d points, %d rows; want 1, 2", len(s.Points), len(s.Rows))
-		}
-		if r := s.Rows[1]; r.Date != "Dato ukjent" || r.DateISO != "" || r.Charted {
-			t.Errorf("undated row %+v", r)
-		}
-	})
-
-	t.Run("nothing numeric in the period keeps the unit for the heading", func(t *testing.T) {
-		s := buildTrend(i18n.WithLang(context.Background(), i18n.NB), results[:1], from)
-		if len(s.Rows) != 0 || len(s.Points) != 0 || s.Unit != "mmol/L" || s.Name != "P-Kalium" {
-			t.Errorf("got %+v", s)
-		}
-	})
-}
-
-func TestDefaultTrendRange(t *testing.T) {
-	ctx := i18n.WithLang(context.Background(), i18n.NB)
-	old := trendResult{At: trDay(t, "2019-05-05"), A: trK1("o", 4, "")}
-	recent := func(s string) trendResult { return trendResult{At: trDay(t, s), A: trK1(s, 4, "")} }
+	s := trend.Build(entries, trNow.AddDate(-1, 0, 0))
 	tests := []struct {
-		name    string
-		results []trendResult
-		want    string
+		name       string
+		lang       i18n.Lang
+		wantRows   []string // date|ISO date|value|reference|symbol|flag|charted, newest first
+		wantLabels []string // the points, oldest first
 	}{
-		{"two in the last year", []trendResult{old, recent("2026-01-01"), recent("2026-11-01")}, "1y"},
-		{"one in the last year", []trendResult{old, recent("2026-11-01")}, "all"},
-		{"none in the last year", []trendResult{old}, "all"},
+		{"nb", i18n.NB, []string{
+			"15.09.2026|2026-09-15|<3,1 mmol/L|≥ 3,6 mmol/L|↓↓|Kritisk lav|true",
+			"01.06.2026|2026-06-01|5,6 mmol/L|3,5–5 mmol/L|↑|Høy|true",
+			"01.04.2026|2026-04-01|16 mg/dL||||false",
+			"20.03.2026|2026-03-20|hemolysert||||false",
+			"10.01.2026|2026-01-10|4,2 mmol/L|3,5–5 mmol/L|||true",
+		}, []string{"10.01.2026: 4,2 mmol/L", "01.06.2026: 5,6 mmol/L, Høy", "15.09.2026: <3,1 mmol/L, Kritisk lav"}},
+		{"en", i18n.EN, []string{
+			"15 Sep 2026|2026-09-15|<3.1 mmol/L|≥ 3.6 mmol/L|↓↓|Critically low|true",
+			"1 Jun 2026|2026-06-01|5.6 mmol/L|3.5–5 mmol/L|↑|High|true",
+			"1 Apr 2026|2026-04-01|16 mg/dL||||false",
+			"20 Mar 2026|2026-03-20|hemolysert||||false",
+			"10 Jan 2026|2026-01-10|4.2 mmol/L|3.5–5 mmol/L|||true",
+		}, []string{"10 Jan 2026: 4.2 mmol/L", "1 Jun 2026: 5.6 mmol/L, High", "15 Sep 2026: <3.1 mmol/L, Critically low"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := defaultTrendRange(ctx, tt.results, trNow); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
+			rows, points := trendRows(i18n.WithLang(context.Background(), tt.lang), s)
+			var got []string
+			for _, r := range rows {
+				got = append(got, strings.Join([]string{r.Date, r.DateISO, r.Value, r.Reference, r.FlagSymbol, r.FlagText,
+					strconv.FormatBool(r.Charted)}, "|"))
+			}
+			if !slices.Equal(got, tt.wantRows) {
+				t.Errorf("rows\n%q\nwant\n%q", got, tt.wantRows)
+			}
+			var labels []string
+			for _, p := range points {
+				labels = append(labels, p.Label)
+			}
+			if !slices.Equal(labels, tt.wantLabels) {
+				t.Errorf("labels\n%q\nwant\n%q", labels, tt.wantLabels)
+			}
+			last := points[len(points)-1]
+			if last.Text != "<3,1 mmol/L" && last.Text != "<3.1 mmol/L" || last.Comparator != "<" || last.Flag != "LL" ||
+				last.Low == nil || *last.Low != 3.6 || last.High != nil {
+				t.Errorf("last point %+v, want <3.1 drawn at the limit, flag LL, lower limit 3.6 only", last)
 			}
 		})
 	}
-}
-
-func TestTrendRangeFrom(t *testing.T) {
-	tests := []struct {
-		key, want string
-	}{
-		{"1m", "2026-10-21"},
-		{"1y", "2025-11-21"},
-		{"5y", "2021-11-21"},
-		{"all", ""},
-	}
-	for _, tt := range tests {
-		r, ok := periodOf(tt.key)
-		if !ok {
-			t.Fatalf("range %q unknown", tt.key)
+	t.Run("undated", func(t *testing.T) {
+		rows, points := trendRows(i18n.WithLang(context.Background(), i18n.NB), trend.Build(entries[len(entries)-1:], time.Time{}))
+		if len(points) != 0 || len(rows) != 1 {
+			t.Fatalf("%d points, %d rows; want 0, 1", len(points), len(rows))
 		}
-		got := ""
-		if f := r.from(trNow); !f.IsZero() {
-			got = f.In(i18n.Oslo()).Format(time.DateOnly)
+		if r := rows[0]; r.Date != "Dato ukjent" || r.DateISO != "" || r.Charted {
+			t.Errorf("undated row %+v", r)
 		}
-		if got != tt.want {
-			t.Errorf("%s: from %q, want %q", tt.key, got, tt.want)
-		}
-	}
-	for _, bad := range []string{"", "2y", "ALL", "1Y", "1m "} {
-		if _, ok := periodOf(bad); ok {
-			t.Errorf("range %q accepted", bad)
-		}
-	}
-}
-
-func TestAnalysisCode(t *testing.T) {
-	for _, ok := range []string{"NPU03230", "NOR05432", "a", "SCT.1234-5", strings.Repeat("A", 32)} {
-		if !analysisCode.MatchString(ok) {
-			t.Errorf("%q refused", ok)
-		}
-	}
-	for _, bad := range []string{"", strings.Repeat("A", 33), "NPU 1", "NPU/1", "<script>", "NPU1\n", "æøå", "a&b=c"} {
-		if analysisCode.MatchString(bad) {
-			t.Errorf("%q accepted", bad)
-		}
-	}
+	})
 }
 
 func TestTrendURL(t *testing.T) {
@@ -348,7 +228,7 @@ func trRequest(target string, bound bool) *http.Request {
 		b.bound = &request.AccessBasis{Basis: labs.BasisSamtykke, Role: "LE", Until: trNow.Add(time.Hour)}
 	}
 	ctx = request.WithAccessBases(ctx, b)
-	return r.WithContext(i18n.WithLang(ctx, i18n.NB))
+	return (r.WithContext(i18n.WithLang(ctx, i18n.NB)))
 }
 
 // TestS16_TrendNeedsAnAccessBasis: without a basis the trend shows the
@@ -504,33 +384,20 @@ func TestTrendPageHasNoStyleAttribute(t *testing.T) {
 	}
 }
 
-func TestResultsPeriodDefault(t *testing.T) {
-	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	recent := labs.Report{Effective: now.AddDate(0, -2, 0)}
-	old := labs.Report{Effective: now.AddDate(-3, 0, 0)}
-	issuedOld := labs.Report{Issued: now.AddDate(-2, 0, 0)}
-	undated := labs.Report{}
-	result := func(rs ...labs.Report) *labs.Result { return &labs.Result{Reports: rs} }
-	tests := []struct {
-		name string
-		res  *labs.Result
-		key  string
-		want string
-	}{
-		{"chosen period kept", result(recent, old), "5y", "5y"},
-		{"no answer", nil, "", "all"},
-		{"nothing", result(), "", "all"},
-		{"only recent", result(recent), "", "all"},
-		{"only old: still shown without a click", result(old), "", "all"},
-		{"recent and old", result(recent, old), "", "1y"},
-		{"issue time when no effective time", result(recent, issuedOld), "", "1y"},
-		{"undated counts as current", result(undated, old), "", "1y"},
+// TestLabsWithdrawnResultsLeaveTheTrend: a cancelled result and an
+// entered-in-error report are no points of a series, though the same
+// analysis in a valid report is.
+func TestLabsWithdrawnResultsLeaveTheTrend(t *testing.T) {
+	dir := "../clients/labs/testdata/corpus/"
+	amended, _ := renderCorpus(t, dir+"lifecycle-amended.json")
+	if got := trend.Collect(amended, "NOR05863"); len(got) != 0 {
+		t.Errorf("cancelled Us-FT4 is in the trend: %+v", got)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := resultsPeriod(tt.res, tt.key, now); got != tt.want {
-				t.Errorf("resultsPeriod = %q, want %q", got, tt.want)
-			}
-		})
+	if got := trend.Collect(amended, "NOR05172"); len(got) != 1 {
+		t.Errorf("amended B-Hemoglobin: %d trend points, want 1", len(got))
+	}
+	withdrawn, _ := renderCorpus(t, dir+"lifecycle-entered-in-error.json")
+	if got := trend.Collect(withdrawn, "NPU19767"); len(got) != 0 {
+		t.Errorf("entered-in-error P-D-dimer is in the trend: %+v", got)
 	}
 }

@@ -1,0 +1,342 @@
+package handlers
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/grouping"
+	"github.com/oppslag/oppslag/clients/labs/marking"
+	"github.com/oppslag/oppslag/clients/labs/trend"
+	"github.com/oppslag/oppslag/views"
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// This file words a lab search result for the results page and the print
+// view: clients/labs/grouping arranges it and clients/labs/marking marks
+// it; here is what each part says in the user's language.
+
+// fillLabs turns the search result into the page's reports grouped by
+// date; reports from before from are counted in d.Older, not shown.
+func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from time.Time) {
+	lang := i18n.From(ctx)
+	d.Truncated = res.Truncated
+	d.NotFound = res.NotFound || len(res.Reports) == 0
+	for _, code := range res.Restrictions {
+		d.Restrictions = append(d.Restrictions, views.LabsRestriction{
+			Text:  enumOr(ctx, "labs.restricted."+strings.ToLower(code), code),
+			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
+		})
+	}
+	days, older := grouping.ByDay(res.Reports, from)
+	d.Older += older
+	for _, g := range days {
+		day := views.LabsDay{Date: i18n.Date(lang, g.At), DateISO: g.At.In(i18n.Oslo()).Format("2006-01-02")}
+		for _, rep := range g.Reports {
+			day.Reports = append(day.Reports, reportView(ctx, rep, d.TrendURL))
+		}
+		d.Days = append(d.Days, day)
+	}
+}
+
+// reportView is one report as the results page shows it; trendURL is
+// where a numeric result links for its trend.
+func reportView(ctx context.Context, rep labs.Report, trendURL string) views.LabsReport {
+	v := views.LabsReport{
+		Title:      firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
+		Status:     enumOr(ctx, "labs.status."+statusKey(rep.Status), rep.Status),
+		Requester:  rep.Requester.Name,
+		Performer:  rep.Performer.Name,
+		Comments:   rep.Comments,
+		Incomplete: rep.Incomplete,
+		Unread:     unreadRows(rep.Unread),
+		// Each result names its own sample when there are several
+		// (NILAR: Observation.specimen), never the report's first.
+		ShowSpecimen: len(rep.Specimens) > 1,
+	}
+	// A clinician can glance at the requester in HPR (F14).
+	if n, ok := parseHPRNumber(rep.Requester.HPRNumber); ok && rep.Requester.Name != "" {
+		v.RequesterURL = hprCardURL(n)
+	}
+	for _, sp := range rep.Specimens {
+		v.Specimens = append(v.Specimens, specimenText(ctx, sp))
+		v.Unread = append(v.Unread, unreadRows(sp.Unread)...)
+	}
+	v.StatusNotice, v.StatusKind = statusNotice(ctx, rep.Status)
+	v.Withdrawn = rep.Withdrawn
+	switch rep.Kind() {
+	case labs.KindPathology, labs.KindImaging:
+		// Text reports read as text: each examination a section with
+		// its parts under their headings, not rows of a table.
+		for _, a := range rep.Analyses {
+			v.Sections = append(v.Sections, section(ctx, a))
+		}
+	default:
+		addRows(ctx, &v, rep.Analyses, trendURL)
+	}
+	return v
+}
+
+// specimenText names a sample with when it was taken.
+func specimenText(ctx context.Context, sp labs.SpecimenInfo) string {
+	s := firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID)
+	if !sp.Collected.IsZero() {
+		when := i18n.DateTime(i18n.From(ctx), sp.Collected)
+		if sp.CollectedDay {
+			when = i18n.Date(i18n.From(ctx), sp.Collected)
+		}
+		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", when))
+	}
+	return s
+}
+
+// unreadRows turns the client's unread values into the view's.
+func unreadRows(us []labs.Unread) []views.LabsUnread {
+	var out []views.LabsUnread
+	for _, u := range us {
+		out = append(out, views.LabsUnread{Field: u.Field, Raw: u.Raw})
+	}
+	return out
+}
+
+// addRows lays out a report's analyses (grouping.Arrange: panels before
+// their members, a table per result group, a culture per organism) and
+// words each row; a numeric result with a code links to its trend under
+// trendURL.
+func addRows(ctx context.Context, v *views.LabsReport, as []labs.Analysis, trendURL string) {
+	l := grouping.Arrange(as)
+	v.Rows = rowViews(ctx, v, l.Rows, trendURL)
+	for _, g := range l.Groups {
+		v.Groups = append(v.Groups, views.LabsGroup{Name: g.Name, Rows: rowViews(ctx, v, g.Rows, trendURL)})
+	}
+	for _, c := range l.Cultures {
+		v.Cultures = append(v.Cultures, culture(ctx, c))
+	}
+}
+
+// rowViews words the rows of one table of report v.
+func rowViews(ctx context.Context, v *views.LabsReport, rows []grouping.Row, trendURL string) []views.LabsRow {
+	lang := i18n.From(ctx)
+	var out []views.LabsRow
+	for _, r := range rows {
+		a := r.Analysis
+		row := views.LabsRow{
+			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
+			Value:     valueText(ctx, a.Value),
+			Reference: intervalText(lang, a.Reference),
+			Depth:     r.Depth,
+			Comment:   a.Comment,
+			Panel:     len(a.Members) > 0,
+			Unread:    unreadRows(a.Unread),
+		}
+		if a.Specimen != nil && v.ShowSpecimen {
+			row.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display, a.Specimen.ID)
+		}
+		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, marking.FlagOf(a))
+		if trend.Linkable(a) && trendURL != "" {
+			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
+		}
+		row.Status, row.Withdrawn = resultStatus(ctx, a.Status), a.Withdrawn
+		if a.Withdrawn {
+			row.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), row.Status)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// statusNotice says in words what a report status other than final means
+// for the reader, and the notice's kind; both "" for final. An unknown
+// status code is named as received.
+func statusNotice(ctx context.Context, status string) (text, kind string) {
+	n := marking.NoticeOf(status)
+	if n == marking.None {
+		return "", ""
+	}
+	return enumOr(ctx, "labs.status.notice."+statusKey(status), i18n.T(ctx, "labs.status.notice.unknown")+" ("+status+")"), string(n)
+}
+
+// resultStatus is a result's status in words when marking shows it, ""
+// otherwise.
+func resultStatus(ctx context.Context, status string) string {
+	if !marking.StatusShown(status) {
+		return ""
+	}
+	return enumOr(ctx, "labs.status."+statusKey(status), status)
+}
+
+// statusKey is a FHIR status code as a catalog key part
+// ("entered-in-error" → "entered_in_error").
+func statusKey(status string) string {
+	return strings.ReplaceAll(strings.ToLower(status), "-", "_")
+}
+
+// section is one examination of a pathology or imaging report. Its own
+// text (an imaging report's description sits on the examination) comes
+// first; then each member with a value is a part under its heading (the
+// KITH heading, FU Funn og undersøkelsesresultater, VU Vurdering, or the
+// investigation, Makroskopisk undersøkelse), and each member without one
+// is a procedure the examination covered (NCRP codes in imaging).
+func section(ctx context.Context, a labs.Analysis) views.LabsSection {
+	s := views.LabsSection{Status: resultStatus(ctx, a.Status)}
+	if a.Withdrawn {
+		s.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), s.Status)
+	}
+	own := labs.Kodeverk(a.Code.System) == "8243" // a name made of the KITH heading, not an examination
+	if p, ok := textPart(ctx, a); ok {
+		// The section's heading and status already name this part.
+		p.Heading, p.Status = "", ""
+		s.Parts = append(s.Parts, p)
+	}
+	var walk func(ms []labs.Analysis)
+	walk = func(ms []labs.Analysis) {
+		for _, m := range ms {
+			if p, ok := textPart(ctx, m); ok {
+				s.Parts = append(s.Parts, p)
+			} else if len(m.Members) == 0 {
+				s.Procedures = append(s.Procedures, procedureText(m))
+			}
+			walk(m.Members)
+		}
+	}
+	walk(a.Members)
+	switch {
+	case !own:
+		s.Heading = firstNonEmpty(a.Code.Display, a.Code.Code)
+	case len(s.Procedures) > 0:
+		s.Heading = strings.Join(s.Procedures, "; ")
+		s.Procedures = nil
+	}
+	if s.Heading == "" {
+		s.Heading = i18n.T(ctx, "labs.section.unnamed")
+	}
+	return s
+}
+
+// textPart is a result's value as a section part, false when it has none.
+// A coded text keeps its text with its line breaks and every coding but
+// the KITH heading (the heading is the part's name).
+func textPart(ctx context.Context, a labs.Analysis) (views.LabsPart, bool) {
+	p := views.LabsPart{Heading: firstNonEmpty(a.Code.Display, a.Code.Code), Comment: a.Comment, Status: resultStatus(ctx, a.Status)}
+	switch v := a.Value; {
+	case a.Withdrawn:
+		p.Text = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), a.Status)
+	case v.Coded != nil:
+		p.Text = v.Coded.Text
+		if h, ok := v.Coded.Heading(); ok && p.Heading == "" {
+			p.Heading = firstNonEmpty(h.Display, h.Code)
+		}
+		for _, cd := range v.Coded.Codes() {
+			p.Codes = append(p.Codes, views.LabsCode{Code: cd.Code, Display: cd.Display, System: kodeverkName(ctx, cd.System)})
+		}
+	case v != (labs.AnalysisValue{}):
+		p.Text = valueText(ctx, v)
+	default:
+		return p, a.Comment != ""
+	}
+	return p, p.Text != "" || len(p.Codes) > 0 || p.Comment != ""
+}
+
+// procedureText names an examination without a value of its own: its
+// name and its code.
+func procedureText(a labs.Analysis) string {
+	s := firstNonEmpty(a.Code.Display, a.Code.Code)
+	if a.Code.Display != "" && a.Code.Code != "" && a.Code.Code != a.Code.Display {
+		s += " (" + a.Code.Code + ")"
+	}
+	return s
+}
+
+// kodeverkName names a code system for a reader: a kodeverk by its name
+// and number, another system as received.
+func kodeverkName(ctx context.Context, system string) string {
+	kv := labs.Kodeverk(system)
+	if kv == "" {
+		return system
+	}
+	return enumOr(ctx, "labs.kodeverk."+kv, i18n.T(ctx, "labs.kodeverk", kv))
+}
+
+// culture is an organism with its amount and susceptibilities.
+func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
+	c := views.LabsCulture{
+		Organism: firstNonEmpty(valueText(ctx, organismValue(a.Value)), a.Code.Display),
+		Test:     firstNonEmpty(a.Code.Display, a.Code.Code),
+		Comment:  a.Comment,
+		Unread:   unreadRows(a.Unread),
+	}
+	if a.Specimen != nil {
+		c.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display)
+	}
+	for _, m := range a.Members {
+		if !m.Susceptibility() {
+			// The amount, and anything else said of the organism.
+			if t := valueText(ctx, m.Value); t != "" {
+				c.Amounts = append(c.Amounts, t)
+			}
+			for _, u := range m.Unread {
+				c.Unread = append(c.Unread, views.LabsUnread{Field: u.Field, Raw: u.Raw})
+			}
+			continue
+		}
+		row := views.LabsSusceptibility{Antibiotic: firstNonEmpty(m.Code.Display, m.Code.Code), Unread: unreadRows(m.Unread)}
+		// Susceptible is the answer hoped for: it is not tinted.
+		mark, ok := marking.OfSusceptibility(m.Flag)
+		row.FlagSymbol, row.FlagText, row.Flag = markText(ctx, mark, ok)
+		row.MIC = micText(ctx, m)
+		c.Rows = append(c.Rows, row)
+	}
+	return c
+}
+
+// organismValue drops the KITH heading (kodeverk 8243, "Laboratorieresultat")
+// from an organism's value: the culture's heading already says what it is.
+func organismValue(v labs.AnalysisValue) labs.AnalysisValue {
+	if v.Coded == nil {
+		return v
+	}
+	c := &labs.Concept{Text: v.Coded.Text}
+	for _, cd := range v.Coded.Codings {
+		if labs.Kodeverk(cd.System) != "8243" {
+			c.Codings = append(c.Codings, cd)
+		}
+	}
+	v.Coded = c
+	return v
+}
+
+// micText is what a susceptibility says besides S/I/R: the MIC or other
+// text, a number, or codings other than the heading and the S/I/R code.
+func micText(ctx context.Context, a labs.Analysis) string {
+	if a.Value.Coded == nil {
+		return valueText(ctx, a.Value)
+	}
+	c := &labs.Concept{Text: a.Value.Coded.Text}
+	for _, cd := range a.Value.Coded.Codings {
+		if labs.Kodeverk(cd.System) != "8243" && (a.Flag == nil || cd != a.Flag.Coding) {
+			c.Codings = append(c.Codings, cd)
+		}
+	}
+	return c.String()
+}
+
+// flagView is a flag's symbol, word and highlight (marking.Of); all ""
+// when the flag marks nothing.
+func flagView(ctx context.Context, f *labs.Flag) (symbol, text, highlight string) {
+	m, ok := marking.Of(f)
+	return markText(ctx, m, ok)
+}
+
+// markText words a mark: a known level by the catalog, an unknown code as
+// received.
+func markText(ctx context.Context, m marking.Mark, ok bool) (symbol, text, highlight string) {
+	switch {
+	case !ok:
+		return "", "", ""
+	case m.Level == "":
+		return m.Symbol, i18n.T(ctx, "labs.flag.unknown", m.Raw), m.Highlight
+	}
+	return m.Symbol, enumOr(ctx, "labs.flag."+strings.ToLower(m.Level), m.Level), m.Highlight
+}
