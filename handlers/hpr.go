@@ -15,6 +15,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr/query"
 	"github.com/oppslag/oppslag/clients/hpr/standing"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -93,28 +94,13 @@ func parseHPRNumber(s string) (int, bool) { return query.ParseNumber(s) }
 func hprCardURL(n int) string { return "/hpr/" + strconv.Itoa(n) }
 
 // errNoHPR is the error when neither HPR nor an index is configured.
-var errNoHPR = errors.New("hpr: not configured")
-
-// hprError maps a client error to a plain message naming HPR (S26, S31).
-func hprError(err error) *Error {
-	switch {
-	case errors.Is(err, errNoHPR):
-		return Errorf(http.StatusServiceUnavailable, "error.hpr.unavailable", err)
-	case errors.Is(err, hpr.ErrNotFound):
-		return Errorf(http.StatusNotFound, "error.hpr.notfound", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return Errorf(http.StatusGatewayTimeout, "error.hpr.timeout", err)
-	case errors.Is(err, hpr.ErrMalformed):
-		return Errorf(http.StatusBadGateway, "error.hpr.malformed", err)
-	}
-	return Errorf(http.StatusBadGateway, "error.hpr.upstream", err)
-}
+var errNoHPR = notConfigured(serviceHPR)
 
 // limitOf is the rate-limit message for err, or nil when err is not one.
 func limitOf(ctx context.Context, err error) *views.HPRLimit {
 	var rl *hpr.RateLimitError
 	if !errors.As(err, &rl) {
-		if errors.Is(err, hpr.ErrRateLimited) {
+		if errors.Is(err, upstream.ErrRateLimited) {
 			return &views.HPRLimit{Seconds: 60, Message: i18n.T(ctx, "hpr.limited", 60)}
 		}
 		return nil
@@ -134,16 +120,6 @@ func (h HPR) record(ctx context.Context, action string, fields []string, numbers
 		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
 	}
 	return nil
-}
-
-func hprOutcome(err error) audit.Outcome {
-	switch {
-	case err == nil, errors.Is(err, hpr.ErrNotFound):
-		return audit.Granted
-	case errors.Is(err, hpr.ErrForbidden), errors.Is(err, hpr.ErrUnauthorized):
-		return audit.Denied
-	}
-	return audit.UpstreamError
 }
 
 // Search is the search page: GET /hpr?q=<HPR number or name>[&birth=dd.mm.åååå],
@@ -239,7 +215,7 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 	for _, hit := range hits {
 		numbers = append(numbers, hit.HPRNumber)
 	}
-	if aerr := h.record(ctx, "search", fields, numbers, hprOutcome(err)); aerr != nil {
+	if aerr := h.record(ctx, "search", fields, numbers, outcomeOf(err)); aerr != nil {
 		return aerr
 	}
 	s.Searched = true
@@ -248,7 +224,7 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 			s.Limited = l
 			return nil
 		}
-		return hprError(err)
+		return upstreamError(serviceHPR, err)
 	}
 	day := hpr.Today(h.now())
 	for _, p := range found {
@@ -273,19 +249,19 @@ func (h HPR) searchNumber(ctx context.Context, s *views.HPRSearch, n int) error 
 	if err == nil {
 		numbers = []int{n}
 	}
-	if aerr := h.record(ctx, "search", []string{"hprNummer"}, numbers, hprOutcome(err)); aerr != nil {
+	if aerr := h.record(ctx, "search", []string{"hprNummer"}, numbers, outcomeOf(err)); aerr != nil {
 		return aerr
 	}
 	s.Searched = true
 	switch {
-	case errors.Is(err, hpr.ErrNotFound):
+	case errors.Is(err, upstream.ErrNotFound):
 		return nil
 	case err != nil:
 		if l := limitOf(ctx, err); l != nil {
 			s.Limited = l
 			return nil
 		}
-		return hprError(err)
+		return upstreamError(serviceHPR, err)
 	}
 	s.Results = []views.HPRHit{hitOf(ctx, c.personnel, hpr.Today(h.now()))}
 	return nil
@@ -311,7 +287,7 @@ func (h HPR) SearchNIN(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		numbers = []int{res.Personnel.HPRNumber}
 	}
-	if aerr := h.record(ctx, "search", []string{"nin"}, numbers, hprOutcome(err)); aerr != nil {
+	if aerr := h.record(ctx, "search", []string{"nin"}, numbers, outcomeOf(err)); aerr != nil {
 		return aerr
 	}
 	s.Searched = true
@@ -319,12 +295,12 @@ func (h HPR) SearchNIN(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 		http.Redirect(w, r, hprCardURL(res.Personnel.HPRNumber), http.StatusSeeOther)
 		return nil
-	case errors.Is(err, hpr.ErrNotFound):
+	case errors.Is(err, upstream.ErrNotFound):
 	default:
 		if l := limitOf(ctx, err); l != nil {
 			s.Limited = l
 		} else {
-			d := ErrorView(ctx, hprError(err))
+			d := ErrorView(ctx, upstreamError(serviceHPR, err))
 			s.Error = &d
 		}
 	}

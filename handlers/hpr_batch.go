@@ -54,7 +54,7 @@ func (h HPR) batchForm(w http.ResponseWriter, r *http.Request, status int, numbe
 func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if h.Batches == nil || h.API == nil && h.index() == nil {
-		return hprError(errNoHPR)
+		return upstreamError(serviceHPR, errNoHPR)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchUpload)
 	if err := r.ParseMultipartForm(batch.MaxBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {

@@ -10,6 +10,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/batch"
 	"github.com/oppslag/oppslag/clients/hpr/standing"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
@@ -34,7 +35,7 @@ func TestBatchLimit(t *testing.T) {
 		{"an upstream failure is no limit", []batch.Row{{Kind: batch.Unchecked, Err: errors.New("boom")}}, 0},
 		{"the longest wait", []batch.Row{{Kind: batch.Unchecked, Err: wait(5)}, {Kind: batch.Unchecked, Err: wait(42)},
 			{Kind: batch.Unchecked, Err: wait(7)}}, 42},
-		{"a limit without a wait is a minute", []batch.Row{{Kind: batch.Unchecked, Err: hpr.ErrRateLimited}}, 60},
+		{"a limit without a wait is a minute", []batch.Row{{Kind: batch.Unchecked, Err: upstream.ErrRateLimited}}, 60},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +73,7 @@ func TestBatchRowOf(t *testing.T) {
 		{"found", batch.Row{Number: p.HPRNumber, Kind: standing.Of(st), Personnel: p, Status: st},
 			"565501872", "suspended", "/hpr/565501872", "31.12.2026", "Suspensjon (01.01.2026 –); Begrenset til stilling"},
 		{"not found", batch.Row{Number: 9, Kind: batch.NotFound}, "9", "notfound", "", "", ""},
-		{"not checked", batch.Row{Number: 8, Kind: batch.Unchecked, Err: hpr.ErrRateLimited}, "8", "unchecked", "", "", ""},
+		{"not checked", batch.Row{Number: 8, Kind: batch.Unchecked, Err: upstream.ErrRateLimited}, "8", "unchecked", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

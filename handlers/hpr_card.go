@@ -10,6 +10,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/standing"
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -54,7 +55,7 @@ func (h HPR) lookupNumber(ctx context.Context, n int) (cardSource, error) {
 			}
 			return c, nil
 		}
-		if errors.Is(err, hpr.ErrNotFound) {
+		if errors.Is(err, upstream.ErrNotFound) {
 			return cardSource{}, err
 		}
 		apiErr = err
@@ -71,12 +72,12 @@ func (h HPR) lookupNumber(ctx context.Context, n int) (cardSource, error) {
 	case err != nil && apiErr != nil:
 		return cardSource{}, apiErr
 	case err != nil:
-		return cardSource{}, hprError(err)
+		return cardSource{}, upstreamError(serviceHPR, err)
 	case !ok:
 		if apiErr != nil {
 			return cardSource{}, apiErr
 		}
-		return cardSource{}, hpr.ErrNotFound
+		return cardSource{}, upstream.ErrNotFound
 	}
 	when := i18n.DateTime(lang, ix.Info().ExportedAt)
 	c := cardSource{personnel: p, freshness: i18n.T(ctx, "hpr.freshness.index", when)}
@@ -112,7 +113,7 @@ func (h HPR) Card(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		numbers = []int{n}
 	}
-	if aerr := h.record(ctx, "view", []string{"hprNummer"}, numbers, hprOutcome(err)); aerr != nil {
+	if aerr := h.record(ctx, "view", []string{"hprNummer"}, numbers, outcomeOf(err)); aerr != nil {
 		return aerr
 	}
 	if err != nil {
@@ -125,10 +126,10 @@ func (h HPR) Card(w http.ResponseWriter, r *http.Request) error {
 			h.Log.ErrorContext(ctx, "hpr card failed", "status", e.Status, "err", e.Err,
 				"correlation_id", request.CorrelationID(ctx))
 		}
-		if errors.Is(err, hpr.ErrNotFound) {
+		if errors.Is(err, upstream.ErrNotFound) {
 			return Errorf(http.StatusNotFound, "error.hpr.notfound", err)
 		}
-		return hprError(err)
+		return upstreamError(serviceHPR, err)
 	}
 	if len(c.personnel.Unread) > 0 && h.Log != nil {
 		// Paths only: a value could hold an identity number.

@@ -67,6 +67,9 @@ func (h Labs) Choose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	bound, _ := bases.Bound(ctx, nin, h.now())
+	// The chooser shows the bases and the user's roles, nothing about the
+	// patient: no access yet, so no record (the access gate is told).
+	noPatientData(r)
 	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
 }
 
@@ -233,7 +236,7 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 	}
 	// The reason names the emergency reason the basis was opened with
 	// (S27), then what the service held back.
-	e := audit.Event{Patient: nin, Resource: "lab", Action: action, AccessBasis: b.Basis, Outcome: labsOutcome(err), Reason: b.Reason}
+	e := audit.Event{Patient: nin, Resource: "lab", Action: action, AccessBasis: b.Basis, Outcome: outcomeOf(err), Reason: b.Reason}
 	note := func(s string) {
 		if e.Reason != "" {
 			e.Reason += "; "
@@ -256,7 +259,7 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 		if errors.Is(err, labs.ErrNothingMore) {
 			return nil, err
 		}
-		return nil, labsError(err)
+		return nil, upstreamError(serviceLabs, err)
 	}
 	if res == nil {
 		return nil, Errorf(http.StatusBadGateway, "error.labs.malformed", errors.New("labs: empty result"))
@@ -270,40 +273,7 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 	return res, nil
 }
 
-var errNoLabs = errors.New("labs: no lab service configured")
-
-// labsOutcome is the audit outcome of a lab search's error.
-func labsOutcome(err error) audit.Outcome {
-	switch {
-	case err == nil, errors.Is(err, labs.ErrNothingMore):
-		return audit.Granted
-	case errors.Is(err, labs.ErrForbidden), errors.Is(err, labs.ErrUnauthorized), errors.Is(err, request.ErrLoginRequired):
-		return audit.Denied
-	}
-	return audit.UpstreamError
-}
-
-// labsError maps a lab client error to a plain message naming the lab
-// service, never the upstream's text (S26, S31).
-func labsError(err error) *Error {
-	switch {
-	case errors.Is(err, errNoLabs):
-		return Errorf(http.StatusServiceUnavailable, "error.labs.unavailable", err)
-	case errors.Is(err, request.ErrLoginRequired):
-		return Errorf(http.StatusUnauthorized, "", err)
-	case errors.Is(err, labs.ErrForbidden):
-		return Errorf(http.StatusForbidden, "error.labs.forbidden", err)
-	case errors.Is(err, labs.ErrUnauthorized):
-		// The service answered and refused the token: it is a refusal,
-		// audited as a denial, not a service that is down.
-		return Errorf(http.StatusBadGateway, "error.labs.refused", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return Errorf(http.StatusGatewayTimeout, "error.labs.timeout", err)
-	case errors.Is(err, labs.ErrMalformed):
-		return Errorf(http.StatusBadGateway, "error.labs.malformed", err)
-	}
-	return Errorf(http.StatusBadGateway, "error.labs.upstream", err)
-}
+var errNoLabs = notConfigured(serviceLabs)
 
 func labsAuth(ctx context.Context) labs.Auth {
 	if t := request.TokensFrom(ctx); t != nil {

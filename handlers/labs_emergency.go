@@ -90,6 +90,7 @@ func (h Labs) Emergency(w http.ResponseWriter, r *http.Request) error {
 	if _, err := resolve(r); err != nil {
 		return err
 	}
+	noPatientData(r) // the form asks why; it shows nothing about the patient
 	return h.emergencyPage(w, r, http.StatusOK, emergencyForm{}, emergencyErrors{})
 }
 

@@ -228,7 +228,7 @@ func trRequest(target string, bound bool) *http.Request {
 		b.bound = &request.AccessBasis{Basis: labs.BasisSamtykke, Role: "LE", Until: trNow.Add(time.Hour)}
 	}
 	ctx = request.WithAccessBases(ctx, b)
-	return (r.WithContext(i18n.WithLang(ctx, i18n.NB)))
+	return withPatient(r.WithContext(i18n.WithLang(ctx, i18n.NB)))
 }
 
 // TestS16_TrendNeedsAnAccessBasis: without a basis the trend shows the

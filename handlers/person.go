@@ -10,6 +10,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 )
 
@@ -67,21 +68,6 @@ func (h Person) now() time.Time {
 	return h.Now()
 }
 
-// resolve returns the identity number behind the request's {handle}, or a
-// 404 when this session never made that handle (a guessed or stale link).
-func resolve(r *http.Request) (string, error) {
-	handles := request.HandlesFrom(r.Context())
-	handle := r.PathValue("handle")
-	if handles == nil || handle == "" {
-		return "", Errorf(http.StatusNotFound, "error.person.handle", nil)
-	}
-	nin, ok := handles.Resolve(r.Context(), handle)
-	if !ok {
-		return "", Errorf(http.StatusNotFound, "error.person.handle", nil)
-	}
-	return nin, nil
-}
-
 // lookup resolves the handle to an identity number (404 "error.person.handle"
 // if unknown to this session), fetches the person with parts and history
 // under h.Timeout using request.TokensFrom(ctx) as person.Auth, records ONE
@@ -116,14 +102,14 @@ func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.
 	if err == nil && p == nil {
 		e.Outcome = audit.UpstreamError
 	}
-	if errors.Is(err, person.ErrNotFound) {
+	if errors.Is(err, upstream.ErrNotFound) {
 		e.Reason = "not found"
 	}
 	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
 		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 	}
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, upstreamError(servicePerson, err)
 	}
 	if p == nil {
 		return nil, Errorf(http.StatusBadGateway, "error.person.malformed", errors.New("person: empty document"))
@@ -137,7 +123,7 @@ func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.
 }
 
 // errNoAPI stands for a portal started without a Person API.
-var errNoAPI = errors.New("person: no Person API configured")
+var errNoAPI = notConfigured(servicePerson)
 
 // tokens returns the session's token source as the client's Auth, or nil
 // (the client then refuses the call) without one.
@@ -146,38 +132,4 @@ func tokens(ctx context.Context) person.Auth {
 		return t
 	}
 	return nil
-}
-
-// outcomeOf is the audit outcome of a Person API call's error. A person
-// who does not exist is still a granted look: the API answered.
-func outcomeOf(err error) audit.Outcome {
-	switch {
-	case err == nil, errors.Is(err, person.ErrNotFound):
-		return audit.Granted
-	case errors.Is(err, person.ErrForbidden), errors.Is(err, person.ErrUnauthorized), errors.Is(err, request.ErrLoginRequired):
-		return audit.Denied
-	}
-	return audit.UpstreamError
-}
-
-// upstreamError maps a Person API error to what the user is told: a plain
-// message that names the Person API, never the upstream's text (S26).
-func upstreamError(err error) *Error {
-	switch {
-	case errors.Is(err, errNoAPI):
-		return Errorf(http.StatusServiceUnavailable, "error.person.unavailable", err)
-	case errors.Is(err, request.ErrLoginRequired):
-		return Errorf(http.StatusUnauthorized, "", err) // "log in again"
-	case errors.Is(err, person.ErrNotFound):
-		return Errorf(http.StatusNotFound, "error.person.notfound", err)
-	case errors.Is(err, person.ErrForbidden):
-		return Errorf(http.StatusForbidden, "error.person.forbidden", err)
-	case errors.Is(err, person.ErrUnauthorized):
-		return Errorf(http.StatusBadGateway, "error.person.refused", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return Errorf(http.StatusGatewayTimeout, "error.person.timeout", err)
-	case errors.Is(err, person.ErrMalformed):
-		return Errorf(http.StatusBadGateway, "error.person.malformed", err)
-	}
-	return Errorf(http.StatusBadGateway, "error.person.upstream", err)
 }

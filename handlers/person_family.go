@@ -11,6 +11,7 @@ import (
 	"github.com/oppslag/oppslag/clients/person/family"
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -46,10 +47,10 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 	}
 	if err != nil {
-		if errors.Is(err, person.ErrNotFound) {
+		if errors.Is(err, upstream.ErrNotFound) {
 			return byNIN, nil
 		}
-		return nil, upstreamError(err)
+		return nil, upstreamError(servicePerson, err)
 	}
 	for i := range found {
 		r := &found[i]

@@ -77,7 +77,7 @@ func TestS19_EveryAddressViewUsesTheRule(t *testing.T) {
 				ctx := request.WithUser(r.Context(), &request.User{Name: "Lege"})
 				ctx = request.WithHandles(ctx, tlHandles{"h1": self, "h2": child})
 				ctx = request.WithTokens(ctx, tlTokens{})
-				r = r.WithContext(i18n.WithLang(ctx, i18n.NB))
+				r = withPatient(r.WithContext(i18n.WithLang(ctx, i18n.NB)))
 				if fragment {
 					r.Header.Set("HX-Request", "true")
 				}

@@ -15,6 +15,7 @@ import (
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/clients/person/protection"
+	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -350,11 +351,11 @@ func (h Person) searchByName(w http.ResponseWriter, r *http.Request, f searchFor
 	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
 		return Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 	}
-	if errors.Is(err, person.ErrBadRequest) {
+	if errors.Is(err, upstream.ErrBadRequest) {
 		return h.searchAgain(w, r, f, message{Key: "search.error.rejected"})
 	}
 	if err != nil {
-		return upstreamError(err)
+		return upstreamError(servicePerson, err)
 	}
 	if res == nil {
 		return Errorf(http.StatusBadGateway, "error.person.malformed", errors.New("search: empty result"))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/clocktest"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
 	"github.com/oppslag/oppslag/clients/hpr"
@@ -36,25 +37,6 @@ import (
 	"github.com/oppslag/oppslag/web/logging"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
-
-// clock is a settable time source shared by the portal, its HelseID client
-// and the simulator, so timeouts are tested without waiting.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // syncBuffer collects log output from concurrent handlers.
 type syncBuffer struct {
@@ -78,7 +60,7 @@ func (b *syncBuffer) String() string {
 // served over loopback: nothing in between is mocked.
 type harness struct {
 	t      *testing.T
-	clock  *clock
+	clock  *clocktest.Clock // shared by the portal, its HelseID client and the simulators
 	sim    *helseidsim.Server
 	simURL string
 	srv    *Server
@@ -141,7 +123,7 @@ func withUpstreamTimeout(d time.Duration) harnessOption {
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: &clock{now: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}}
+	h := &harness{t: t, clock: clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)), logs: &syncBuffer{}}
 
 	simTS := httptest.NewUnstartedServer(nil)
 	h.simURL = "http://" + simTS.Listener.Addr().String()

@@ -87,21 +87,27 @@ func (s *Server) routes() http.Handler {
 		r.Get("/hpr/batch/{id}/csv", s.handle(personnel.BatchCSV))
 		r.Get("/hpr/{number}", s.handle(personnel.Card))
 
-		// Patient data: HPR-authorised clinicians at security level 4 (S21).
+		// Patient data: HPR-authorised clinicians at security level 4 (S21),
+		// behind the access gate: no success is written without a committed
+		// audit record (S20; handlers/gate.go). A patient route is one that
+		// names its patient by {handle}: the group loads the patient once.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireRole(request.RoleClinician))
+			r.Use(s.requireRole(request.RoleClinician), handlers.AccessGate(s.renderError))
 			r.Method(http.MethodPost, "/search", s.form(people.Search))
-			r.Get("/person/{handle}", s.handle(people.Overview))
-			r.Get("/person/{handle}/panel/{panel}", s.handle(people.Panel))
-			r.Get("/person/{handle}/timeline", s.handle(people.Timeline))
-			r.Get("/person/{handle}/labs", s.handle(labResults.View))
-			r.Get("/person/{handle}/labs/basis", s.handle(labResults.Choose))
-			r.Method(http.MethodPost, "/person/{handle}/labs/basis", s.form(labResults.Bind))
-			r.Get("/person/{handle}/labs/trend", s.handle(labResults.Trend))
-			r.Get("/person/{handle}/labs/emergency", s.handle(labResults.Emergency))
-			r.Method(http.MethodPost, "/person/{handle}/labs/emergency", s.form(labResults.OpenEmergency))
-			r.Method(http.MethodPost, "/person/{handle}/labs/end", s.form(labResults.EndAccess))
-			r.Get("/person/{handle}/labs/print", s.handle(labResults.Print))
+			r.Route("/person/{handle}", func(r chi.Router) {
+				r.Use(handlers.LoadPatient(s.renderError))
+				r.Get("/", s.handle(people.Overview))
+				r.Get("/panel/{panel}", s.handle(people.Panel))
+				r.Get("/timeline", s.handle(people.Timeline))
+				r.Get("/labs", s.handle(labResults.View))
+				r.Get("/labs/basis", s.handle(labResults.Choose))
+				r.Method(http.MethodPost, "/labs/basis", s.form(labResults.Bind))
+				r.Get("/labs/trend", s.handle(labResults.Trend))
+				r.Get("/labs/emergency", s.handle(labResults.Emergency))
+				r.Method(http.MethodPost, "/labs/emergency", s.form(labResults.OpenEmergency))
+				r.Method(http.MethodPost, "/labs/end", s.form(labResults.EndAccess))
+				r.Get("/labs/print", s.handle(labResults.Print))
+			})
 		})
 	})
 	s.bodies = bodiesOf(r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Entry is a cached answer: the entry and when it was fetched from HPR.
@@ -129,10 +130,10 @@ func (c *MemoryCache) Len() int {
 func decodeEntry(b []byte) (Entry, error) {
 	var e Entry
 	if err := sanitize.DecodeJSON(b, &e); err != nil {
-		return Entry{}, fmt.Errorf("%w: cached entry: %w", ErrMalformed, err)
+		return Entry{}, fmt.Errorf("%w: cached entry: %w", upstream.ErrMalformed, err)
 	}
 	if e.FetchedAt.IsZero() || e.Personnel.HPRNumber <= 0 {
-		return Entry{}, fmt.Errorf("%w: cached entry incomplete", ErrMalformed)
+		return Entry{}, fmt.Errorf("%w: cached entry incomplete", upstream.ErrMalformed)
 	}
 	return e, nil
 }

@@ -93,7 +93,7 @@ type Result struct {
 	// FetchedAt. A stale answer is never returned without Stale set.
 	Stale bool
 	// StaleCause is why a stale answer was served (a *RateLimitError, an
-	// ErrUpstream or ErrMalformed error); nil unless Stale.
+	// upstream.ErrUnavailable or ErrMalformed error); nil unless Stale.
 	StaleCause error
 }
 
@@ -116,7 +116,7 @@ type Stats struct {
 //   - Every request first takes a token from the Limiter, so the portal
 //     stays inside HPR's bucket (S34); a refusal is a *RateLimitError with
 //     the wait, and nothing is sent. If the limiter's store (Redis) fails,
-//     the request is not sent either (ErrUpstream): sending blind could
+//     the request is not sent either (upstream.ErrUnavailable): sending blind could
 //     overrun the bucket the instances share.
 //   - A 429 from HPR blocks the limiter for its Retry-After; a 401 makes
 //     the token source forget its token.
@@ -260,7 +260,7 @@ var history = url.Values{"includeHistory": {"true"}}
 func (c *Client) ByNumber(ctx context.Context, n int) (Result, error) {
 	const op = "by number"
 	if n <= 0 || n > 999_999_999 {
-		return Result{}, fmt.Errorf("hpr: %s: %w: an HPR number has 1 to 9 digits", op, ErrBadRequest)
+		return Result{}, fmt.Errorf("hpr: %s: %w: an HPR number has 1 to 9 digits", op, upstream.ErrBadRequest)
 	}
 	return c.lookup(ctx, op, c.numberKey(n), func(ctx context.Context) (Personnel, error) {
 		b, err := c.getJSON(ctx, op, http.MethodGet, c.personsPath()+"/"+strconv.Itoa(n), history, nil, nil)
@@ -274,7 +274,7 @@ func (c *Client) ByNumber(ctx context.Context, n int) (Result, error) {
 		// INFERENCE: HPR answers with the entry asked for, even when it has
 		// been replaced (erstattetAvHprNummer says by which).
 		if p.HPRNumber != n {
-			return Personnel{}, fmt.Errorf("%w: answer is for another HPR number", ErrMalformed)
+			return Personnel{}, fmt.Errorf("%w: answer is for another HPR number", upstream.ErrMalformed)
 		}
 		return p, nil
 	}, nil)
@@ -286,15 +286,15 @@ func (c *Client) ByNumber(ctx context.Context, n int) (Result, error) {
 func (c *Client) ByNIN(ctx context.Context, nin string) (Result, error) {
 	const op = "by nin"
 	if !c.extended {
-		return Result{}, fmt.Errorf("hpr: %s: %w: needs scope %s or %s", op, ErrForbidden, ScopeExtended, ScopeExport)
+		return Result{}, fmt.Errorf("hpr: %s: %w: needs scope %s or %s", op, upstream.ErrForbidden, ScopeExtended, ScopeExport)
 	}
 	if !elevenDigits(nin) {
-		return Result{}, fmt.Errorf("hpr: %s: %w: an identity number has 11 digits", op, ErrBadRequest)
+		return Result{}, fmt.Errorf("hpr: %s: %w: an identity number has 11 digits", op, upstream.ErrBadRequest)
 	}
 	return c.lookup(ctx, op, c.ninKey(nin), func(ctx context.Context) (Personnel, error) {
 		body, err := json.Marshal(NINRequest{NIN: nin, AtDate: Today(c.now()), IncludeHistory: true})
 		if err != nil {
-			return Personnel{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
+			return Personnel{}, fmt.Errorf("%w: %v", upstream.ErrBadRequest, err)
 		}
 		b, err := c.getJSON(ctx, op, http.MethodPost, "/v1/personerutvidet", nil, body, []string{nin})
 		if err != nil {
@@ -314,10 +314,10 @@ func (c *Client) Search(ctx context.Context, surname string, birth Date) ([]Pers
 	const op = "search"
 	surname = strings.TrimSpace(surname)
 	if surname == "" || len([]rune(surname)) > maxSurname || strings.ContainsFunc(surname, isControl) {
-		return nil, fmt.Errorf("hpr: %s: %w: surname must be 1 to %d characters", op, ErrBadRequest, maxSurname)
+		return nil, fmt.Errorf("hpr: %s: %w: surname must be 1 to %d characters", op, upstream.ErrBadRequest, maxSurname)
 	}
 	if birth.IsZero() {
-		return nil, fmt.Errorf("hpr: %s: %w: birth date is required", op, ErrBadRequest)
+		return nil, fmt.Errorf("hpr: %s: %w: birth date is required", op, upstream.ErrBadRequest)
 	}
 	q := url.Values{"etternavn": {surname}, "foedselsdato": {birth.String()}, "includeHistory": {"true"}}
 	now := c.now()
@@ -382,7 +382,7 @@ func (c *Client) lookup(ctx context.Context, op, key string, fetch func(context.
 		}
 		return Result{Personnel: p, FetchedAt: now}, nil
 	}
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, upstream.ErrNotFound) {
 		// HPR's answer is authoritative: the entry is gone.
 		if derr := c.cache.Delete(ctx, key); derr != nil {
 			c.cacheErrors.Add(1)
@@ -403,8 +403,8 @@ func (c *Client) lookup(ctx context.Context, op, key string, fetch func(context.
 // reached. Not for what HPR said about the request itself (404, 400, 401,
 // 403), nor for a caller that went away.
 func staleable(err error) bool {
-	return errors.Is(err, ErrRateLimited) || errors.Is(err, ErrUpstream) ||
-		errors.Is(err, ErrMalformed) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, upstream.ErrRateLimited) || errors.Is(err, upstream.ErrUnavailable) ||
+		errors.Is(err, upstream.ErrMalformed) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // put stores p; a cache failure only costs a later HPR request.
@@ -423,17 +423,17 @@ func (c *Client) getJSON(ctx context.Context, op, method, path string, query url
 	}
 	defer resp.Body.Close()
 	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
-		return nil, fmt.Errorf("%w: content type %q", ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
+		return nil, fmt.Errorf("%w: content type %q", upstream.ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, upstream.Interrupted(ctx)
 		}
-		return nil, fmt.Errorf("%w: reading body: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: reading body: %v", upstream.ErrMalformed, err)
 	}
 	if len(b) > MaxBodyBytes {
-		return nil, fmt.Errorf("%w: body larger than %d bytes", ErrMalformed, MaxBodyBytes)
+		return nil, fmt.Errorf("%w: body larger than %d bytes", upstream.ErrMalformed, MaxBodyBytes)
 	}
 	return b, nil
 }
@@ -461,7 +461,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	ok, wait, err := c.limiter.Take(ctx)
 	if err != nil {
 		// Sending anyway could overrun the bucket the instances share.
-		return nil, fmt.Errorf("%w: rate limiter unavailable: %v", ErrUpstream, err)
+		return nil, fmt.Errorf("%w: rate limiter unavailable: %v", upstream.ErrUnavailable, err)
 	}
 	if !ok {
 		c.limitedLocally.Add(1)
@@ -478,7 +478,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
+		return nil, fmt.Errorf("%w: %v", upstream.ErrBadRequest, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", accept)

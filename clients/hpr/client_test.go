@@ -21,6 +21,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprsim"
 	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 var bg = context.Background()
@@ -155,7 +156,7 @@ func TestTokenSource_Refused(t *testing.T) {
 	}
 	ts := e.tokens(t, nil, hpr.ScopeExtended)
 	_, err := ts.Token(bg)
-	if !errors.Is(err, hpr.ErrUnauthorized) {
+	if !errors.Is(err, upstream.ErrUnauthorized) {
 		t.Fatalf("error: got %v, want ErrUnauthorized", err)
 	}
 	te, ok := errors.AsType[*hpr.TokenError](err)
@@ -170,8 +171,8 @@ func TestTokenSource_Refused(t *testing.T) {
 	e.mp.SetDown(true)
 	c := e.client(t, hpr.Config{})
 	_, err = c.ByNumber(bg, firstNumber)
-	if !errors.Is(err, hpr.ErrUpstream) {
-		t.Errorf("Maskinporten down: got %v, want ErrUpstream", err)
+	if !errors.Is(err, upstream.ErrUnavailable) {
+		t.Errorf("Maskinporten down: got %v, want upstream.ErrUnavailable", err)
 	}
 	if got, want := e.sim.Stats().ByNumber+e.sim.Stats().ExtendedByNumber, 0; got != want {
 		t.Errorf("HPR requests without a token: got %d, want %d", got, want)
@@ -258,10 +259,10 @@ func TestByNumber_Errors(t *testing.T) {
 		n    int
 		want error
 	}{
-		{"unknown", 7654321, hpr.ErrNotFound},
-		{"zero", 0, hpr.ErrBadRequest},
-		{"negative", -1, hpr.ErrBadRequest},
-		{"ten digits", 1234567890, hpr.ErrBadRequest},
+		{"unknown", 7654321, upstream.ErrNotFound},
+		{"zero", 0, upstream.ErrBadRequest},
+		{"negative", -1, upstream.ErrBadRequest},
+		{"ten digits", 1234567890, upstream.ErrBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,10 +312,10 @@ func TestByNIN(t *testing.T) {
 		want    error
 		wantReq int // requests sent for it
 	}{
-		{"unknown", "31129912345", hpr.ErrNotFound, 1},
-		{"ten digits", "3112991234", hpr.ErrBadRequest, 0},
-		{"with a hyphen", "311299-12345", hpr.ErrBadRequest, 0},
-		{"letters", "3112991234x", hpr.ErrBadRequest, 0},
+		{"unknown", "31129912345", upstream.ErrNotFound, 1},
+		{"ten digits", "3112991234", upstream.ErrBadRequest, 0},
+		{"with a hyphen", "311299-12345", upstream.ErrBadRequest, 0},
+		{"letters", "3112991234x", upstream.ErrBadRequest, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,7 +334,7 @@ func TestByNIN(t *testing.T) {
 	}
 
 	basic := e.client(t, hpr.Config{}, hpr.ScopeBasic)
-	if _, err := basic.ByNIN(bg, ninOf(n)); !errors.Is(err, hpr.ErrForbidden) {
+	if _, err := basic.ByNIN(bg, ninOf(n)); !errors.Is(err, upstream.ErrForbidden) {
 		t.Errorf("basic scope: got %v, want ErrForbidden", err)
 	}
 }
@@ -376,7 +377,7 @@ func TestSearch(t *testing.T) {
 		{"no birth date", "Hansen", hpr.Date{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := c.Search(bg, tt.surname, tt.birth); !errors.Is(err, hpr.ErrBadRequest) {
+			if _, err := c.Search(bg, tt.surname, tt.birth); !errors.Is(err, upstream.ErrBadRequest) {
 				t.Errorf("got %v, want ErrBadRequest", err)
 			}
 		})
@@ -409,10 +410,10 @@ func TestCache_FreshThenStale(t *testing.T) {
 		{name: "59 min later: fresh from the cache", advance: 59 * time.Minute, wantCache: true, wantAt: fetchedAt},
 		{name: "61 min: fetched again", advance: 2 * time.Minute},
 		{name: "2 h later, HPR failing: stale, labelled", advance: 2 * time.Hour, fault: hprsim.Fault{Status: 503},
-			wantCache: true, wantStale: true, wantAt: fetchedAt.Add(61 * time.Minute), wantCause: hpr.ErrUpstream},
+			wantCache: true, wantStale: true, wantAt: fetchedAt.Add(61 * time.Minute), wantCause: upstream.ErrUnavailable},
 		{name: "HPR sending garbage: stale", fault: hprsim.Fault{Malformed: hprsim.MalformedTruncated},
-			wantCache: true, wantStale: true, wantAt: fetchedAt.Add(61 * time.Minute), wantCause: hpr.ErrMalformed},
-		{name: "8 days old, HPR failing: no stale answer", advance: 8 * 24 * time.Hour, fault: hprsim.Fault{Status: 500}, wantErr: hpr.ErrUpstream},
+			wantCache: true, wantStale: true, wantAt: fetchedAt.Add(61 * time.Minute), wantCause: upstream.ErrMalformed},
+		{name: "8 days old, HPR failing: no stale answer", advance: 8 * 24 * time.Hour, fault: hprsim.Fault{Status: 500}, wantErr: upstream.ErrUnavailable},
 		{name: "HPR back", advance: time.Minute},
 	}
 	for _, st := range steps {
@@ -496,7 +497,7 @@ func TestCache_StaleOnRateLimit(t *testing.T) {
 	}
 	// Without a cached entry, the caller gets the wait.
 	_, err = c.ByNumber(bg, n+1)
-	if rl, ok := errors.AsType[*hpr.RateLimitError](err); !ok || rl.Seconds() != 4 || !errors.Is(err, hpr.ErrRateLimited) {
+	if rl, ok := errors.AsType[*hpr.RateLimitError](err); !ok || rl.Seconds() != 4 || !errors.Is(err, upstream.ErrRateLimited) {
 		t.Errorf("uncached: got %v, want ErrRateLimited with 4 s", err)
 	}
 }
@@ -510,17 +511,17 @@ func TestCache_NotFoundDropsEntry(t *testing.T) {
 	}
 	e.src.remove(n)
 	e.clock.Advance(2 * time.Hour)
-	if _, err := c.ByNumber(bg, n); !errors.Is(err, hpr.ErrNotFound) {
+	if _, err := c.ByNumber(bg, n); !errors.Is(err, upstream.ErrNotFound) {
 		t.Fatalf("after removal: got %v, want ErrNotFound", err)
 	}
 	// The entry is gone: an HPR failure now has nothing stale to show.
 	e.sim.SetFault(hprsim.Fault{Status: 503})
-	if res, err := c.ByNumber(bg, n); !errors.Is(err, hpr.ErrUpstream) {
-		t.Errorf("got %+v, %v; want ErrUpstream and no stale entry", res, err)
+	if res, err := c.ByNumber(bg, n); !errors.Is(err, upstream.ErrUnavailable) {
+		t.Errorf("got %+v, %v; want upstream.ErrUnavailable and no stale entry", res, err)
 	}
 }
 
-// TestFaults: every injected fault becomes ErrUpstream or ErrMalformed
+// TestFaults: every injected fault becomes upstream.ErrUnavailable or ErrMalformed
 // (S31, S33), never a panic and never data.
 func TestFaults(t *testing.T) {
 	tests := []struct {
@@ -528,15 +529,15 @@ func TestFaults(t *testing.T) {
 		fault hprsim.Fault
 		want  error // nil: the lookup succeeds
 	}{
-		{"500", hprsim.Fault{Status: 500}, hpr.ErrUpstream},
-		{"502", hprsim.Fault{Status: 502}, hpr.ErrUpstream},
-		{"503", hprsim.Fault{Status: 503}, hpr.ErrUpstream},
-		{"504", hprsim.Fault{Status: 504}, hpr.ErrUpstream},
-		{"418", hprsim.Fault{Status: 418}, hpr.ErrUpstream},
-		{"truncated JSON", hprsim.Fault{Malformed: hprsim.MalformedTruncated}, hpr.ErrMalformed},
-		{"wrong content type", hprsim.Fault{Malformed: hprsim.MalformedWrongContentType}, hpr.ErrMalformed},
-		{"empty 200", hprsim.Fault{Malformed: hprsim.MalformedEmpty}, hpr.ErrMalformed},
-		{"oversized", hprsim.Fault{Malformed: hprsim.MalformedOversized}, hpr.ErrMalformed},
+		{"500", hprsim.Fault{Status: 500}, upstream.ErrUnavailable},
+		{"502", hprsim.Fault{Status: 502}, upstream.ErrUnavailable},
+		{"503", hprsim.Fault{Status: 503}, upstream.ErrUnavailable},
+		{"504", hprsim.Fault{Status: 504}, upstream.ErrUnavailable},
+		{"418", hprsim.Fault{Status: 418}, upstream.ErrUnavailable},
+		{"truncated JSON", hprsim.Fault{Malformed: hprsim.MalformedTruncated}, upstream.ErrMalformed},
+		{"wrong content type", hprsim.Fault{Malformed: hprsim.MalformedWrongContentType}, upstream.ErrMalformed},
+		{"empty 200", hprsim.Fault{Malformed: hprsim.MalformedEmpty}, upstream.ErrMalformed},
+		{"oversized", hprsim.Fault{Malformed: hprsim.MalformedOversized}, upstream.ErrMalformed},
 		{"unknown fields are tolerated", hprsim.Fault{Malformed: hprsim.MalformedUnknownFields}, nil},
 	}
 	for _, tt := range tests {
@@ -601,7 +602,7 @@ func TestUnauthorized_TokenIsReplaced(t *testing.T) {
 	c := e.client(t, hpr.Config{BaseURL: srv.URL})
 	for i := range 2 {
 		_, err := c.ByNumber(bg, firstNumber)
-		if !errors.Is(err, hpr.ErrUnauthorized) {
+		if !errors.Is(err, upstream.ErrUnauthorized) {
 			t.Fatalf("call %d: got %v, want ErrUnauthorized", i+1, err)
 		}
 	}
@@ -626,10 +627,10 @@ func TestForbidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := e.client(t, hpr.Config{Tokens: fixedTokens{basicToken, []string{hpr.ScopeExtended}}})
-	if _, err := c.ByNumber(bg, firstNumber); !errors.Is(err, hpr.ErrForbidden) {
+	if _, err := c.ByNumber(bg, firstNumber); !errors.Is(err, upstream.ErrForbidden) {
 		t.Errorf("extended route with a basic token: got %v, want ErrForbidden", err)
 	}
-	if _, err := c.Export(bg, io.Discard); !errors.Is(err, hpr.ErrForbidden) {
+	if _, err := c.Export(bg, io.Discard); !errors.Is(err, upstream.ErrForbidden) {
 		t.Errorf("export without the export scope: got %v, want ErrForbidden", err)
 	}
 	if got := e.sim.Stats().Export; got != 0 {
@@ -653,7 +654,7 @@ func TestProblemError_Sanitised(t *testing.T) {
 	}
 	_, err = c.ByNIN(bg, nin)
 	pe, ok := errors.AsType[*hpr.ProblemError](err)
-	if !ok || !errors.Is(err, hpr.ErrBadRequest) {
+	if !ok || !errors.Is(err, upstream.ErrBadRequest) {
 		t.Fatalf("got %v, want a ProblemError wrapping ErrBadRequest", err)
 	}
 	for _, s := range []string{err.Error(), pe.Problem.Title, pe.Problem.Detail} {
@@ -722,7 +723,7 @@ func lookupBurst(t *testing.T, e *env, clients ...*hpr.Client) (fetched, cached,
 			fetched++
 		default:
 			rl, ok := errors.AsType[*hpr.RateLimitError](err)
-			if !ok || !errors.Is(err, hpr.ErrRateLimited) {
+			if !ok || !errors.Is(err, upstream.ErrRateLimited) {
 				t.Fatalf("lookup %d: got %v, want an answer or ErrRateLimited", i, err)
 			}
 			if rl.RetryAfter <= 0 || rl.RetryAfter > 6*time.Second || rl.Seconds() < 1 {
@@ -829,12 +830,12 @@ func TestExport_Malformed(t *testing.T) {
 		wantExport error // from Export
 		wantRead   error // from ReadExport
 	}{
-		{name: "cut zip", fault: hprsim.Fault{Malformed: hprsim.MalformedTruncated}, wantRead: hpr.ErrMalformed},
-		{name: "HTML page", fault: hprsim.Fault{Malformed: hprsim.MalformedWrongContentType}, wantExport: hpr.ErrMalformed},
-		{name: "empty", fault: hprsim.Fault{Malformed: hprsim.MalformedEmpty}, wantExport: hpr.ErrMalformed},
-		{name: "one huge object", fault: hprsim.Fault{Malformed: hprsim.MalformedOversized}, wantRead: hpr.ErrMalformed},
-		{name: "over the size cap", max: 1000, wantExport: hpr.ErrMalformed},
-		{name: "503", fault: hprsim.Fault{Status: 503}, wantExport: hpr.ErrUpstream},
+		{name: "cut zip", fault: hprsim.Fault{Malformed: hprsim.MalformedTruncated}, wantRead: upstream.ErrMalformed},
+		{name: "HTML page", fault: hprsim.Fault{Malformed: hprsim.MalformedWrongContentType}, wantExport: upstream.ErrMalformed},
+		{name: "empty", fault: hprsim.Fault{Malformed: hprsim.MalformedEmpty}, wantExport: upstream.ErrMalformed},
+		{name: "one huge object", fault: hprsim.Fault{Malformed: hprsim.MalformedOversized}, wantRead: upstream.ErrMalformed},
+		{name: "over the size cap", max: 1000, wantExport: upstream.ErrMalformed},
+		{name: "503", fault: hprsim.Fault{Status: 503}, wantExport: upstream.ErrUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -908,7 +909,7 @@ func TestS44_ReadExportReadsEachFieldTolerantly(t *testing.T) {
 		t.Errorf("unread = %q", paths)
 	}
 	bad := zipOf(`{"hprNummer":"5"}`)
-	if err := hpr.ReadExport(bytes.NewReader(bad), int64(len(bad)), func(hpr.Personnel) error { return nil }); !errors.Is(err, hpr.ErrMalformed) {
+	if err := hpr.ReadExport(bytes.NewReader(bad), int64(len(bad)), func(hpr.Personnel) error { return nil }); !errors.Is(err, upstream.ErrMalformed) {
 		t.Errorf("entry without a number: %v, want ErrMalformed", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Reading HPR's answers (STYLE 16, issue 9): a value the client cannot read
@@ -29,7 +30,7 @@ import (
 func decodeJSON(b []byte, out any) ([]tolerant.Field, error) {
 	fields, err := tolerant.Decode(b, out)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", upstream.ErrMalformed, err)
 	}
 	return fields, nil
 }
@@ -65,7 +66,7 @@ func decodeList(b []byte) ([]Personnel, error) {
 		return nil, err
 	}
 	if list == nil {
-		return nil, fmt.Errorf("%w: search answer is not an array", ErrMalformed)
+		return nil, fmt.Errorf("%w: search answer is not an array", upstream.ErrMalformed)
 	}
 	for i := range list {
 		list[i].Unread = nil
@@ -99,7 +100,7 @@ var errNoNumber = errors.New("entry without a valid hprNummer")
 // costs only that field.
 func (p *Personnel) settle(fields []tolerant.Field) error {
 	if p.HPRNumber <= 0 {
-		return fmt.Errorf("%w: %w", ErrMalformed, errNoNumber)
+		return fmt.Errorf("%w: %w", upstream.ErrMalformed, errNoNumber)
 	}
 	if p.ReplacedBy != nil && *p.ReplacedBy <= 0 {
 		fields = append(fields, tolerant.Field{Path: "erstattetAvHprNummer", Raw: strconv.Itoa(*p.ReplacedBy), Kind: tolerant.FieldForm})

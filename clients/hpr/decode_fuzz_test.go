@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // FuzzDecodePersonnel feeds arbitrary bytes to the Personnel decoder (S37):
@@ -51,7 +53,7 @@ func FuzzDecodePersonnel(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := decodePersonnel(b)
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
+			if !errors.Is(err, upstream.ErrMalformed) {
 				t.Fatalf("decode error %v does not wrap ErrMalformed", err)
 			}
 			return

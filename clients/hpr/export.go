@@ -22,7 +22,7 @@ import (
 func (c *Client) Export(ctx context.Context, w io.Writer) (int64, error) {
 	const op = "export"
 	if !c.export {
-		return 0, fmt.Errorf("hpr: %s: %w: needs scope %s", op, ErrForbidden, ScopeExport)
+		return 0, fmt.Errorf("hpr: %s: %w: needs scope %s", op, upstream.ErrForbidden, ScopeExport)
 	}
 	resp, err := c.send(ctx, http.MethodGet, "/v1/export", nil, nil, "application/zip", nil)
 	if err != nil {
@@ -30,18 +30,18 @@ func (c *Client) Export(ctx context.Context, w io.Writer) (int64, error) {
 	}
 	defer resp.Body.Close()
 	if !isZip(resp.Header.Get("Content-Type")) {
-		return 0, fmt.Errorf("hpr: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
+		return 0, fmt.Errorf("hpr: %s: %w: content type %q", op, upstream.ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	n, err := io.Copy(w, io.LimitReader(resp.Body, c.maxExp+1))
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return n, fmt.Errorf("hpr: %s: %w", op, upstream.Interrupted(ctx))
 	case err != nil:
-		return n, fmt.Errorf("hpr: %s: %w: %v", op, ErrUpstream, err)
+		return n, fmt.Errorf("hpr: %s: %w: %v", op, upstream.ErrUnavailable, err)
 	case n > c.maxExp:
-		return n, fmt.Errorf("hpr: %s: %w: larger than %d bytes", op, ErrMalformed, c.maxExp)
+		return n, fmt.Errorf("hpr: %s: %w: larger than %d bytes", op, upstream.ErrMalformed, c.maxExp)
 	case n == 0:
-		return 0, fmt.Errorf("hpr: %s: %w: empty body", op, ErrMalformed)
+		return 0, fmt.Errorf("hpr: %s: %w: empty body", op, upstream.ErrMalformed)
 	}
 	return n, nil
 }
@@ -64,7 +64,7 @@ func isZip(contentType string) bool {
 func ReadExport(r io.ReaderAt, size int64, fn func(Personnel) error) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return fmt.Errorf("hpr: read export: %w: not a zip", ErrMalformed)
+		return fmt.Errorf("hpr: read export: %w: not a zip", upstream.ErrMalformed)
 	}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
@@ -102,7 +102,7 @@ func readExportFile(f *zip.File, fn func(Personnel) error) error {
 	name := sanitize.Text(f.Name, nil, 100)
 	rc, err := f.Open()
 	if err != nil {
-		return fmt.Errorf("hpr: read export: %s: %w: %v", name, ErrMalformed, err)
+		return fmt.Errorf("hpr: read export: %s: %w: %v", name, upstream.ErrMalformed, err)
 	}
 	defer rc.Close()
 	oc := &objectCap{r: rc, max: MaxBodyBytes}
@@ -122,7 +122,7 @@ func readExportFile(f *zip.File, fn func(Personnel) error) error {
 			} else if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) {
 				kind = "damaged zip entry"
 			}
-			return fmt.Errorf("hpr: read export: %s object %d: %w: %s", name, i, ErrMalformed, kind)
+			return fmt.Errorf("hpr: read export: %s object %d: %w: %s", name, i, upstream.ErrMalformed, kind)
 		}
 		oc.boundary = dec.InputOffset()
 		p, err := decodePersonnel(raw)

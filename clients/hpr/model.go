@@ -5,6 +5,11 @@
 // The JSON shapes follow upstreams.md §3.3 (HelsepersonUtvidet) field by
 // field, with the Norwegian field names in the tags; the Go names are
 // English so the rest of the code reads as one language.
+//
+// Every error the package returns wraps one of package upstream's kinds,
+// the one error vocabulary all clients share (or a context error), wrapped
+// with the operation ("hpr: by number: ..."), so callers test with
+// errors.Is.
 package hpr
 
 import (

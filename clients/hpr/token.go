@@ -19,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/oppslag/oppslag/clients/sanitize"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Maskinporten issuers: the aud of a JWT grant (upstreams.md §3.1; the test
@@ -106,7 +107,7 @@ type tokenCall struct {
 
 // TokenError is Maskinporten's refusal of a grant: its OAuth error code and
 // description, sanitised and capped. It wraps ErrUnauthorized for a 4xx
-// answer and ErrUpstream otherwise.
+// answer and upstream.ErrUnavailable otherwise.
 type TokenError struct {
 	Status      int
 	Code        string
@@ -282,32 +283,32 @@ func (ts *TokenSource) grant(now time.Time) (string, error) {
 func (ts *TokenSource) fetch(ctx context.Context, now time.Time) (string, time.Duration, error) {
 	assertion, err := ts.grant(now)
 	if err != nil {
-		return "", 0, fmt.Errorf("%w: signing the grant: %v", ErrUnauthorized, err)
+		return "", 0, fmt.Errorf("%w: signing the grant: %v", upstream.ErrUnauthorized, err)
 	}
 	form := url.Values{"grant_type": {grantType}, "assertion": {assertion}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", 0, fmt.Errorf("%w: %v", ErrUpstream, err)
+		return "", 0, fmt.Errorf("%w: %v", upstream.ErrUnavailable, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := ts.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", 0, fmt.Errorf("%w: %w", ErrUpstream, ctx.Err())
+			return "", 0, fmt.Errorf("%w: %w", upstream.ErrUnavailable, ctx.Err())
 		}
 		// The *url.Error names the token URL, which holds no secret.
-		return "", 0, fmt.Errorf("%w: %v", ErrUpstream, err)
+		return "", 0, fmt.Errorf("%w: %v", upstream.ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponseBytes+1))
 	if err != nil {
-		return "", 0, fmt.Errorf("%w: reading the token response: %v", ErrUpstream, err)
+		return "", 0, fmt.Errorf("%w: reading the token response: %v", upstream.ErrUnavailable, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		te := &TokenError{Status: resp.StatusCode, kind: ErrUpstream}
+		te := &TokenError{Status: resp.StatusCode, kind: upstream.ErrUnavailable}
 		if resp.StatusCode >= 400 && resp.StatusCode < 500 {
-			te.kind = ErrUnauthorized
+			te.kind = upstream.ErrUnauthorized
 		}
 		var oe struct {
 			Error       string `json:"error"`
@@ -320,10 +321,10 @@ func (ts *TokenSource) fetch(ctx context.Context, now time.Time) (string, time.D
 		return "", 0, te
 	}
 	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
-		return "", 0, fmt.Errorf("%w: token response content type", ErrMalformed)
+		return "", 0, fmt.Errorf("%w: token response content type", upstream.ErrMalformed)
 	}
 	if len(body) > maxTokenResponseBytes {
-		return "", 0, fmt.Errorf("%w: token response larger than %d bytes", ErrMalformed, maxTokenResponseBytes)
+		return "", 0, fmt.Errorf("%w: token response larger than %d bytes", upstream.ErrMalformed, maxTokenResponseBytes)
 	}
 	var tr struct {
 		AccessToken string `json:"access_token"`
@@ -331,15 +332,15 @@ func (ts *TokenSource) fetch(ctx context.Context, now time.Time) (string, time.D
 		ExpiresIn   int64  `json:"expires_in"`
 	}
 	if err := sanitize.DecodeJSON(body, &tr); err != nil {
-		return "", 0, fmt.Errorf("%w: token response: %w", ErrMalformed, err)
+		return "", 0, fmt.Errorf("%w: token response: %w", upstream.ErrMalformed, err)
 	}
 	switch {
 	case tr.AccessToken == "" || len(tr.AccessToken) > maxAccessTokenBytes:
-		return "", 0, fmt.Errorf("%w: token response without a usable access_token", ErrMalformed)
+		return "", 0, fmt.Errorf("%w: token response without a usable access_token", upstream.ErrMalformed)
 	case !strings.EqualFold(tr.TokenType, "Bearer"):
-		return "", 0, fmt.Errorf("%w: token_type is not Bearer", ErrMalformed)
+		return "", 0, fmt.Errorf("%w: token_type is not Bearer", upstream.ErrMalformed)
 	case tr.ExpiresIn <= 0 || tr.ExpiresIn > 24*3600:
-		return "", 0, fmt.Errorf("%w: expires_in out of range", ErrMalformed)
+		return "", 0, fmt.Errorf("%w: expires_in out of range", upstream.ErrMalformed)
 	}
 	return tr.AccessToken, time.Duration(tr.ExpiresIn) * time.Second, nil
 }

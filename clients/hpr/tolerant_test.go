@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Every ISO 8601 form HPR or NHN's services may write is read exactly, and
@@ -134,7 +135,7 @@ func TestDecodePersonnel_Tolerant(t *testing.T) {
 	}
 
 	for _, bad := range []string{``, `nope`, `{"hprNummer":7`, `[{"hprNummer":7}]`, `{"hprNummer":"7"}`, `{"hprNummer":0}`, `{}`, `null`, `{"hprNummer":7} x`} {
-		if _, err := decodePersonnel([]byte(bad)); !errors.Is(err, ErrMalformed) {
+		if _, err := decodePersonnel([]byte(bad)); !errors.Is(err, upstream.ErrMalformed) {
 			t.Errorf("%q: err = %v, want ErrMalformed", bad, err)
 		}
 	}
@@ -146,7 +147,7 @@ func TestDecodePersonnel_Tolerant(t *testing.T) {
 	if st := StatusOn(list[1], NewDate(2026, 11, 1)); !st.Deceased {
 		t.Errorf("unreadable dødsdato: not deceased")
 	}
-	if _, err := decodeList([]byte(`{"hprNummer":1}`)); !errors.Is(err, ErrMalformed) {
+	if _, err := decodeList([]byte(`{"hprNummer":1}`)); !errors.Is(err, upstream.ErrMalformed) {
 		t.Errorf("an object for a search: err = %v", err)
 	}
 }

@@ -42,18 +42,12 @@ type Auth interface {
 // DPoP proof (RFC 9449 §9); see dpop.NonceProver.
 type NonceProver = dpop.NonceProver
 
-// Named errors: the kinds of package upstream, the one vocabulary all
-// clients share, and one of the prøvesvar service's own. Every error the
-// Client returns wraps one of them (or a context error, or the Auth's own
-// error).
+// Every error the Client returns wraps one of package upstream's kinds,
+// the one error vocabulary all clients share (or a context error, or the
+// Auth's own error). One is the prøvesvar service's own:
 var (
-	ErrBadRequest   = upstream.ErrBadRequest   // 400, or a query the client will not send
-	ErrUnauthorized = upstream.ErrUnauthorized // 401: token or DPoP proof refused
-	ErrForbidden    = upstream.ErrForbidden    // 403: scope, claims or security level refused
-	ErrUpstream     = upstream.ErrUnavailable  // 5xx, other statuses, network failure
-	ErrMalformed    = upstream.ErrMalformed    // cut, too big, not FHIR JSON, inconsistent paging (S33)
 	// ErrNothingMore is a 400 to a FORHOYET_* basis: the elevated basis would
-	// open nothing beyond an ordinary one. It also matches ErrBadRequest.
+	// open nothing beyond an ordinary one. It also matches upstream.ErrBadRequest.
 	ErrNothingMore = errors.New("elevated access basis opens no additional data")
 )
 
@@ -333,7 +327,7 @@ func (c *Client) SearchReports(ctx context.Context, auth Auth, q Query) (*Result
 			return nil, fmt.Errorf("labs: %s: %w", op, err)
 		}
 		if nf.Encode() == form.Encode() {
-			return nil, fmt.Errorf("labs: %s: %w: next link repeats the page", op, ErrMalformed)
+			return nil, fmt.Errorf("labs: %s: %w: next link repeats the page", op, upstream.ErrMalformed)
 		}
 		target, form = nt, nf
 	}
@@ -346,7 +340,7 @@ func (c *Client) SearchReports(ctx context.Context, auth Auth, q Query) (*Result
 	res.NotFound = idx.notFound
 	res.Unread = idx.unread
 	if !res.Truncated && res.Total > 0 && len(res.Reports) != res.Total {
-		return nil, fmt.Errorf("labs: %s: %w: pages hold %d reports, total says %d", op, ErrMalformed, len(res.Reports), res.Total)
+		return nil, fmt.Errorf("labs: %s: %w: pages hold %d reports, total says %d", op, upstream.ErrMalformed, len(res.Reports), res.Total)
 	}
 	return res, nil
 }
@@ -354,19 +348,19 @@ func (c *Client) SearchReports(ctx context.Context, auth Auth, q Query) (*Result
 // form validates q and returns the first page's search form.
 func (q Query) form() (url.Values, error) {
 	if len(q.PersonID) != 11 || strings.Trim(q.PersonID, "0123456789") != "" {
-		return nil, fmt.Errorf("%w: person id must be 11 digits", ErrBadRequest)
+		return nil, fmt.Errorf("%w: person id must be 11 digits", upstream.ErrBadRequest)
 	}
 	if q.AccessBasis != "" && !slices.Contains(AccessBases, q.AccessBasis) {
-		return nil, fmt.Errorf("%w: unknown access basis", ErrBadRequest)
+		return nil, fmt.Errorf("%w: unknown access basis", upstream.ErrBadRequest)
 	}
 	if q.RequesterRole != "" && !roleRE.MatchString(q.RequesterRole) {
-		return nil, fmt.Errorf("%w: requester role must be a kodeverk 9060 code", ErrBadRequest)
+		return nil, fmt.Errorf("%w: requester role must be a kodeverk 9060 code", upstream.ErrBadRequest)
 	}
 	if q.Count < 0 || q.Count > 1000 {
-		return nil, fmt.Errorf("%w: count must be 0 to 1000", ErrBadRequest)
+		return nil, fmt.Errorf("%w: count must be 0 to 1000", upstream.ErrBadRequest)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && !q.From.Before(q.To) {
-		return nil, fmt.Errorf("%w: From must be before To", ErrBadRequest)
+		return nil, fmt.Errorf("%w: From must be before To", upstream.ErrBadRequest)
 	}
 	f := url.Values{}
 	if !q.From.IsZero() {
@@ -392,14 +386,14 @@ var roleRE = regexp.MustCompile(`^[A-Z]{2}$`)
 func (c *Client) followable(next, target string) (string, url.Values, error) {
 	u, err := url.Parse(next)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w: next link is not a URL", ErrMalformed)
+		return "", nil, fmt.Errorf("%w: next link is not a URL", upstream.ErrMalformed)
 	}
 	t, _ := url.Parse(target)
 	if !u.IsAbs() {
 		u = t.ResolveReference(u)
 	}
 	if u.Scheme != t.Scheme || u.Host != t.Host || u.Path != t.Path || u.User != nil {
-		return "", nil, fmt.Errorf("%w: next link leaves the search endpoint", ErrMalformed)
+		return "", nil, fmt.Errorf("%w: next link leaves the search endpoint", upstream.ErrMalformed)
 	}
 	return target, u.Query(), nil
 }
@@ -456,17 +450,17 @@ func (c *Client) post(ctx context.Context, auth Auth, op, target string, form ur
 		return nil, fmt.Errorf("labs: %s: %w", op, outcomeError(resp, q))
 	}
 	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
-		return nil, fmt.Errorf("labs: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
+		return nil, fmt.Errorf("labs: %s: %w: content type %q", op, upstream.ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("labs: %s: %w", op, upstream.Interrupted(ctx))
 		}
-		return nil, fmt.Errorf("labs: %s: %w: reading body: %v", op, ErrMalformed, err)
+		return nil, fmt.Errorf("labs: %s: %w: reading body: %v", op, upstream.ErrMalformed, err)
 	}
 	if len(b) > MaxBodyBytes {
-		return nil, fmt.Errorf("labs: %s: %w: body larger than %d bytes", op, ErrMalformed, MaxBodyBytes)
+		return nil, fmt.Errorf("labs: %s: %w: body larger than %d bytes", op, upstream.ErrMalformed, MaxBodyBytes)
 	}
 	bundle, err := DecodeBundle(b)
 	if err != nil {
@@ -486,10 +480,10 @@ func DecodeBundle(b []byte) (*Bundle, error) {
 	var bundle Bundle
 	fields, err := tolerant.Decode(b, &bundle)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", upstream.ErrMalformed, err)
 	}
 	if bundle.ResourceType != "Bundle" {
-		return nil, fmt.Errorf("%w: resourceType is not Bundle", ErrMalformed)
+		return nil, fmt.Errorf("%w: resourceType is not Bundle", upstream.ErrMalformed)
 	}
 	bundle.unread = fields
 	return &bundle, nil
@@ -516,7 +510,7 @@ func outcomeError(resp *http.Response, q Query) *OutcomeError {
 	}
 	if resp.StatusCode == http.StatusBadRequest && Elevated(q.AccessBasis) &&
 		!slices.ContainsFunc(e.Issues, func(is OperationOutcomeIssue) bool { return slices.Contains(validationCodes, is.Code) }) {
-		e.kinds = []error{ErrNothingMore, ErrBadRequest}
+		e.kinds = []error{ErrNothingMore, upstream.ErrBadRequest}
 	}
 	return e
 }

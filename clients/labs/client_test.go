@@ -12,6 +12,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 func TestSearchReportsDecodes(t *testing.T) {
@@ -89,7 +90,7 @@ func TestSearchReportsRestrictions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := c.SearchReports(t.Context(), auth, labs.Query{PersonID: tc.nin, AccessBasis: tc.basis})
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) || !errors.Is(err, labs.ErrBadRequest) {
+				if !errors.Is(err, tc.wantErr) || !errors.Is(err, upstream.ErrBadRequest) {
 					t.Fatalf("err = %v, want %v (and ErrBadRequest)", err, tc.wantErr)
 				}
 				if strings.Contains(err.Error(), tc.nin) {
@@ -142,7 +143,7 @@ func TestSearchReportsRefusesBadQuery(t *testing.T) {
 		{PersonID: ninPlain, Count: -1},
 		{PersonID: ninPlain, From: day(2025, 1, 1), To: day(2024, 1, 1)},
 	} {
-		if _, err := c.SearchReports(t.Context(), auth, q); !errors.Is(err, labs.ErrBadRequest) {
+		if _, err := c.SearchReports(t.Context(), auth, q); !errors.Is(err, upstream.ErrBadRequest) {
 			t.Errorf("query %+v: err = %v, want ErrBadRequest", q, err)
 		}
 	}
@@ -156,11 +157,11 @@ func TestSearchReportsAuthErrors(t *testing.T) {
 	c := e.client(t)
 	_, err := c.SearchReports(t.Context(), e.login(t, "level3", []string{labs.Audience}, labs.Scope), labs.Query{PersonID: ninPlain})
 	var oe *labs.OutcomeError
-	if !errors.Is(err, labs.ErrForbidden) || !errors.As(err, &oe) || len(oe.Issues) == 0 {
+	if !errors.Is(err, upstream.ErrForbidden) || !errors.As(err, &oe) || len(oe.Issues) == 0 {
 		t.Errorf("level 3: err = %v, want ErrForbidden with the outcome", err)
 	}
 	_, err = c.SearchReports(t.Context(), e.login(t, "doctor", []string{labs.Audience}, "nhn:pps/other"), labs.Query{PersonID: ninPlain})
-	if !errors.Is(err, labs.ErrForbidden) {
+	if !errors.Is(err, upstream.ErrForbidden) {
 		t.Errorf("no scope: err = %v, want ErrForbidden", err)
 	}
 }
@@ -174,17 +175,17 @@ func TestSearchReportsFaults(t *testing.T) {
 		query labs.Query
 		want  error // nil: succeeds
 	}{
-		{"500", labsim.Fault{Status: 500}, labs.Query{PersonID: ninPlain}, labs.ErrUpstream},
-		{"502 html", labsim.Fault{Status: 502}, labs.Query{PersonID: ninPlain}, labs.ErrUpstream},
-		{"503 html", labsim.Fault{Status: 503}, labs.Query{PersonID: ninPlain}, labs.ErrUpstream},
-		{"truncated", labsim.Fault{Malformed: labsim.MalformedTruncated}, labs.Query{PersonID: ninPlain}, labs.ErrMalformed},
-		{"wrong content type", labsim.Fault{Malformed: labsim.MalformedWrongContentType}, labs.Query{PersonID: ninPlain}, labs.ErrMalformed},
-		{"empty", labsim.Fault{Malformed: labsim.MalformedEmpty}, labs.Query{PersonID: ninPlain}, labs.ErrMalformed},
-		{"oversized", labsim.Fault{Malformed: labsim.MalformedOversized}, labs.Query{PersonID: ninPlain}, labs.ErrMalformed},
-		{"not a bundle", labsim.Fault{Malformed: labsim.MalformedNotBundle}, labs.Query{PersonID: ninPlain}, labs.ErrMalformed},
+		{"500", labsim.Fault{Status: 500}, labs.Query{PersonID: ninPlain}, upstream.ErrUnavailable},
+		{"502 html", labsim.Fault{Status: 502}, labs.Query{PersonID: ninPlain}, upstream.ErrUnavailable},
+		{"503 html", labsim.Fault{Status: 503}, labs.Query{PersonID: ninPlain}, upstream.ErrUnavailable},
+		{"truncated", labsim.Fault{Malformed: labsim.MalformedTruncated}, labs.Query{PersonID: ninPlain}, upstream.ErrMalformed},
+		{"wrong content type", labsim.Fault{Malformed: labsim.MalformedWrongContentType}, labs.Query{PersonID: ninPlain}, upstream.ErrMalformed},
+		{"empty", labsim.Fault{Malformed: labsim.MalformedEmpty}, labs.Query{PersonID: ninPlain}, upstream.ErrMalformed},
+		{"oversized", labsim.Fault{Malformed: labsim.MalformedOversized}, labs.Query{PersonID: ninPlain}, upstream.ErrMalformed},
+		{"not a bundle", labsim.Fault{Malformed: labsim.MalformedNotBundle}, labs.Query{PersonID: ninPlain}, upstream.ErrMalformed},
 		{"unknown resource tolerated", labsim.Fault{Malformed: labsim.MalformedUnknownResource}, labs.Query{PersonID: ninPlain}, nil},
-		{"plain-text 400", labsim.Fault{Malformed: labsim.MalformedPlainText400}, labs.Query{PersonID: ninPlain}, labs.ErrBadRequest},
-		{"later page fails the whole call", labsim.Fault{Status: 500, MinSkip: 50}, labs.Query{PersonID: ninMany, Count: 50}, labs.ErrUpstream},
+		{"plain-text 400", labsim.Fault{Malformed: labsim.MalformedPlainText400}, labs.Query{PersonID: ninPlain}, upstream.ErrBadRequest},
+		{"later page fails the whole call", labsim.Fault{Status: 500, MinSkip: 50}, labs.Query{PersonID: ninMany, Count: 50}, upstream.ErrUnavailable},
 		{"later page fault not reached", labsim.Fault{Status: 500, MinSkip: 50}, labs.Query{PersonID: ninPlain, Count: 50}, nil},
 	}
 	for _, tc := range tests {
@@ -278,7 +279,7 @@ func TestSearchReportsPagingGuards(t *testing.T) {
 			base = srv.URL
 			c, _ := labs.New(srv.URL, srv.Client())
 			_, err := c.SearchReports(t.Context(), stubAuth{}, labs.Query{PersonID: ninPlain})
-			if !errors.Is(err, labs.ErrMalformed) {
+			if !errors.Is(err, upstream.ErrMalformed) {
 				t.Errorf("err = %v, want ErrMalformed", err)
 			}
 		})

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // FuzzDecodeBundle is S37 for the PPS decoder: any input either decodes
@@ -26,14 +28,14 @@ func FuzzDecodeBundle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := DecodeBundle(data)
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
+			if !errors.Is(err, upstream.ErrMalformed) {
 				t.Fatalf("DecodeBundle error %v does not wrap ErrMalformed", err)
 			}
 			return
 		}
 		idx := newIndex()
 		if err := idx.add(b, 0); err != nil {
-			if !errors.Is(err, ErrMalformed) {
+			if !errors.Is(err, upstream.ErrMalformed) {
 				t.Fatalf("add error %v does not wrap ErrMalformed", err)
 			}
 			return

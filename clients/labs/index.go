@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/tolerant"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // index gathers the resources of every page of one search. Each resource
@@ -53,7 +54,7 @@ const maxEntries = 100000
 // Bundle that big is not one patient's answer.
 func (x *index) add(b *Bundle, page int) error {
 	if len(b.Entry) > maxEntries {
-		return fmt.Errorf("%w: too many entries", ErrMalformed)
+		return fmt.Errorf("%w: too many entries", upstream.ErrMalformed)
 	}
 	prefix := ""
 	if page > 0 {

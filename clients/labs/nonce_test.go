@@ -6,6 +6,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // nonceAuth is sessionAuth that can also put an API's nonce in its proofs,
@@ -49,7 +50,7 @@ func TestS12_DPoPNonceFromPasientensProvesvar(t *testing.T) {
 					t.Fatalf("call %d: %v", i+1, err)
 				}
 			}
-			if tc.wantErr && !errors.Is(err, labs.ErrUnauthorized) {
+			if tc.wantErr && !errors.Is(err, upstream.ErrUnauthorized) {
 				t.Errorf("error = %v, want ErrUnauthorized", err)
 			}
 			st := e.sim.Stats()

@@ -54,18 +54,6 @@ type Auth interface {
 // DPoP proof (RFC 9449 §9); see dpop.NonceProver.
 type NonceProver = dpop.NonceProver
 
-// Named errors: the kinds of package upstream, the one vocabulary all
-// clients share. Every error the Client returns wraps one of them (or a
-// context error, or the Auth's own error), so callers test with errors.Is.
-var (
-	ErrNotFound     = upstream.ErrNotFound     // 404: no person (or event) for the request
-	ErrUnauthorized = upstream.ErrUnauthorized // 401: token or DPoP proof refused
-	ErrForbidden    = upstream.ErrForbidden    // 403: the token lacks the scope
-	ErrBadRequest   = upstream.ErrBadRequest   // 400, or a request the client will not send
-	ErrUpstream     = upstream.ErrUnavailable  // 5xx, other statuses, network failure
-	ErrMalformed    = upstream.ErrMalformed    // body cut, too big, not JSON, wrong type (S33)
-)
-
 // MaxBodyBytes caps a response body. A person document with full history is
 // tens of kilobytes; a 100-person bulk or search answer stays well below
 // this. A bigger body is refused as ErrMalformed rather than half-read.
@@ -230,7 +218,7 @@ func (c *Client) Events(ctx context.Context, auth Auth, fromSequence int64, type
 // without saying what the number was.
 func checkNIN(nin string) error {
 	if nin == "" || len(nin) > 12 {
-		return fmt.Errorf("%w: identity number must be 1 to 12 characters", ErrBadRequest)
+		return fmt.Errorf("%w: identity number must be 1 to 12 characters", upstream.ErrBadRequest)
 	}
 	return nil
 }
@@ -238,7 +226,7 @@ func checkNIN(nin string) error {
 // partsQuery returns the informationParts query; at least one is required.
 func partsQuery(parts []InformationPart) (url.Values, error) {
 	if len(parts) == 0 {
-		return nil, fmt.Errorf("%w: at least one information part is required", ErrBadRequest)
+		return nil, fmt.Errorf("%w: at least one information part is required", upstream.ErrBadRequest)
 	}
 	q := url.Values{}
 	for _, p := range parts {
@@ -290,17 +278,17 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 		return fmt.Errorf("person: %s: %w", op, problemError(resp, secrets))
 	}
 	if !sanitize.IsJSON(resp.Header.Get("Content-Type")) {
-		return fmt.Errorf("person: %s: %w: content type %q", op, ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
+		return fmt.Errorf("person: %s: %w: content type %q", op, upstream.ErrMalformed, sanitize.Text(resp.Header.Get("Content-Type"), nil, 100))
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("person: %s: %w", op, upstream.Interrupted(ctx))
 		}
-		return fmt.Errorf("person: %s: %w: reading body: %v", op, ErrMalformed, err)
+		return fmt.Errorf("person: %s: %w: reading body: %v", op, upstream.ErrMalformed, err)
 	}
 	if len(b) > MaxBodyBytes {
-		return fmt.Errorf("person: %s: %w: body larger than %d bytes", op, ErrMalformed, MaxBodyBytes)
+		return fmt.Errorf("person: %s: %w: body larger than %d bytes", op, upstream.ErrMalformed, MaxBodyBytes)
 	}
 	if err := decodeJSON(b, out); err != nil {
 		return fmt.Errorf("person: %s: %w", op, err)
@@ -315,7 +303,7 @@ func (c *Client) do(ctx context.Context, auth Auth, op, method, route string, qu
 func decodeJSON(b []byte, out any) error {
 	fields, err := tolerant.Decode(b, out)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return fmt.Errorf("%w: %w", upstream.ErrMalformed, err)
 	}
 	if len(fields) > 0 {
 		attachUnread(out, fields)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 func mustJSON(t *testing.T, v any) string {
@@ -134,7 +135,7 @@ func TestGetByNIN_InformationPartsRequired(t *testing.T) {
 	c := e.client(t, person.FullAccess)
 	before := len(e.rec.all())
 	_, err := c.GetByNIN(context.Background(), auth, ninRich, nil, false)
-	if !errors.Is(err, person.ErrBadRequest) {
+	if !errors.Is(err, upstream.ErrBadRequest) {
 		t.Errorf("GetByNIN without parts: err = %v, want ErrBadRequest", err)
 	}
 	if len(e.rec.all()) != before {
@@ -279,7 +280,7 @@ func TestProblemDetailsMapping(t *testing.T) {
 	c := e.client(t, person.FullAccess)
 
 	_, err := c.GetByNIN(context.Background(), auth, ninUnknown, []person.InformationPart{person.PartName}, false)
-	if !errors.Is(err, person.ErrNotFound) {
+	if !errors.Is(err, upstream.ErrNotFound) {
 		t.Fatalf("unknown person: err = %v, want ErrNotFound", err)
 	}
 	var pe *person.ProblemError
@@ -294,7 +295,7 @@ func TestProblemDetailsMapping(t *testing.T) {
 	}
 
 	_, err = c.Search(context.Background(), auth, person.SearchQuery{FullName: "Vakker"}, []person.InformationPart{person.PartName})
-	if !errors.Is(err, person.ErrBadRequest) || !errors.As(err, &pe) || !strings.Contains(pe.Problem.Title, "BirthDate") {
+	if !errors.Is(err, upstream.ErrBadRequest) || !errors.As(err, &pe) || !strings.Contains(pe.Problem.Title, "BirthDate") {
 		t.Errorf("invalid search: err = %v, want ErrBadRequest with a title naming the rule", err)
 	}
 }
@@ -314,7 +315,7 @@ func TestProblemError_NeverHoldsNIN(t *testing.T) {
 	}
 	_, err = c.GetByNIN(context.Background(), staticAuth{token: "t"}, ninRich, []person.InformationPart{person.PartName}, false)
 	var pe *person.ProblemError
-	if !errors.As(err, &pe) || !errors.Is(err, person.ErrNotFound) {
+	if !errors.As(err, &pe) || !errors.Is(err, upstream.ErrNotFound) {
 		t.Fatalf("err = %v, want a *ProblemError wrapping ErrNotFound", err)
 	}
 	all := err.Error() + " " + mustJSON(t, pe.Problem)
@@ -348,12 +349,12 @@ func TestUnauthorizedAndForbidden(t *testing.T) {
 
 	_, err := full.GetByNIN(ctx, restricted, ninRich, parts, false)
 	var pe *person.ProblemError
-	if !errors.Is(err, person.ErrForbidden) || !errors.As(err, &pe) || pe.Status != http.StatusForbidden {
+	if !errors.Is(err, upstream.ErrForbidden) || !errors.As(err, &pe) || pe.Status != http.StatusForbidden {
 		t.Errorf("restricted token on full-access route: err = %v, want ErrForbidden (403)", err)
 	}
 
 	_, err = full.GetByNIN(ctx, staticAuth{token: "not-a-token"}, ninRich, parts, false)
-	if !errors.Is(err, person.ErrUnauthorized) {
+	if !errors.Is(err, upstream.ErrUnauthorized) {
 		t.Errorf("garbage token: err = %v, want ErrUnauthorized", err)
 	}
 
@@ -420,7 +421,7 @@ func TestS12_DPoPTowardPersonAPI(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.GetByNIN(ctx, proofAuth{Auth: auth, proof: tc.proof}, ninRich, parts, false)
-			if !errors.Is(err, person.ErrUnauthorized) {
+			if !errors.Is(err, upstream.ErrUnauthorized) {
 				t.Errorf("err = %v, want ErrUnauthorized", err)
 			}
 		})
@@ -436,7 +437,7 @@ func TestS12_DPoPTowardPersonAPI(t *testing.T) {
 		if _, err := c.GetByNIN(ctx, replay, ninRich, parts, false); err != nil {
 			t.Fatalf("first use: %v", err)
 		}
-		if _, err := c.GetByNIN(ctx, replay, ninRich, parts, false); !errors.Is(err, person.ErrUnauthorized) {
+		if _, err := c.GetByNIN(ctx, replay, ninRich, parts, false); !errors.Is(err, upstream.ErrUnauthorized) {
 			t.Errorf("second use: err = %v, want ErrUnauthorized", err)
 		}
 	})
@@ -493,12 +494,12 @@ func TestS31_UpstreamErrors(t *testing.T) {
 			defer e.sim.SetFault(personsim.Fault{})
 			_, err := c.GetByNIN(context.Background(), auth, ninRich, []person.InformationPart{person.PartName}, false)
 			var pe *person.ProblemError
-			if !errors.Is(err, person.ErrUpstream) || !errors.As(err, &pe) || pe.Status != status {
-				t.Errorf("err = %v, want ErrUpstream with status %d", err, status)
+			if !errors.Is(err, upstream.ErrUnavailable) || !errors.As(err, &pe) || pe.Status != status {
+				t.Errorf("err = %v, want upstream.ErrUnavailable with status %d", err, status)
 			}
 			_, err = c.Events(context.Background(), auth, 1, nil)
-			if !errors.Is(err, person.ErrUpstream) {
-				t.Errorf("events: err = %v, want ErrUpstream", err)
+			if !errors.Is(err, upstream.ErrUnavailable) {
+				t.Errorf("events: err = %v, want upstream.ErrUnavailable", err)
 			}
 		})
 	}
@@ -519,7 +520,7 @@ func TestS32_UpstreamHangsCutByDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
-	if errors.Is(err, person.ErrUpstream) || errors.Is(err, person.ErrMalformed) {
+	if errors.Is(err, upstream.ErrUnavailable) || errors.Is(err, upstream.ErrMalformed) {
 		t.Errorf("err = %v: a timeout is not reported as another failure", err)
 	}
 	e.sim.SetFault(personsim.Fault{})
@@ -548,7 +549,7 @@ func TestS33_MalformedBodies(t *testing.T) {
 			t.Run(kind+"/"+name, func(t *testing.T) {
 				e.sim.SetFault(personsim.Fault{Malformed: kind})
 				defer e.sim.SetFault(personsim.Fault{})
-				if err := call(); !errors.Is(err, person.ErrMalformed) {
+				if err := call(); !errors.Is(err, upstream.ErrMalformed) {
 					t.Errorf("err = %v, want ErrMalformed", err)
 				}
 			})
@@ -569,8 +570,8 @@ func TestS35_PartialFault(t *testing.T) {
 		t.Errorf("request without KRR: %v", err)
 	}
 	_, err := c.GetByNIN(ctx, auth, ninRich, []person.InformationPart{person.PartCommonContactRegisterInformation}, false)
-	if !errors.Is(err, person.ErrUpstream) {
-		t.Errorf("request with KRR: err = %v, want ErrUpstream", err)
+	if !errors.Is(err, upstream.ErrUnavailable) {
+		t.Errorf("request with KRR: err = %v, want upstream.ErrUnavailable", err)
 	}
 	if got := e.sim.Stats().Faulted; got != 1 {
 		t.Errorf("Faulted = %d, want 1", got)
@@ -615,7 +616,7 @@ func TestSearch(t *testing.T) {
 					return
 				}
 				var pe *person.ProblemError
-				if !errors.Is(err, person.ErrBadRequest) || !errors.As(err, &pe) || !strings.Contains(pe.Problem.Title, tc.title) {
+				if !errors.Is(err, upstream.ErrBadRequest) || !errors.As(err, &pe) || !strings.Contains(pe.Problem.Title, tc.title) {
 					t.Errorf("err = %v, want 400 with a title containing %q", err, tc.title)
 				}
 			})

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // FuzzDecodePerson feeds arbitrary bytes to the Person decoder (S37): it
@@ -33,7 +35,7 @@ func FuzzDecodePerson(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p Person
 		if err := decodeJSON(b, &p); err != nil {
-			if !errors.Is(err, ErrMalformed) {
+			if !errors.Is(err, upstream.ErrMalformed) {
 				t.Fatalf("decode error %v does not wrap ErrMalformed", err)
 			}
 			return

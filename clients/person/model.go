@@ -9,6 +9,10 @@
 // omitted when nil and written as [] when empty: the API sends [] for a part
 // that was asked for and has no items (NHN's example document). Booleans that may be false are *bool: a plain bool
 // with omitempty would drop a real false (isValid false marks history).
+//
+// Every error the Client returns wraps one of package upstream's kinds,
+// the one error vocabulary all clients share (or a context error, or the
+// Auth's own error), so callers test with errors.Is.
 package person
 
 import (

@@ -7,6 +7,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/dpop"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // nonceAuth is sessionAuth that can also put an API's nonce in its proofs,
@@ -61,7 +62,7 @@ func TestS12_DPoPNonceFromThePersonAPI(t *testing.T) {
 					t.Fatalf("call %d: %v", i+1, err)
 				}
 			}
-			if tc.wantErr && !errors.Is(err, person.ErrUnauthorized) {
+			if tc.wantErr && !errors.Is(err, upstream.ErrUnauthorized) {
 				t.Errorf("error = %v, want ErrUnauthorized", err)
 			}
 			st := e.sim.Stats()

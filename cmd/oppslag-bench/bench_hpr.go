@@ -19,6 +19,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr/hprsim"
 	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
 	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // Figure B7 (performance.md): HPR within its rate limit. Two parts:
@@ -164,4 +165,4 @@ func measureClinicDay(ctx context.Context) []figure {
 	}
 }
 
-func hprLimited(err error) bool { return errors.Is(err, hpr.ErrRateLimited) }
+func hprLimited(err error) bool { return errors.Is(err, upstream.ErrRateLimited) }

@@ -11,6 +11,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprindex"
 	"github.com/oppslag/oppslag/clients/hpr/standing"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 // The statuses of a row whose entry was not read, beside standing's.
@@ -99,7 +100,7 @@ func checkOne(ctx context.Context, ix Index, reg Register, n int, day hpr.Date) 
 	case ix != nil:
 		p, found, err = ix.ByNumber(ctx, n)
 		if err == nil && !found {
-			err = hpr.ErrNotFound
+			err = upstream.ErrNotFound
 		}
 	case reg != nil:
 		cctx, cancel := context.WithTimeout(ctx, callTimeout)
@@ -114,7 +115,7 @@ func checkOne(ctx context.Context, ix Index, reg Register, n int, day hpr.Date) 
 	case found:
 		st := hpr.StatusOn(p, day)
 		return Row{Number: n, Kind: standing.Of(st), Personnel: p, Status: st}
-	case errors.Is(err, hpr.ErrNotFound):
+	case errors.Is(err, upstream.ErrNotFound):
 		return Row{Number: n, Kind: NotFound}
 	}
 	return Row{Number: n, Kind: Unchecked, Err: err}

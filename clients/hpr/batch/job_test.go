@@ -11,6 +11,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/hpr/hprindex"
 	"github.com/oppslag/oppslag/clients/hpr/standing"
+	"github.com/oppslag/oppslag/clients/upstream"
 )
 
 var day = hpr.NewDate(2026, 3, 2)
@@ -54,7 +55,7 @@ func (f fakeRegister) ByNumber(ctx context.Context, n int) (hpr.Result, error) {
 	}
 	p, ok := entries[n]
 	if !ok {
-		return hpr.Result{}, fmt.Errorf("hpr: by number: %w", hpr.ErrNotFound)
+		return hpr.Result{}, fmt.Errorf("hpr: by number: %w", upstream.ErrNotFound)
 	}
 	return hpr.Result{Personnel: p}, nil
 }
