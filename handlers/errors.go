@@ -11,7 +11,6 @@ import (
 
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Error is a failure with a status and a user-safe message. MessageKey names a
@@ -57,10 +56,5 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 // alone both use it.
 func ErrorView(ctx context.Context, err error) views.ErrorData {
 	e := AsError(err)
-	d := views.StatusError(ctx, e.Status, request.CorrelationID(ctx))
-	if e.MessageKey != "" && i18n.Has(e.MessageKey+".message") {
-		d.Title = i18n.T(ctx, e.MessageKey+".title")
-		d.Message = i18n.T(ctx, e.MessageKey+".message")
-	}
-	return d
+	return views.ErrorFor(ctx, e.Status, e.MessageKey, request.CorrelationID(ctx))
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // HPRRegister is what the HPR pages need of the HPR client (clients/hpr):
@@ -96,17 +95,17 @@ func hprCardURL(n int) string { return "/hpr/" + strconv.Itoa(n) }
 // errNoHPR is the error when neither HPR nor an index is configured.
 var errNoHPR = notConfigured(serviceHPR)
 
-// limitOf is the rate-limit message for err, or nil when err is not one.
-func limitOf(ctx context.Context, err error) *views.HPRLimit {
+// limitOf is the rate-limit answer for err, or nil when err is not one. A
+// limit without a wait (HPR's own 429) is a minute.
+func limitOf(err error) *views.HPRLimit {
 	var rl *hpr.RateLimitError
 	if !errors.As(err, &rl) {
 		if errors.Is(err, upstream.ErrRateLimited) {
-			return &views.HPRLimit{Seconds: 60, Message: i18n.T(ctx, "hpr.limited", 60)}
+			return &views.HPRLimit{Seconds: 60}
 		}
 		return nil
 	}
-	s := rl.Seconds()
-	return &views.HPRLimit{Seconds: s, Message: i18n.T(ctx, "hpr.limited", s)}
+	return &views.HPRLimit{Seconds: rl.Seconds()}
 }
 
 // record writes the audit record of an HPR lookup: the fields searched by
@@ -128,7 +127,7 @@ func (h HPR) record(ctx context.Context, action string, fields []string, numbers
 func (h HPR) Search(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	s := h.searchModel(ctx)
+	s := h.searchModel()
 	s.Query = strings.TrimSpace(q.Get("q"))
 	s.Birth = strings.TrimSpace(q.Get("birth"))
 	if s.Query == "" && s.Birth == "" {
@@ -156,15 +155,22 @@ func (h HPR) Search(w http.ResponseWriter, r *http.Request) error {
 	return Render(w, r, status, views.HPRSearchPage(h.Site.Base(r, "hpr.title"), s))
 }
 
-func (h HPR) searchModel(ctx context.Context) views.HPRSearch {
-	s := views.HPRSearch{BatchURL: "/hpr/batch"}
+func (h HPR) searchModel() views.HPRSearch {
+	s := views.HPRSearch{BatchURL: "/hpr/batch", IndexInfo: h.indexInfo()}
 	if h.API != nil && h.API.Extended() {
 		s.NINAction = "/hpr/nin"
 	}
-	if ix := h.index(); ix != nil {
-		s.IndexInfo = i18n.T(ctx, "hpr.index.info", i18n.DateTime(i18n.From(ctx), ix.Info().ExportedAt))
-	}
 	return s
+}
+
+// indexInfo says where name search and the batch check look: the local
+// index and when its export was taken; zero without an index.
+func (h HPR) indexInfo() views.Text {
+	ix := h.index()
+	if ix == nil {
+		return views.Text{}
+	}
+	return views.Msg("hpr.index.info", views.DateTime(ix.Info().ExportedAt))
 }
 
 // errInvalid marks a form the user must correct (422, messages in the model).
@@ -175,13 +181,13 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 	q, err := query.Parse(s.Query, s.Birth)
 	switch {
 	case errors.Is(err, query.ErrIdentityNumber):
-		s.QueryError = i18n.T(ctx, "hpr.error.query.nin")
+		s.QueryError = views.Msg("hpr.error.query.nin")
 		return errInvalid
 	case errors.Is(err, query.ErrBirth):
-		s.BirthError = i18n.T(ctx, "hpr.error.birth")
+		s.BirthError = views.Msg("hpr.error.birth")
 		return errInvalid
 	case errors.Is(err, query.ErrTooShort):
-		s.QueryError = i18n.T(ctx, "hpr.error.query.short")
+		s.QueryError = views.Msg("hpr.error.query.short")
 		return errInvalid
 	case q.Kind == query.ByNumber:
 		return h.searchNumber(ctx, s, q.Number)
@@ -205,7 +211,7 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 	case ix != nil:
 		hits, err = ix.Search(ctx, q.Text, hprSearchLimit+1)
 	default:
-		s.BirthError = i18n.T(ctx, "hpr.error.birth.needed")
+		s.BirthError = views.Msg("hpr.error.birth.needed")
 		return errInvalid
 	}
 	var numbers []int
@@ -220,7 +226,7 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 	}
 	s.Searched = true
 	if err != nil {
-		if l := limitOf(ctx, err); l != nil {
+		if l := limitOf(err); l != nil {
 			s.Limited = l
 			return nil
 		}
@@ -228,10 +234,10 @@ func (h HPR) search(ctx context.Context, s *views.HPRSearch) error {
 	}
 	day := hpr.Today(h.now())
 	for _, p := range found {
-		s.Results = append(s.Results, hitOf(ctx, p, day))
+		s.Results = append(s.Results, hitOf(p, day))
 	}
 	for _, hit := range hits {
-		s.Results = append(s.Results, indexHitOf(ctx, hit))
+		s.Results = append(s.Results, indexHitOf(hit))
 	}
 	if len(s.Results) > hprSearchLimit {
 		s.Results, s.Truncated = s.Results[:hprSearchLimit], true
@@ -257,13 +263,13 @@ func (h HPR) searchNumber(ctx context.Context, s *views.HPRSearch, n int) error 
 	case errors.Is(err, upstream.ErrNotFound):
 		return nil
 	case err != nil:
-		if l := limitOf(ctx, err); l != nil {
+		if l := limitOf(err); l != nil {
 			s.Limited = l
 			return nil
 		}
 		return upstreamError(serviceHPR, err)
 	}
-	s.Results = []views.HPRHit{hitOf(ctx, c.personnel, hpr.Today(h.now()))}
+	s.Results = []views.HPRHit{hitOf(c.personnel, hpr.Today(h.now()))}
 	return nil
 }
 
@@ -271,13 +277,13 @@ func (h HPR) searchNumber(ctx context.Context, s *views.HPRSearch, n int) error 
 // (never in a URL), with HPR's extended scope. A hit goes to the card.
 func (h HPR) SearchNIN(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	s := h.searchModel(ctx)
+	s := h.searchModel()
 	if s.NINAction == "" {
 		return Errorf(http.StatusForbidden, "error.hpr.extended", errors.New("hpr: no extended scope"))
 	}
 	number, err := nin.Parse(r.PostFormValue("nin"))
 	if err != nil {
-		s.NINError = i18n.T(ctx, "hpr.error.nin")
+		s.NINError = views.Msg("hpr.error.nin")
 		return Render(w, r, http.StatusUnprocessableEntity, views.HPRSearchPage(h.Site.Base(r, "hpr.title"), s))
 	}
 	cctx, cancel := context.WithTimeout(ctx, h.timeout())
@@ -297,7 +303,7 @@ func (h HPR) SearchNIN(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	case errors.Is(err, upstream.ErrNotFound):
 	default:
-		if l := limitOf(ctx, err); l != nil {
+		if l := limitOf(err); l != nil {
 			s.Limited = l
 		} else {
 			d := ErrorView(ctx, upstreamError(serviceHPR, err))
@@ -308,39 +314,32 @@ func (h HPR) SearchNIN(w http.ResponseWriter, r *http.Request) error {
 }
 
 // hitOf is a search hit for an entry read whole (HPR's search, a number).
-func hitOf(ctx context.Context, p hpr.Personnel, day hpr.Date) views.HPRHit {
+func hitOf(p hpr.Personnel, day hpr.Date) views.HPRHit {
 	st := hpr.StatusOn(p, day)
-	kind := string(standing.Of(st))
-	hit := views.HPRHit{
+	return views.HPRHit{
 		URL:        hprCardURL(p.HPRNumber),
 		Name:       fullName(p.Person.GivenName, p.Person.MiddleName, p.Person.FamilyName),
 		Number:     strconv.Itoa(p.HPRNumber),
-		Categories: currentCategories(ctx, st),
-		Status:     i18n.T(ctx, "hpr.status."+kind),
-		StatusKind: kind,
+		Birth:      hprDate(p.Person.BirthDate),
+		Categories: currentCategories(st),
+		StatusKind: string(standing.Of(st)),
 	}
-	hit.Birth = hprDateText(ctx, p.Person.BirthDate)
-	return hit
 }
 
 // indexHitOf is a search hit from the local index, which holds a summary,
 // not the entry.
-func indexHitOf(ctx context.Context, hit hprindex.Hit) views.HPRHit {
-	kind := string(standing.OfHit(hit))
-	var cats []string
-	for _, c := range hit.Categories {
-		cats = append(cats, categoryText(ctx, hpr.Code{Value: c}))
-	}
+func indexHitOf(hit hprindex.Hit) views.HPRHit {
 	h := views.HPRHit{
 		URL:        hprCardURL(hit.HPRNumber),
 		Name:       fullName(hit.GivenName, hit.MiddleName, hit.FamilyName),
 		Number:     strconv.Itoa(hit.HPRNumber),
-		Categories: strings.Join(cats, ", "),
-		Status:     i18n.T(ctx, "hpr.status."+kind),
-		StatusKind: kind,
+		StatusKind: string(standing.OfHit(hit)),
+	}
+	for _, c := range hit.Categories {
+		h.Categories = append(h.Categories, views.HPRCategory{Code: c})
 	}
 	if !hit.BirthDate.IsZero() {
-		h.Birth = i18n.Date(i18n.From(ctx), hit.BirthDate.Time)
+		h.Birth = views.HPRDay(hit.BirthDate.Time)
 	}
 	return h
 }

@@ -22,7 +22,7 @@ import (
 // in the background while the page shows progress; the table downloads as
 // CSV. The rules (reading the list, keeping the checks, each row's status,
 // the CSV) are clients/hpr/batch; this file reads the request, audits,
-// starts the check and words its rows.
+// starts the check and fills its rows; the view words them.
 
 // HPRBatches keeps the running and finished batch checks of this instance.
 type HPRBatches = batch.Store
@@ -37,15 +37,11 @@ const MaxBatchUpload = batch.MaxBytes + 64<<10
 
 // BatchForm shows the batch check form: GET /hpr/batch.
 func (h HPR) BatchForm(w http.ResponseWriter, r *http.Request) error {
-	return h.batchForm(w, r, http.StatusOK, "", "")
+	return h.batchForm(w, r, http.StatusOK, "", views.Text{})
 }
 
-func (h HPR) batchForm(w http.ResponseWriter, r *http.Request, status int, numbers, msg string) error {
-	ctx := r.Context()
-	f := views.HPRBatchForm{Action: "/hpr/batch", Numbers: numbers, Error: msg, Max: batch.MaxNumbers}
-	if ix := h.index(); ix != nil {
-		f.IndexInfo = i18n.T(ctx, "hpr.index.info", i18n.DateTime(i18n.From(ctx), ix.Info().ExportedAt))
-	}
+func (h HPR) batchForm(w http.ResponseWriter, r *http.Request, status int, numbers string, msg views.Text) error {
+	f := views.HPRBatchForm{Action: "/hpr/batch", Numbers: numbers, Error: msg, Max: batch.MaxNumbers, IndexInfo: h.indexInfo()}
 	return Render(w, r, status, views.HPRBatchFormPage(h.Site.Base(r, "hpr.batch.title"), f))
 }
 
@@ -58,7 +54,7 @@ func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBatchUpload)
 	if err := r.ParseMultipartForm(batch.MaxBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return h.batchForm(w, r, http.StatusUnprocessableEntity, "", i18n.T(ctx, "hpr.error.batch.file"))
+		return h.batchForm(w, r, http.StatusUnprocessableEntity, "", views.Msg("hpr.error.batch.file"))
 	}
 	text := r.FormValue("numbers")
 	numbers, bad := batch.Parse(text)
@@ -66,7 +62,7 @@ func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 		b, rerr := io.ReadAll(io.LimitReader(f, batch.MaxBytes+1))
 		f.Close()
 		if rerr != nil || len(b) > batch.MaxBytes {
-			return h.batchForm(w, r, http.StatusUnprocessableEntity, text, i18n.T(ctx, "hpr.error.batch.file"))
+			return h.batchForm(w, r, http.StatusUnprocessableEntity, text, views.Msg("hpr.error.batch.file"))
 		}
 		// The file is read on its own, so its heading line is recognised.
 		more, moreBad := batch.Parse(string(b))
@@ -77,11 +73,11 @@ func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case len(bad) > 0:
-		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, i18n.T(ctx, "hpr.error.batch.invalid", strings.Join(bad, ", ")))
+		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, views.Msg("hpr.error.batch.invalid", strings.Join(bad, ", ")))
 	case len(numbers) == 0:
-		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, i18n.T(ctx, "hpr.error.batch.empty"))
+		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, views.Msg("hpr.error.batch.empty"))
 	case len(numbers) > batch.MaxNumbers:
-		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, i18n.T(ctx, "hpr.error.batch.too_many", batch.MaxNumbers))
+		return h.batchForm(w, r, http.StatusUnprocessableEntity, text, views.Msg("hpr.error.batch.too_many", batch.MaxNumbers))
 	}
 	if err := h.record(ctx, "batch", []string{"hprNummer"}, numbers, audit.Granted); err != nil {
 		return err
@@ -105,74 +101,68 @@ func (h HPR) StartBatch(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// batchRowOf words one row of a check for the table and the download.
-func batchRowOf(ctx context.Context, r batch.Row) views.HPRBatchRow {
+// batchRowOf is one row of a check for the table and the download.
+func batchRowOf(r batch.Row) views.HPRBatchRow {
 	if !r.Found() {
-		kind := string(r.Kind)
-		return views.HPRBatchRow{Number: strconv.Itoa(r.Number), Status: i18n.T(ctx, "hpr.status."+kind), StatusKind: kind}
+		return views.HPRBatchRow{Number: strconv.Itoa(r.Number), StatusKind: string(r.Kind)}
 	}
 	p, st := r.Personnel, r.Status
-	kind := string(r.Kind)
 	row := views.HPRBatchRow{
 		Number:     strconv.Itoa(p.HPRNumber),
 		URL:        hprCardURL(p.HPRNumber),
 		Name:       fullName(p.Person.GivenName, p.Person.MiddleName, p.Person.FamilyName),
-		Category:   currentCategories(ctx, st),
-		Status:     i18n.T(ctx, "hpr.status."+kind),
-		StatusKind: kind,
+		Categories: currentCategories(st),
+		StatusKind: string(r.Kind),
 	}
 	if e := standing.NextExpiry(st); !e.IsZero() {
-		row.Expiry = i18n.Date(i18n.From(ctx), e.Time)
+		row.Expiry = views.HPRDay(e.Time)
 	}
-	var limits []string
 	for _, s := range st.Suspensions {
-		limits = append(limits, firstNonEmpty(s.Type.Name, s.Type.Value)+" ("+periodText(ctx, s.Period)+")")
+		row.Suspensions = append(row.Suspensions, views.HPRPeriodRow{Name: firstNonEmpty(s.Type.Name, s.Type.Value),
+			Period: periodOf(s.Period), Active: true})
 	}
 	for _, c := range standing.Conditions(st) {
-		limits = append(limits, firstNonEmpty(c.Type.Name, c.Type.Value))
+		row.Conditions = append(row.Conditions, firstNonEmpty(c.Type.Name, c.Type.Value))
 	}
-	row.Restrictions = strings.Join(limits, "; ")
 	return row
 }
 
 // batchLimit is the longest rate-limit wait among the rows not checked,
 // the first of equals; nil when none was refused for the limit.
-func batchLimit(ctx context.Context, rows []batch.Row) *views.HPRLimit {
+func batchLimit(rows []batch.Row) *views.HPRLimit {
 	var out *views.HPRLimit
 	for _, r := range rows {
 		if r.Kind != batch.Unchecked {
 			continue
 		}
-		if l := limitOf(ctx, r.Err); l != nil && (out == nil || l.Seconds > out.Seconds) {
+		if l := limitOf(r.Err); l != nil && (out == nil || l.Seconds > out.Seconds) {
 			out = l
 		}
 	}
 	return out
 }
 
-// batchModel words a check as it stands for the page.
-func (h HPR) batchModel(ctx context.Context, id string, j *batch.Job) views.HPRBatch {
+// batchModel is a check as it stands for the page.
+func (h HPR) batchModel(id string, j *batch.Job) views.HPRBatch {
 	s := j.Snapshot()
 	d := views.HPRBatch{
-		URL:      "/hpr/batch/" + id,
-		FormURL:  "/hpr/batch",
-		Done:     s.Done,
-		Checked:  len(s.Rows),
-		Total:    s.Total,
-		Progress: i18n.T(ctx, "hpr.batch.progress", len(s.Rows), s.Total),
-		Limited:  batchLimit(ctx, s.Rows),
+		URL:     "/hpr/batch/" + id,
+		FormURL: "/hpr/batch",
+		Done:    s.Done,
+		Checked: len(s.Rows),
+		Total:   s.Total,
+		Limited: batchLimit(s.Rows),
 	}
 	if !s.IndexExportedAt.IsZero() {
-		d.Source = i18n.T(ctx, "hpr.freshness.index", i18n.DateTime(i18n.From(ctx), s.IndexExportedAt))
+		d.Source = views.Msg("hpr.freshness.index", views.DateTime(s.IndexExportedAt))
 	}
 	if s.Done {
 		d.CSVURL = d.URL + "/csv"
 		for _, r := range s.Rows {
-			d.Rows = append(d.Rows, batchRowOf(ctx, r))
+			d.Rows = append(d.Rows, batchRowOf(r))
 		}
 		for _, c := range s.Counts() {
-			k := string(c.Kind)
-			d.Counts = append(d.Counts, views.HPRCount{Status: i18n.T(ctx, "hpr.status."+k), Kind: k, Count: c.N})
+			d.Counts = append(d.Counts, views.HPRCount{Kind: string(c.Kind), Count: c.N})
 		}
 	}
 	return d
@@ -198,7 +188,7 @@ func (h HPR) Batch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := h.batchModel(r.Context(), id, j)
+	d := h.batchModel(id, j)
 	if IsFragment(r) {
 		return Render(w, r, http.StatusOK, views.HPRBatchProgress(d))
 	}
@@ -214,22 +204,17 @@ func (h HPR) BatchCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := h.batchModel(ctx, id, j)
+	d := h.batchModel(id, j)
 	if !d.Done {
 		return Errorf(http.StatusConflict, "error.hpr.batch.running", nil)
 	}
+	// The separator is no wording but the spreadsheet convention of the
+	// reader's language, so the handler asks for the language itself.
 	comma := ';'
 	if i18n.From(ctx) == i18n.EN {
 		comma = ','
 	}
-	head := []string{"hpr.col.number", "hpr.col.name", "hpr.col.category", "hpr.col.status", "hpr.col.expiry", "hpr.col.restrictions"}
-	for i, k := range head {
-		head[i] = i18n.T(ctx, k)
-	}
-	rows := make([][]string, 0, len(d.Rows))
-	for _, row := range d.Rows {
-		rows = append(rows, []string{row.Number, row.Name, row.Category, row.Status, row.Expiry, row.Restrictions})
-	}
+	head, rows := views.HPRBatchCSV(ctx, d)
 	// Written whole before the headers, so a failure is still a plain 500.
 	var b bytes.Buffer
 	if err := batch.WriteCSV(&b, comma, head, rows); err != nil {

@@ -16,7 +16,6 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Labs serves a patient's lab results (F8): the access-basis chooser and
@@ -70,7 +69,7 @@ func (h Labs) Choose(w http.ResponseWriter, r *http.Request) error {
 	// The chooser shows the bases and the user's roles, nothing about the
 	// patient: no access yet, so no record (the access gate is told).
 	noPatientData(r)
-	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, "")
+	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, views.Text{})
 }
 
 // LabsURL is where a person page links for the patient's lab results: the
@@ -113,7 +112,7 @@ func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) 
 	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
 		return "", b, false, Errorf(http.StatusServiceUnavailable, "error.audit", err)
 	}
-	return "", b, false, h.chooser(w, r, http.StatusForbidden, "", "", i18n.T(ctx, "labs.chooser.required"))
+	return "", b, false, h.chooser(w, r, http.StatusForbidden, "", "", views.Msg("labs.chooser.required"))
 }
 
 // View fetches and shows the results under the bound basis, for the period
@@ -135,7 +134,7 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 	key = trend.ResultsPeriod(res, key, h.now())
 	link := func(k string) string { return labsBase(r) + "/labs?range=" + k }
 	data.PrintURL = labsBase(r) + "/labs/print?range=" + key
-	data.Ranges = periodLinks(ctx, key, link)
+	data.Ranges = periodLinks(key, link)
 	if key != trend.KeyAll {
 		data.AllURL = link("all")
 	}
@@ -160,9 +159,8 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := h.labsData(r, bound)
 	u := request.UserFrom(ctx)
-	lang := i18n.From(ctx)
 	stamp := &views.LabsStamp{
-		When:          i18n.DateTime(lang, h.now()),
+		When:          h.now(),
 		Basis:         data.Basis,
 		CorrelationID: request.CorrelationID(ctx),
 		Back:          labsBase(r) + "/labs",
@@ -184,17 +182,36 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 
 // labsData is what every lab view shows of the bound basis.
 func (h Labs) labsData(r *http.Request, bound request.AccessBasis) views.LabsData {
-	ctx := r.Context()
 	return views.LabsData{
 		OverviewURL: labsBase(r),
 		ChangeURL:   labsBase(r) + "/labs/basis",
 		TrendURL:    labsBase(r) + "/labs/trend",
-		Basis:       i18n.T(ctx, "labs.basis."+strings.ToLower(bound.Basis)),
+		Basis:       basisText(bound.Basis),
 		BasisCode:   bound.Basis,
-		Role:        professionText(ctx, bound.Role),
-		Until:       i18n.Clock(i18n.From(ctx), bound.Until),
+		Role:        bound.Role,
+		Until:       bound.Until,
 		Emergency:   h.emergencyBanner(r, bound),
 	}
+}
+
+// basisText names an access basis; its message is "labs.basis.<basis>",
+// and "labs.basis.<basis>.help" explains it.
+func basisText(b string) views.Text { return views.Msg("labs.basis." + strings.ToLower(b)) }
+
+// basisOption is basis b as a choice of a form.
+func basisOption(b, selected string) views.LabsOption {
+	key := "labs.basis." + strings.ToLower(b)
+	return views.LabsOption{Value: b, Label: views.Msg(key), Help: views.Msg(key + ".help"), Selected: b == selected}
+}
+
+// roleOptions are the user's HPR professions as the choices of the
+// requester role, role (else the first) selected.
+func roleOptions(roles []string, role string) []views.LabsRole {
+	var out []views.LabsRole
+	for i, p := range roles {
+		out = append(out, views.LabsRole{Code: p, Selected: p == role || role == "" && i == 0})
+	}
+	return out
 }
 
 // fill puts a fetch's outcome into data; it reports true when the request
@@ -215,7 +232,7 @@ func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, 
 		data.Error = &d
 	default:
 		p, _ := trend.PeriodOf(periodKey)
-		fillLabs(ctx, data, res, p.From(h.now()))
+		fillLabs(data, res, p.From(h.now()))
 	}
 	return false
 }
@@ -292,11 +309,11 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 	}
 	chosen, role := r.PostFormValue("basis"), r.PostFormValue("role")
 	if !slices.Contains(basis.Chooser(), chosen) {
-		return h.chooser(w, r, http.StatusBadRequest, "", role, i18n.T(ctx, "labs.chooser.error.basis"))
+		return h.chooser(w, r, http.StatusBadRequest, "", role, views.Msg("labs.chooser.error.basis"))
 	}
 	roles := request.UserFrom(ctx).Professions()
 	if !basis.RoleAllowed(roles, role) {
-		return h.chooser(w, r, http.StatusBadRequest, chosen, "", i18n.T(ctx, "labs.chooser.error.role"))
+		return h.chooser(w, r, http.StatusBadRequest, chosen, "", views.Msg("labs.chooser.error.role"))
 	}
 	e := audit.Event{Patient: nin, Resource: "lab", Action: "access_basis", AccessBasis: chosen, Outcome: audit.Granted}
 	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
@@ -309,28 +326,13 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// chooser renders the access-basis form.
-func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, selected, role, msg string) error {
-	ctx := r.Context()
+// chooser renders the access-basis form, with msg (zero for none) above it.
+func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, selected, role string, msg views.Text) error {
 	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg,
-		EmergencyURL: labsBase(r) + "/labs/emergency", EmergencyWindow: durationText(ctx, h.emergencyWindow())}
+		EmergencyURL: labsBase(r) + "/labs/emergency", EmergencyWindow: h.emergencyWindow(),
+		Roles: roleOptions(request.UserFrom(r.Context()).Professions(), role)}
 	for _, b := range basis.Chooser() {
-		c.Bases = append(c.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, "labs.basis."+strings.ToLower(b)),
-			Help: i18n.T(ctx, "labs.basis."+strings.ToLower(b)+".help"), Selected: b == selected})
-	}
-	roles := request.UserFrom(ctx).Professions()
-	for i, p := range roles {
-		c.Roles = append(c.Roles, views.LabsOption{Value: p, Label: professionText(ctx, p),
-			Selected: p == role || role == "" && i == 0})
+		c.Bases = append(c.Bases, basisOption(b, selected))
 	}
 	return Render(w, r, status, views.LabsChooserPage(h.Site.Base(r, "labs.title"), c))
-}
-
-// professionText names an HPR profession code (kodeverk 9060).
-func professionText(ctx context.Context, code string) string {
-	key := "profession." + strings.ToLower(code)
-	if t := i18n.T(ctx, key); t != key {
-		return t + " (" + code + ")"
-	}
-	return code
 }

@@ -59,7 +59,7 @@ func renderBundle(t *testing.T, body []byte) (*labs.Result, string) {
 	}
 	ctx := i18n.WithLang(context.Background(), i18n.NB)
 	d := &views.LabsData{TrendURL: "/person/h/labs/trend"}
-	fillLabs(ctx, d, res, time.Time{})
+	fillLabs(d, res, time.Time{})
 	var buf bytes.Buffer
 	if err := views.LabsPage(views.Base{}, *d).Render(ctx, &buf); err != nil {
 		t.Fatal(err)
@@ -400,16 +400,15 @@ func TestLabsCorpusKeyValues(t *testing.T) {
 // and word.
 func TestLabsOnlyNotableSusceptibilitiesAreTinted(t *testing.T) {
 	res, _ := renderCorpus(t, "../clients/labs/testdata/corpus/microbiology-urine-culture.json")
-	ctx := i18n.WithLang(context.Background(), i18n.NB)
 	d := &views.LabsData{}
-	fillLabs(ctx, d, res, time.Time{})
+	fillLabs(d, res, time.Time{})
 	seen := map[string]int{}
 	for _, day := range d.Days {
 		for _, rep := range day.Reports {
 			for _, c := range rep.Cultures {
 				for _, row := range c.Rows {
 					seen[row.FlagSymbol]++
-					if row.FlagText == "" {
+					if row.FlagText.IsZero() {
 						t.Errorf("%s: no interpretation text", row.Antibiotic)
 					}
 					if tinted := row.Flag != ""; tinted != (row.FlagSymbol != "S") {

@@ -1,17 +1,14 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs/basis"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Emergency access (S17, Kjernejournal practice): a clinician who cannot
@@ -144,18 +141,17 @@ func (h Labs) EndAccess(w http.ResponseWriter, r *http.Request) error {
 
 // emergencyPage renders the form with f's values and the messages in e.
 func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, f emergencyForm, e emergencyErrors) error {
-	ctx := r.Context()
-	msg := func(key string) string {
+	msg := func(key string) views.Text {
 		if key == "" {
-			return ""
+			return views.Text{}
 		}
-		return i18n.T(ctx, key)
+		return views.Msg(key)
 	}
 	v := views.LabsEmergencyForm{
 		Action:       labsBase(r) + "/labs/emergency",
 		OverviewURL:  labsBase(r),
 		ChooserURL:   labsBase(r) + "/labs/basis",
-		Window:       durationText(ctx, h.emergencyWindow()),
+		Window:       h.emergencyWindow(),
 		Text:         f.Text,
 		TextMin:      basis.TextMin,
 		TextMax:      basis.TextMax,
@@ -167,19 +163,13 @@ func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, 
 		ConfirmError: msg(e.Confirm),
 	}
 	for _, b := range basis.Emergency() {
-		key := "labs.basis." + strings.ToLower(b)
-		v.Bases = append(v.Bases, views.LabsOption{Value: b, Label: i18n.T(ctx, key), Help: i18n.T(ctx, key+".help"),
-			Selected: b == f.Basis})
+		v.Bases = append(v.Bases, basisOption(b, f.Basis))
 	}
 	for _, reason := range basis.Reasons() {
-		v.Reasons = append(v.Reasons, views.LabsOption{Value: reason, Label: i18n.T(ctx, "labs.emergency.reason."+reason),
+		v.Reasons = append(v.Reasons, views.LabsOption{Value: reason, Label: views.Msg("labs.emergency.reason." + reason),
 			Selected: reason == f.Reason})
 	}
-	roles := request.UserFrom(ctx).Professions()
-	for i, p := range roles {
-		v.Roles = append(v.Roles, views.LabsOption{Value: p, Label: professionText(ctx, p),
-			Selected: p == f.Role || f.Role == "" && i == 0})
-	}
+	v.Roles = roleOptions(request.UserFrom(r.Context()).Professions(), f.Role)
 	return Render(w, r, status, views.LabsEmergencyPage(h.Site.Base(r, "labs.emergency.title"), v))
 }
 
@@ -188,32 +178,13 @@ func (h Labs) emergencyBanner(r *http.Request, b request.AccessBasis) *views.Lab
 	if !b.Emergency() {
 		return nil
 	}
-	ctx := r.Context()
-	lang := i18n.From(ctx)
 	code := basis.ReasonCode(b.Reason)
 	return &views.LabsEmergency{
-		Basis:     i18n.T(ctx, "labs.basis."+strings.ToLower(b.Basis)),
-		Reason:    enumOr(ctx, "labs.emergency.reason."+code, code),
-		Until:     i18n.Clock(lang, b.Until),
+		Basis:     basisText(b.Basis),
+		Reason:    enumOr("labs.emergency.reason."+code, code),
+		Until:     b.Until,
 		UntilISO:  b.Until.UTC().Format(time.RFC3339),
-		Remaining: durationText(ctx, b.Until.Sub(h.now())),
+		Remaining: b.Until.Sub(h.now()),
 		EndAction: labsBase(r) + "/labs/end",
 	}
-}
-
-// durationText writes d as hours and minutes, "3 t 59 min", rounding up
-// so a window never shows as over while it lasts.
-func durationText(ctx context.Context, d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	mins := int((d + time.Minute - 1) / time.Minute)
-	hours, rest := mins/60, mins%60
-	switch {
-	case hours == 0:
-		return i18n.T(ctx, "labs.duration.minutes", rest)
-	case rest == 0:
-		return i18n.T(ctx, "labs.duration.hours", hours)
-	}
-	return i18n.T(ctx, "labs.duration.hours_minutes", hours, rest)
 }

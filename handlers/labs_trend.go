@@ -1,12 +1,9 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/oppslag/oppslag/clients/labs"
@@ -14,7 +11,6 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 var (
@@ -32,11 +28,11 @@ func checkPeriod(key string) error {
 
 // periodLinks is the period selector with key current; link makes a
 // period's URL.
-func periodLinks(ctx context.Context, key string, link func(string) string) []views.LabsRange {
+func periodLinks(key string, link func(string) string) []views.LabsRange {
 	periods := trend.Periods()
 	out := make([]views.LabsRange, 0, len(periods))
 	for _, t := range periods {
-		out = append(out, views.LabsRange{Key: t.Key, Label: i18n.T(ctx, "labs.trend.range."+t.Key),
+		out = append(out, views.LabsRange{Key: t.Key, Label: views.Msg("labs.trend.range." + t.Key),
 			URL: link(t.Key), Current: t.Key == key})
 	}
 	return out
@@ -110,60 +106,38 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		if key == "" {
 			key = trend.DefaultPeriod(entries, now)
 		}
-		fillTrend(ctx, &data, res, entries, key, now, func(k string) string { return trendURL(labsBase(r), code, k) })
+		fillTrend(&data, res, entries, key, now, func(k string) string { return trendURL(labsBase(r), code, k) })
 	}
 	return Render(w, r, http.StatusOK, views.LabsTrendPage(h.Site.Base(r, "labs.trend.title"), data))
 }
 
 // fillTrend fills the page from the search result and the analysis's
 // entries for the period key. link makes a period's URL.
-func fillTrend(ctx context.Context, d *views.LabsTrendData, res *labs.Result, entries []trend.Entry, key string, now time.Time, link func(string) string) {
+func fillTrend(d *views.LabsTrendData, res *labs.Result, entries []trend.Entry, key string, now time.Time, link func(string) string) {
 	d.Truncated = res.Truncated
-	for _, code := range res.Restrictions {
-		d.Restrictions = append(d.Restrictions, views.LabsRestriction{
-			Text:  enumOr(ctx, "labs.restricted."+strings.ToLower(code), code),
-			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
-		})
-	}
-	d.Ranges = periodLinks(ctx, key, link)
+	d.Restrictions = restrictions(res.Restrictions)
+	d.Ranges = periodLinks(key, link)
 	p, _ := trend.PeriodOf(key)
-	from := p.From(now)
-	s := trend.Build(entries, from)
-	var points []views.TrendPoint
+	d.From, d.To = p.From(now), now
+	s := trend.Build(entries, d.From)
 	d.Name, d.Unit, d.OtherUnits = s.Name, s.Unit, s.OtherUnits
-	d.Rows, points = trendRows(ctx, s)
-	d.Chart = views.NewTrendChart(i18n.From(ctx), views.TrendSeries{Name: s.Name, Unit: s.Unit, From: from, To: now, Points: points})
+	d.Rows = trendRows(s)
 }
 
-// trendRows words a series: its table rows, newest first, and its chart
-// points, oldest first, each labelled with what its row says. A value
-// beyond a measuring limit ("<5") is drawn at the limit, marked.
-func trendRows(ctx context.Context, s trend.Series) ([]views.LabsTrendRow, []views.TrendPoint) {
-	l := i18n.From(ctx)
+// trendRows is a series' table rows, newest first; each charted row holds
+// its point, which the view labels with what the row says
+// (LabsTrendData.Chart). A value beyond a measuring limit ("<5") is drawn
+// at the limit, marked.
+func trendRows(s trend.Series) []views.LabsTrendRow {
 	var rows []views.LabsTrendRow
-	var points []views.TrendPoint
 	for _, r := range s.Rows {
 		a := r.Analysis
-		row := views.LabsTrendRow{
-			Date:      i18n.T(ctx, "labs.trend.nodate"),
-			Value:     valueText(ctx, a.Value),
-			Reference: intervalText(l, a.Reference),
-			Charted:   r.Point != nil,
-		}
-		if !r.At.IsZero() {
-			row.Date, row.DateISO = i18n.Date(l, r.At), r.At.In(i18n.Oslo()).Format("2006-01-02")
-		}
-		row.FlagSymbol, row.FlagText, _ = flagView(ctx, marking.FlagOf(a))
+		row := views.LabsTrendRow{At: r.At, Value: labsValue(a.Value), Reference: labsInterval(a.Reference)}
+		row.FlagSymbol, row.FlagText, _ = flagView(marking.FlagOf(a))
 		if p := r.Point; p != nil {
-			v := views.TrendPoint{At: p.At, Value: p.Value, Comparator: p.Comparator, Flag: p.Flag,
-				Low: p.Low, High: p.High, Text: row.Value, Label: row.Date + ": " + row.Value}
-			if row.FlagText != "" {
-				v.Label += ", " + row.FlagText
-			}
-			points = append(points, v)
+			row.Point = &views.TrendPoint{At: p.At, Value: p.Value, Comparator: p.Comparator, Flag: p.Flag, Low: p.Low, High: p.High}
 		}
 		rows = append(rows, row)
 	}
-	slices.Reverse(points)
-	return rows, points
+	return rows
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
+	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
@@ -47,7 +48,8 @@ func trK1(id string, v float64, flag string) labs.Analysis {
 }
 
 // TestTrendRows words a series: the rule (clients/labs/trend) picks the
-// rows and points; the page says them in the user's language.
+// rows and points, trendRows puts them in the view model, and the view
+// says them in the user's language.
 func TestTrendRows(t *testing.T) {
 	entries := []trend.Entry{ // oldest first
 		{At: trDay(t, "2020-03-01"), Analysis: trK1("a", 4.0, "")},
@@ -84,36 +86,47 @@ func TestTrendRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, points := trendRows(i18n.WithLang(context.Background(), tt.lang), s)
+			rows := trendRows(s)
 			var got []string
 			for _, r := range rows {
-				got = append(got, strings.Join([]string{r.Date, r.DateISO, r.Value, r.Reference, r.FlagSymbol, r.FlagText,
-					strconv.FormatBool(r.Charted)}, "|"))
+				got = append(got, strings.Join([]string{i18n.Date(tt.lang, r.At), r.At.In(i18n.Oslo()).Format(time.DateOnly),
+					r.Value.Lang(tt.lang), r.Reference.Lang(tt.lang), r.FlagSymbol, r.FlagText.Lang(tt.lang),
+					strconv.FormatBool(r.Point != nil)}, "|"))
 			}
 			if !slices.Equal(got, tt.wantRows) {
 				t.Errorf("rows\n%q\nwant\n%q", got, tt.wantRows)
 			}
+			chart := views.LabsTrendData{Name: s.Name, Unit: s.Unit, Rows: rows}.Chart(tt.lang)
 			var labels []string
-			for _, p := range points {
-				labels = append(labels, p.Label)
+			for _, m := range chart.Markers {
+				labels = append(labels, m.Label)
 			}
 			if !slices.Equal(labels, tt.wantLabels) {
 				t.Errorf("labels\n%q\nwant\n%q", labels, tt.wantLabels)
 			}
+			var points []views.TrendPoint
+			for _, r := range slices.Backward(rows) {
+				if r.Point != nil {
+					points = append(points, *r.Point)
+				}
+			}
 			last := points[len(points)-1]
-			if last.Text != "<3,1 mmol/L" && last.Text != "<3.1 mmol/L" || last.Comparator != "<" || last.Flag != "LL" ||
+			if last.Comparator != "<" || last.Value != 3.1 || last.Flag != "LL" ||
 				last.Low == nil || *last.Low != 3.6 || last.High != nil {
 				t.Errorf("last point %+v, want <3.1 drawn at the limit, flag LL, lower limit 3.6 only", last)
+			}
+			if latest := rows[0].Value.Lang(tt.lang); !strings.Contains(chart.Desc, latest) {
+				t.Errorf("chart description %q does not name the latest value %q", chart.Desc, latest)
 			}
 		})
 	}
 	t.Run("undated", func(t *testing.T) {
-		rows, points := trendRows(i18n.WithLang(context.Background(), i18n.NB), trend.Build(entries[len(entries)-1:], time.Time{}))
-		if len(points) != 0 || len(rows) != 1 {
-			t.Fatalf("%d points, %d rows; want 0, 1", len(points), len(rows))
+		rows := trendRows(trend.Build(entries[len(entries)-1:], time.Time{}))
+		if len(rows) != 1 {
+			t.Fatalf("%d rows, want 1", len(rows))
 		}
-		if r := rows[0]; r.Date != "Dato ukjent" || r.DateISO != "" || r.Charted {
-			t.Errorf("undated row %+v", r)
+		if r := rows[0]; !r.At.IsZero() || r.Point != nil {
+			t.Errorf("undated row %+v, want no date and no point", r)
 		}
 	})
 }

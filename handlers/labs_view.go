@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -11,42 +10,47 @@ import (
 	"github.com/oppslag/oppslag/clients/labs/marking"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
-// This file words a lab search result for the results page and the print
-// view: clients/labs/grouping arranges it and clients/labs/marking marks
-// it; here is what each part says in the user's language.
+// This file lays out a lab search result for the results page and the
+// print view: clients/labs/grouping arranges it and clients/labs/marking
+// marks it; here is which message each part says, and the view says it in
+// the user's language.
 
 // fillLabs turns the search result into the page's reports grouped by
 // date; reports from before from are counted in d.Older, not shown.
-func fillLabs(ctx context.Context, d *views.LabsData, res *labs.Result, from time.Time) {
-	lang := i18n.From(ctx)
+func fillLabs(d *views.LabsData, res *labs.Result, from time.Time) {
 	d.Truncated = res.Truncated
 	d.NotFound = res.NotFound || len(res.Reports) == 0
-	for _, code := range res.Restrictions {
-		d.Restrictions = append(d.Restrictions, views.LabsRestriction{
-			Text:  enumOr(ctx, "labs.restricted."+strings.ToLower(code), code),
-			Opens: enumOr(ctx, "labs.restricted."+strings.ToLower(code)+".opens", ""),
-		})
-	}
+	d.Restrictions = restrictions(res.Restrictions)
 	days, older := grouping.ByDay(res.Reports, from)
 	d.Older += older
 	for _, g := range days {
-		day := views.LabsDay{Date: i18n.Date(lang, g.At), DateISO: g.At.In(i18n.Oslo()).Format("2006-01-02")}
+		day := views.LabsDay{Day: g.At}
 		for _, rep := range g.Reports {
-			day.Reports = append(day.Reports, reportView(ctx, rep, d.TrendURL))
+			day.Reports = append(day.Reports, reportView(rep, d.TrendURL))
 		}
 		d.Days = append(d.Days, day)
 	}
 }
 
+// restrictions announces what the service held back (restriction codes)
+// and what would open it.
+func restrictions(codes []string) []views.LabsRestriction {
+	var out []views.LabsRestriction
+	for _, code := range codes {
+		key := "labs.restricted." + strings.ToLower(code)
+		out = append(out, views.LabsRestriction{Text: enumOr(key, code), Opens: enumOr(key+".opens", "")})
+	}
+	return out
+}
+
 // reportView is one report as the results page shows it; trendURL is
 // where a numeric result links for its trend.
-func reportView(ctx context.Context, rep labs.Report, trendURL string) views.LabsReport {
+func reportView(rep labs.Report, trendURL string) views.LabsReport {
 	v := views.LabsReport{
 		Title:      firstNonEmpty(rep.Code.Display, rep.Category.Display, rep.Code.Code),
-		Status:     enumOr(ctx, "labs.status."+statusKey(rep.Status), rep.Status),
+		Status:     enumOr("labs.status."+statusKey(rep.Status), rep.Status),
 		Requester:  rep.Requester.Name,
 		Performer:  rep.Performer.Name,
 		Comments:   rep.Comments,
@@ -61,35 +65,25 @@ func reportView(ctx context.Context, rep labs.Report, trendURL string) views.Lab
 		v.RequesterURL = hprCardURL(n)
 	}
 	for _, sp := range rep.Specimens {
-		v.Specimens = append(v.Specimens, specimenText(ctx, sp))
+		v.Specimens = append(v.Specimens, views.LabsSpecimen{
+			Name:      firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID),
+			Collected: sp.Collected, Day: sp.CollectedDay,
+		})
 		v.Unread = append(v.Unread, unreadRows(sp.Unread)...)
 	}
-	v.StatusNotice, v.StatusKind = statusNotice(ctx, rep.Status)
+	v.StatusNotice, v.UnknownStatus, v.StatusKind = statusNotice(rep.Status)
 	v.Withdrawn = rep.Withdrawn
 	switch rep.Kind() {
 	case labs.KindPathology, labs.KindImaging:
 		// Text reports read as text: each examination a section with
 		// its parts under their headings, not rows of a table.
 		for _, a := range rep.Analyses {
-			v.Sections = append(v.Sections, section(ctx, a))
+			v.Sections = append(v.Sections, section(a))
 		}
 	default:
-		addRows(ctx, &v, rep.Analyses, trendURL)
+		addRows(&v, rep.Analyses, trendURL)
 	}
 	return v
-}
-
-// specimenText names a sample with when it was taken.
-func specimenText(ctx context.Context, sp labs.SpecimenInfo) string {
-	s := firstNonEmpty(sp.Type, sp.TypeCode.Display, sp.TypeCode.Code, sp.ID)
-	if !sp.Collected.IsZero() {
-		when := i18n.DateTime(i18n.From(ctx), sp.Collected)
-		if sp.CollectedDay {
-			when = i18n.Date(i18n.From(ctx), sp.Collected)
-		}
-		s = strings.TrimSpace(s + ", " + i18n.T(ctx, "labs.collected", when))
-	}
-	return s
 }
 
 // unreadRows turns the client's unread values into the view's.
@@ -102,30 +96,28 @@ func unreadRows(us []labs.Unread) []views.LabsUnread {
 }
 
 // addRows lays out a report's analyses (grouping.Arrange: panels before
-// their members, a table per result group, a culture per organism) and
-// words each row; a numeric result with a code links to its trend under
-// trendURL.
-func addRows(ctx context.Context, v *views.LabsReport, as []labs.Analysis, trendURL string) {
+// their members, a table per result group, a culture per organism); a
+// numeric result with a code links to its trend under trendURL.
+func addRows(v *views.LabsReport, as []labs.Analysis, trendURL string) {
 	l := grouping.Arrange(as)
-	v.Rows = rowViews(ctx, v, l.Rows, trendURL)
+	v.Rows = rowViews(v, l.Rows, trendURL)
 	for _, g := range l.Groups {
-		v.Groups = append(v.Groups, views.LabsGroup{Name: g.Name, Rows: rowViews(ctx, v, g.Rows, trendURL)})
+		v.Groups = append(v.Groups, views.LabsGroup{Name: g.Name, Rows: rowViews(v, g.Rows, trendURL)})
 	}
 	for _, c := range l.Cultures {
-		v.Cultures = append(v.Cultures, culture(ctx, c))
+		v.Cultures = append(v.Cultures, culture(c))
 	}
 }
 
-// rowViews words the rows of one table of report v.
-func rowViews(ctx context.Context, v *views.LabsReport, rows []grouping.Row, trendURL string) []views.LabsRow {
-	lang := i18n.From(ctx)
+// rowViews is the rows of one table of report v.
+func rowViews(v *views.LabsReport, rows []grouping.Row, trendURL string) []views.LabsRow {
 	var out []views.LabsRow
 	for _, r := range rows {
 		a := r.Analysis
 		row := views.LabsRow{
 			Name:      firstNonEmpty(a.Code.Display, a.Code.Code),
-			Value:     valueText(ctx, a.Value),
-			Reference: intervalText(lang, a.Reference),
+			Value:     labsValue(a.Value),
+			Reference: labsInterval(a.Reference),
 			Depth:     r.Depth,
 			Comment:   a.Comment,
 			Panel:     len(a.Members) > 0,
@@ -134,37 +126,41 @@ func rowViews(ctx context.Context, v *views.LabsReport, rows []grouping.Row, tre
 		if a.Specimen != nil && v.ShowSpecimen {
 			row.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display, a.Specimen.ID)
 		}
-		row.FlagSymbol, row.FlagText, row.Flag = flagView(ctx, marking.FlagOf(a))
+		row.FlagSymbol, row.FlagText, row.Flag = flagView(marking.FlagOf(a))
 		if trend.Linkable(a) && trendURL != "" {
 			row.TrendURL = trendURL + "?analysis=" + url.QueryEscape(a.Code.Code)
 		}
-		row.Status, row.Withdrawn = resultStatus(ctx, a.Status), a.Withdrawn
+		row.Status, row.Withdrawn = resultStatus(a.Status), a.Withdrawn
 		if a.Withdrawn {
-			row.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), row.Status)
+			row.Status = views.LabsMsgOr("labs.row.withdrawn."+statusKey(a.Status), row.Status)
 		}
 		out = append(out, row)
 	}
 	return out
 }
 
-// statusNotice says in words what a report status other than final means
-// for the reader, and the notice's kind; both "" for final. An unknown
-// status code is named as received.
-func statusNotice(ctx context.Context, status string) (text, kind string) {
+// statusNotice is what a report status other than final means for the
+// reader, and the notice's kind; zero and "" for final. A status code the
+// catalog has no notice for gets the unknown-status notice, and is
+// returned as unknown for the notice to name it as received.
+func statusNotice(status string) (text views.Text, unknown, kind string) {
 	n := marking.NoticeOf(status)
 	if n == marking.None {
-		return "", ""
+		return views.Text{}, "", ""
 	}
-	return enumOr(ctx, "labs.status.notice."+statusKey(status), i18n.T(ctx, "labs.status.notice.unknown")+" ("+status+")"), string(n)
+	if text = views.LabsMsgOr("labs.status.notice."+statusKey(status), views.Text{}); text.IsZero() {
+		return views.Msg("labs.status.notice.unknown"), status, string(n)
+	}
+	return text, "", string(n)
 }
 
-// resultStatus is a result's status in words when marking shows it, ""
+// resultStatus is a result's status when marking shows it, zero
 // otherwise.
-func resultStatus(ctx context.Context, status string) string {
+func resultStatus(status string) views.Text {
 	if !marking.StatusShown(status) {
-		return ""
+		return views.Text{}
 	}
-	return enumOr(ctx, "labs.status."+statusKey(status), status)
+	return enumOr("labs.status."+statusKey(status), status)
 }
 
 // statusKey is a FHIR status code as a catalog key part
@@ -179,21 +175,21 @@ func statusKey(status string) string {
 // KITH heading, FU Funn og undersøkelsesresultater, VU Vurdering, or the
 // investigation, Makroskopisk undersøkelse), and each member without one
 // is a procedure the examination covered (NCRP codes in imaging).
-func section(ctx context.Context, a labs.Analysis) views.LabsSection {
-	s := views.LabsSection{Status: resultStatus(ctx, a.Status)}
+func section(a labs.Analysis) views.LabsSection {
+	s := views.LabsSection{Status: resultStatus(a.Status)}
 	if a.Withdrawn {
-		s.Status = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), s.Status)
+		s.Status = views.LabsMsgOr("labs.row.withdrawn."+statusKey(a.Status), s.Status)
 	}
 	own := labs.Kodeverk(a.Code.System) == "8243" // a name made of the KITH heading, not an examination
-	if p, ok := textPart(ctx, a); ok {
+	if p, ok := textPart(a); ok {
 		// The section's heading and status already name this part.
-		p.Heading, p.Status = "", ""
+		p.Heading, p.Status = "", views.Text{}
 		s.Parts = append(s.Parts, p)
 	}
 	var walk func(ms []labs.Analysis)
 	walk = func(ms []labs.Analysis) {
 		for _, m := range ms {
-			if p, ok := textPart(ctx, m); ok {
+			if p, ok := textPart(m); ok {
 				s.Parts = append(s.Parts, p)
 			} else if len(m.Members) == 0 {
 				s.Procedures = append(s.Procedures, procedureText(m))
@@ -202,15 +198,17 @@ func section(ctx context.Context, a labs.Analysis) views.LabsSection {
 		}
 	}
 	walk(a.Members)
+	var heading string
 	switch {
 	case !own:
-		s.Heading = firstNonEmpty(a.Code.Display, a.Code.Code)
+		heading = firstNonEmpty(a.Code.Display, a.Code.Code)
 	case len(s.Procedures) > 0:
-		s.Heading = strings.Join(s.Procedures, "; ")
+		heading = strings.Join(s.Procedures, "; ")
 		s.Procedures = nil
 	}
-	if s.Heading == "" {
-		s.Heading = i18n.T(ctx, "labs.section.unnamed")
+	s.Heading = views.Plain(heading)
+	if heading == "" {
+		s.Heading = views.Msg("labs.section.unnamed")
 	}
 	return s
 }
@@ -218,25 +216,25 @@ func section(ctx context.Context, a labs.Analysis) views.LabsSection {
 // textPart is a result's value as a section part, false when it has none.
 // A coded text keeps its text with its line breaks and every coding but
 // the KITH heading (the heading is the part's name).
-func textPart(ctx context.Context, a labs.Analysis) (views.LabsPart, bool) {
-	p := views.LabsPart{Heading: firstNonEmpty(a.Code.Display, a.Code.Code), Comment: a.Comment, Status: resultStatus(ctx, a.Status)}
+func textPart(a labs.Analysis) (views.LabsPart, bool) {
+	p := views.LabsPart{Heading: firstNonEmpty(a.Code.Display, a.Code.Code), Comment: a.Comment, Status: resultStatus(a.Status)}
 	switch v := a.Value; {
 	case a.Withdrawn:
-		p.Text = enumOr(ctx, "labs.row.withdrawn."+statusKey(a.Status), a.Status)
+		p.Text = views.LabsValue{Text: enumOr("labs.row.withdrawn."+statusKey(a.Status), a.Status)}
 	case v.Coded != nil:
-		p.Text = v.Coded.Text
+		p.Text = views.LabsValue{Text: views.LabsPlain(v.Coded.Text)}
 		if h, ok := v.Coded.Heading(); ok && p.Heading == "" {
 			p.Heading = firstNonEmpty(h.Display, h.Code)
 		}
 		for _, cd := range v.Coded.Codes() {
-			p.Codes = append(p.Codes, views.LabsCode{Code: cd.Code, Display: cd.Display, System: kodeverkName(ctx, cd.System)})
+			p.Codes = append(p.Codes, views.LabsCode{Code: cd.Code, Display: cd.Display, System: kodeverkName(cd.System)})
 		}
 	case v != (labs.AnalysisValue{}):
-		p.Text = valueText(ctx, v)
+		p.Text = labsValue(v)
 	default:
 		return p, a.Comment != ""
 	}
-	return p, p.Text != "" || len(p.Codes) > 0 || p.Comment != ""
+	return p, !p.Text.Empty() || len(p.Codes) > 0 || p.Comment != ""
 }
 
 // procedureText names an examination without a value of its own: its
@@ -251,21 +249,24 @@ func procedureText(a labs.Analysis) string {
 
 // kodeverkName names a code system for a reader: a kodeverk by its name
 // and number, another system as received.
-func kodeverkName(ctx context.Context, system string) string {
+func kodeverkName(system string) views.Text {
 	kv := labs.Kodeverk(system)
 	if kv == "" {
-		return system
+		return views.LabsPlain(system)
 	}
-	return enumOr(ctx, "labs.kodeverk."+kv, i18n.T(ctx, "labs.kodeverk", kv))
+	return views.LabsMsgOr("labs.kodeverk."+kv, views.Msg("labs.kodeverk", kv))
 }
 
 // culture is an organism with its amount and susceptibilities.
-func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
+func culture(a labs.Analysis) views.LabsCulture {
 	c := views.LabsCulture{
-		Organism: firstNonEmpty(valueText(ctx, organismValue(a.Value)), a.Code.Display),
+		Organism: labsValue(organismValue(a.Value)),
 		Test:     firstNonEmpty(a.Code.Display, a.Code.Code),
 		Comment:  a.Comment,
 		Unread:   unreadRows(a.Unread),
+	}
+	if c.Organism.Empty() {
+		c.Organism = views.LabsValue{Text: views.LabsPlain(a.Code.Display)}
 	}
 	if a.Specimen != nil {
 		c.Specimen = firstNonEmpty(a.Specimen.Type, a.Specimen.TypeCode.Display)
@@ -273,8 +274,8 @@ func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
 	for _, m := range a.Members {
 		if !m.Susceptibility() {
 			// The amount, and anything else said of the organism.
-			if t := valueText(ctx, m.Value); t != "" {
-				c.Amounts = append(c.Amounts, t)
+			if v := labsValue(m.Value); !v.Empty() {
+				c.Amounts = append(c.Amounts, v)
 			}
 			for _, u := range m.Unread {
 				c.Unread = append(c.Unread, views.LabsUnread{Field: u.Field, Raw: u.Raw})
@@ -284,8 +285,8 @@ func culture(ctx context.Context, a labs.Analysis) views.LabsCulture {
 		row := views.LabsSusceptibility{Antibiotic: firstNonEmpty(m.Code.Display, m.Code.Code), Unread: unreadRows(m.Unread)}
 		// Susceptible is the answer hoped for: it is not tinted.
 		mark, ok := marking.OfSusceptibility(m.Flag)
-		row.FlagSymbol, row.FlagText, row.Flag = markText(ctx, mark, ok)
-		row.MIC = micText(ctx, m)
+		row.FlagSymbol, row.FlagText, row.Flag = markText(mark, ok)
+		row.MIC = micValue(m)
 		c.Rows = append(c.Rows, row)
 	}
 	return c
@@ -307,11 +308,11 @@ func organismValue(v labs.AnalysisValue) labs.AnalysisValue {
 	return v
 }
 
-// micText is what a susceptibility says besides S/I/R: the MIC or other
+// micValue is what a susceptibility says besides S/I/R: the MIC or other
 // text, a number, or codings other than the heading and the S/I/R code.
-func micText(ctx context.Context, a labs.Analysis) string {
+func micValue(a labs.Analysis) views.LabsValue {
 	if a.Value.Coded == nil {
-		return valueText(ctx, a.Value)
+		return labsValue(a.Value)
 	}
 	c := &labs.Concept{Text: a.Value.Coded.Text}
 	for _, cd := range a.Value.Coded.Codings {
@@ -319,24 +320,24 @@ func micText(ctx context.Context, a labs.Analysis) string {
 			c.Codings = append(c.Codings, cd)
 		}
 	}
-	return c.String()
+	return views.LabsValue{Text: views.LabsPlain(c.String())}
 }
 
-// flagView is a flag's symbol, word and highlight (marking.Of); all ""
-// when the flag marks nothing.
-func flagView(ctx context.Context, f *labs.Flag) (symbol, text, highlight string) {
+// flagView is a flag's symbol, word and highlight (marking.Of); "", zero
+// and "" when the flag marks nothing.
+func flagView(f *labs.Flag) (symbol string, text views.Text, highlight string) {
 	m, ok := marking.Of(f)
-	return markText(ctx, m, ok)
+	return markText(m, ok)
 }
 
-// markText words a mark: a known level by the catalog, an unknown code as
-// received.
-func markText(ctx context.Context, m marking.Mark, ok bool) (symbol, text, highlight string) {
+// markText is a mark's symbol, word and highlight: a known level by the
+// catalog, an unknown code as received.
+func markText(m marking.Mark, ok bool) (symbol string, text views.Text, highlight string) {
 	switch {
 	case !ok:
-		return "", "", ""
+		return "", views.Text{}, ""
 	case m.Level == "":
-		return m.Symbol, i18n.T(ctx, "labs.flag.unknown", m.Raw), m.Highlight
+		return m.Symbol, views.Msg("labs.flag.unknown", m.Raw), m.Highlight
 	}
-	return m.Symbol, enumOr(ctx, "labs.flag."+strings.ToLower(m.Level), m.Level), m.Highlight
+	return m.Symbol, enumOr("labs.flag."+strings.ToLower(m.Level), m.Level), m.Highlight
 }

@@ -1,13 +1,11 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Me serves the signed-in user's own page: what HelseID said about them and
@@ -22,17 +20,15 @@ func (h Start) Me(w http.ResponseWriter, r *http.Request) error {
 		Name:          u.Name,
 		HPRNumber:     u.HPRNumber,
 		SecurityLevel: u.SecurityLevel,
-		SignedInAt:    i18n.DateTime(i18n.From(ctx), request.SignedInAt(ctx)),
-	}
-	if hdr := userHeader(ctx, u); hdr != nil {
-		m.Org = hdr.Org
+		SignedInAt:    request.SignedInAt(ctx),
+		Org:           orgOf(u),
 	}
 	if u.Has(request.RoleClinician) {
-		m.Roles = append(m.Roles, i18n.T(ctx, "me.role.clinician"))
+		m.Roles = append(m.Roles, views.Msg("me.role.clinician"))
 	}
-	m.Roles = append(m.Roles, i18n.T(ctx, "me.role.hpr"))
+	m.Roles = append(m.Roles, views.Msg("me.role.hpr"))
 	if u.Has(request.RoleAuditor) {
-		m.Roles = append(m.Roles, i18n.T(ctx, "me.role.auditor"))
+		m.Roles = append(m.Roles, views.Msg("me.role.auditor"))
 	}
 	for _, a := range u.Approvals {
 		auth := a.AuthorizationText
@@ -40,21 +36,11 @@ func (h Start) Me(w http.ResponseWriter, r *http.Request) error {
 			auth = a.Authorization
 		}
 		m.Approvals = append(m.Approvals, views.MeApproval{
-			Profession:        professionName(ctx, a.Profession),
+			Profession:        views.ProfessionName(a.Profession),
 			Authorization:     auth,
 			Specialities:      strings.Join(a.Specialities, ", "),
 			RequisitionRights: strings.Join(a.RequisitionRights, ", "),
 		})
 	}
 	return Render(w, r, http.StatusOK, views.MePage(h.Site.Base(r, "me.title"), m))
-}
-
-// professionName names an HPR category (code set 9060) in the user's
-// language; an unknown code is shown as it came.
-func professionName(ctx context.Context, code string) string {
-	key := "profession." + strings.ToLower(code)
-	if !i18n.Has(key) {
-		return code
-	}
-	return i18n.T(ctx, key)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // relatives fetches every relative in ONE bulk call under h.Timeout and
@@ -73,20 +72,20 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 // address shows that it is protected and why, and nothing of where they
 // live (S19): the bulk call asks for no address of theirs to begin with, and
 // protection.OfRelative decides the level shown.
-func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.Person,
+func familyPanel(p *person.Person, rels map[string]*person.Person,
 	link func(string) string, now time.Time) views.PersonPanel {
 	var out views.PersonPanel
 	for _, sr := range person.Valid(p.SharedResidence) {
-		text := i18n.T(ctx, "person.family.shared.self")
-		if from := dateText(ctx, sr.ContractValidFrom); from != "" {
-			text = i18n.T(ctx, "person.family.shared.self_since", from)
+		text := views.Msg("person.family.shared.self")
+		if from := dateOf(sr.ContractValidFrom); !from.IsZero() {
+			text = views.Msg("person.family.shared.self_since", from)
 		}
-		out.Notices = append(out.Notices, views.Notice{Color: "info", Title: i18n.T(ctx, "person.address.shared"),
+		out.Notices = append(out.Notices, views.Notice{Color: "info", Title: views.Msg("person.address.shared"),
 			Text: text, TestID: "shared-residence"})
 	}
 	for _, rel := range family.Relations(p) {
-		it := relativeItem(ctx, p, rel, rels, link, now)
-		place(&out, ctx, rel.Meta, it)
+		it := relativeItem(p, rel, rels, link, now)
+		place(&out, rel.Meta, it)
 	}
 	for _, pr := range p.ParentalResponsibility {
 		if pr.ResponsibleOrganization == "" && pr.ResponsibleWithoutIdentifier == nil {
@@ -96,10 +95,10 @@ func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.
 		if w := pr.ResponsibleWithoutIdentifier; w != nil && w.Name != nil {
 			who = fullName(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName)
 		}
-		place(&out, ctx, pr.Meta, item(ctx, who, pr.Meta,
-			kv(ctx, "person.family.responsibility", enumText(ctx, "person.enum.responsibility", string(pr.ResponsibilityType)))))
+		place(&out, pr.Meta, item(plain(who), pr.Meta,
+			kv("person.family.responsibility", enumName("person.enum.responsibility", string(pr.ResponsibilityType)))))
 	}
-	out.Empty = i18n.T(ctx, "person.family.none")
+	out.Empty = views.Msg("person.family.none")
 	if len(out.Items) > 0 {
 		// The same relatives drawn as a graph, from the same bulk call.
 		g := familyFactsOf(rels, link).graph(p)
@@ -108,65 +107,65 @@ func familyPanel(ctx context.Context, p *person.Person, rels map[string]*person.
 	return out
 }
 
-func relativeItem(ctx context.Context, p *person.Person, rel family.Relation, rels map[string]*person.Person,
+func relativeItem(p *person.Person, rel family.Relation, rels map[string]*person.Person,
 	link func(string) string, now time.Time) views.PanelItem {
 	roleFacts := []views.Fact{
-		kv(ctx, "person.family.role", enumText(ctx, "person.enum.relation", string(rel.Role))),
-		kv(ctx, "person.family.mine", enumText(ctx, "person.enum.relation", string(rel.Mine))),
+		kv("person.family.role", enumName("person.enum.relation", string(rel.Role))),
+		kv("person.family.mine", enumName("person.enum.relation", string(rel.Mine))),
 	}
 	if rel.NIN == "" {
 		w := rel.Without
-		title := i18n.T(ctx, "person.name.unknown")
+		title := views.Msg("person.name.unknown")
 		var facts []views.Fact
 		if w != nil {
 			if w.Name != nil {
 				if n := fullName(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName); n != "" {
-					title = n
+					title = views.Plain(n)
 				}
 			}
 			facts = append(facts,
-				kv(ctx, "person.birth.date", dateText(ctx, w.BirthDate)),
-				kv(ctx, "person.gender", enumText(ctx, "person.enum.gender", string(w.Gender))),
-				kv(ctx, "person.citizenship", countryText(ctx, w.Citizenship)))
+				kv("person.birth.date", dateOf(w.BirthDate)),
+				kv("person.gender", enumName("person.enum.gender", string(w.Gender))),
+				kv("person.citizenship", country(w.Citizenship)))
 		}
-		facts = append(facts, kv(ctx, "person.family.no_number", i18n.T(ctx, "person.family.no_number.text")))
-		return item(ctx, title, rel.Meta, append(roleFacts, facts...)...)
+		facts = append(facts, kv("person.family.no_number", views.Msg("person.family.no_number.text")))
+		return item(title, rel.Meta, append(roleFacts, facts...)...)
 	}
 	r := rels[rel.NIN]
 	if r == nil {
-		it := item(ctx, i18n.T(ctx, "person.family.not_found"), rel.Meta, roleFacts...)
+		it := item(views.Msg("person.family.not_found"), rel.Meta, roleFacts...)
 		it.TestID = "relative"
 		return it
 	}
 	facts := roleFacts
 	if b := r.CurrentBirth(); b != nil {
-		facts = append(facts, kv(ctx, "person.birth.date", dateText(ctx, b.BirthDate)))
+		facts = append(facts, kv("person.birth.date", dateOf(b.BirthDate)))
 	}
-	facts = append(facts, kv(ctx, "person.age", ageText(ctx, r, now)))
+	facts = append(facts, kv("person.age", ageOf(r, now)))
 	if d := r.Death; d != nil && d.Current() {
-		facts = append(facts, kv(ctx, "person.death.date", dateText(ctx, d.DeceasedDate)))
+		facts = append(facts, kv("person.death.date", dateOf(d.DeceasedDate)))
 	}
-	facts = append(facts, kv(ctx, "person.family.responsibility", responsibility(ctx, rel.NIN, p)))
+	facts = append(facts, kv("person.family.responsibility", responsibility(rel.NIN, p)))
 	if sr := person.First(r.SharedResidence); sr != nil && (rel.Role == person.RelationChild) {
-		text := i18n.T(ctx, "person.yes")
-		if from := dateText(ctx, sr.ContractValidFrom); from != "" {
-			text = i18n.T(ctx, "person.family.shared.since", from)
+		text := views.Msg("person.yes")
+		if from := dateOf(sr.ContractValidFrom); !from.IsZero() {
+			text = views.Msg("person.family.shared.since", from)
 		}
-		facts = append(facts, kv(ctx, "person.address.shared", text))
+		facts = append(facts, kv("person.address.shared", text))
 	}
 	var tags []views.Tag
 	if rule := protection.OfRelative(r); rule.Protected() {
-		tags = append(tags, protectionTag(ctx, rule.Level()))
-		facts = append(facts, kv(ctx, "person.family.address", i18n.T(ctx, "person.protected.why.relative")))
+		tags = append(tags, protectionTag(rule.Level()))
+		facts = append(facts, kv("person.family.address", views.Msg("person.protected.why.relative")))
 	}
 	if d := r.Death; d != nil && d.Current() {
-		tags = append(tags, views.Tag{Text: i18n.T(ctx, "person.label.deceased"), Color: "neutral"})
+		tags = append(tags, views.Tag{Text: views.Msg("person.label.deceased"), Color: "neutral"})
 	}
-	title := nameOf(r)
-	if title == "" {
-		title = i18n.T(ctx, "person.name.unknown")
+	title := plain(nameOf(r))
+	if title.IsZero() {
+		title = views.Msg("person.name.unknown")
 	}
-	it := item(ctx, title, rel.Meta, facts...)
+	it := item(title, rel.Meta, facts...)
 	it.Tags = tags
 	it.Href = link(rel.NIN)
 	it.TestID = "relative"
@@ -175,14 +174,14 @@ func relativeItem(ctx context.Context, p *person.Person, rel family.Relation, re
 
 // responsibility says who has parental responsibility between the person
 // and a relative, in either direction, or "".
-func responsibility(ctx context.Context, relNIN string, p *person.Person) string {
+func responsibility(relNIN string, p *person.Person) views.Text {
 	pr, theirs := family.Responsibility(p, relNIN)
 	if pr == nil {
-		return ""
+		return views.Text{}
 	}
-	typ := enumText(ctx, "person.enum.responsibility", string(pr.ResponsibilityType))
+	typ := enumName("person.enum.responsibility", string(pr.ResponsibilityType))
 	if theirs {
-		return i18n.T(ctx, "person.family.responsibility.theirs", typ)
+		return views.Msg("person.family.responsibility.theirs", typ)
 	}
-	return i18n.T(ctx, "person.family.responsibility.mine", typ)
+	return views.Msg("person.family.responsibility.mine", typ)
 }

@@ -1,12 +1,8 @@
 package handlers
 
 import (
-	"context"
 	"strings"
 	"time"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
@@ -14,124 +10,124 @@ import (
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
-// enumText names an upstream enum value in the user's language from the
-// catalog key prefix + "." + lower-cased value. A value the catalog does not
+// enumName names an upstream enum value by the catalog key prefix + "." +
+// lower-cased value, or is zero for no value. A value the catalog does not
 // know (a newer API version, S33) is shown as it came, marked as unknown,
 // rather than dropped or guessed.
-func enumText(ctx context.Context, prefix, value string) string {
+func enumName(prefix, value string) views.Text {
 	if value == "" {
-		return ""
+		return views.Text{}
 	}
 	key := prefix + "." + strings.ToLower(value)
 	if i18n.Has(key) {
-		return i18n.T(ctx, key)
+		return views.Msg(key)
 	}
-	return i18n.T(ctx, "person.value.unknown", value)
+	return views.Msg("person.value.unknown", value)
 }
 
-// dateText formats a FREG date (time and zone to be ignored) as a calendar
-// date in the user's language, or "". A value the client could not read is
-// shown as received, marked.
-func dateText(ctx context.Context, d person.DateTime) string {
+// plain is a register value shown as received, or zero for "", so that an
+// empty value is dropped like a missing one.
+func plain(s string) views.Text {
+	if s == "" {
+		return views.Text{}
+	}
+	return views.Plain(s)
+}
+
+// blank reports a value with nothing to show. It is decided on the data,
+// before any words: a nil Words or a zero Text.
+func blank(w views.Words) bool {
+	t, isText := w.(views.Text)
+	return w == nil || isText && t.IsZero()
+}
+
+// dateOf is a FREG date (time and zone to be ignored) as a calendar date,
+// or zero. A value the client could not read is shown as received, marked.
+func dateOf(d person.DateTime) views.Text {
 	if raw, odd := d.UnreadValue(); odd {
-		return unreadText(ctx, raw)
+		return unread(raw)
 	}
 	if !d.Known() {
-		return ""
+		return views.Text{}
 	}
 	day := d.DateOnly()
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
-		return day
+		return plain(day)
 	}
-	return calendarDate(i18n.From(ctx), t)
+	// Midnight UTC is the same calendar day in Oslo, where views.Date
+	// writes it.
+	return views.DateText(t)
 }
 
-// calendarDate formats a calendar day without moving it between zones.
-func calendarDate(l i18n.Lang, t time.Time) string {
-	if l == i18n.EN {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("02.01.2006")
+// metaDateOf is a FREG metadata time (validFrom, validTo) as the Norwegian
+// calendar day it falls on (see person.Day), or zero.
+func metaDateOf(d person.DateTime) views.Text {
+	return dateOf(person.Local(d))
 }
 
-// metaDateText formats a FREG metadata time (validFrom, validTo) as the
-// Norwegian calendar day it falls on (see person.Day), or "".
-func metaDateText(ctx context.Context, d person.DateTime) string {
-	return dateText(ctx, person.Local(d))
-}
-
-// unreadText shows a value the client could not read as received, marked:
+// unread shows a value the client could not read as received, marked:
 // "mars 2022 — ukjent format".
-func unreadText(ctx context.Context, raw string) string {
-	return i18n.T(ctx, "person.value.unreadable", raw)
+func unread(raw string) views.Text {
+	return views.Msg("person.value.unreadable", raw)
 }
 
-// timestampText formats a registration time (a real instant) in Oslo time.
-func timestampText(ctx context.Context, d person.DateTime) string {
+// stampOf is a registration time (a real instant) in Oslo time, or zero.
+func stampOf(d person.DateTime) views.Text {
 	if raw, odd := d.UnreadValue(); odd {
-		return unreadText(ctx, raw)
+		return unread(raw)
 	}
 	if !d.Known() {
-		return ""
+		return views.Text{}
 	}
-	return i18n.DateTime(i18n.From(ctx), d.Time)
-}
-
-// clockText formats t as the time of day in Oslo: "10.42", "10:42" in English.
-func clockText(ctx context.Context, t time.Time) string {
-	t = t.In(i18n.Oslo())
-	if i18n.From(ctx) == i18n.EN {
-		return t.Format("15:04")
-	}
-	return t.Format("15.04")
+	return views.DateTimeText(d.Time)
 }
 
 // metaFacts lists an item's validity and source for the <details> under it.
-func metaFacts(ctx context.Context, m person.Meta) []views.Fact {
+func metaFacts(m person.Meta) []views.Fact {
 	var out []views.Fact
-	add := func(key, value string) {
-		if value != "" {
-			out = append(out, views.Fact{Label: i18n.T(ctx, key), Value: value})
+	add := func(key string, value views.Text) {
+		if !value.IsZero() {
+			out = append(out, views.Fact{Label: views.Msg(key), Value: value})
 		}
 	}
 	if m.Current() {
-		add("person.meta.state", i18n.T(ctx, "person.meta.current"))
+		add("person.meta.state", views.Msg("person.meta.current"))
 	} else {
-		add("person.meta.state", i18n.T(ctx, "person.meta.historic"))
+		add("person.meta.state", views.Msg("person.meta.historic"))
 	}
-	add("person.meta.valid_from", metaDateText(ctx, m.ValidFrom))
-	add("person.meta.valid_to", metaDateText(ctx, m.ValidTo))
-	add("person.meta.source", sourceText(ctx, m.Source))
-	add("person.meta.reason", m.Reason)
-	add("person.meta.registered", timestampText(ctx, m.RegisteredAt))
+	add("person.meta.valid_from", metaDateOf(m.ValidFrom))
+	add("person.meta.valid_to", metaDateOf(m.ValidTo))
+	add("person.meta.source", sourceName(m.Source))
+	add("person.meta.reason", plain(m.Reason))
+	add("person.meta.registered", stampOf(m.RegisteredAt))
 	return out
 }
 
-// sourceText names a FREG source; the register's own names are kept.
-func sourceText(ctx context.Context, s string) string {
+// sourceName names a FREG source; the register's own names are kept.
+func sourceName(s string) views.Text {
 	if s == "" {
-		return ""
+		return views.Text{}
 	}
 	key := "person.source." + strings.ToLower(s)
 	if i18n.Has(key) {
-		return i18n.T(ctx, key)
+		return views.Msg(key)
 	}
-	return s
+	return views.Plain(s)
 }
 
-// validityText is "from – to" for a history line's title.
-func validityText(ctx context.Context, m person.Meta) string {
-	from, to := metaDateText(ctx, m.ValidFrom), metaDateText(ctx, m.ValidTo)
+// validity is "from – to" for a history line's title, or zero.
+func validity(m person.Meta) views.Text {
+	from, to := metaDateOf(m.ValidFrom), metaDateOf(m.ValidTo)
 	switch {
-	case from != "" && to != "":
-		return i18n.T(ctx, "person.period", from, to)
-	case from != "":
-		return i18n.T(ctx, "person.since", from)
-	case to != "":
-		return i18n.T(ctx, "person.until", to)
+	case !from.IsZero() && !to.IsZero():
+		return views.Msg("person.period", from, to)
+	case !from.IsZero():
+		return views.Msg("person.since", from)
+	case !to.IsZero():
+		return views.Msg("person.until", to)
 	}
-	return ""
+	return views.Text{}
 }
 
 // fullName joins the parts of a name.
@@ -161,23 +157,23 @@ func formatNIN(s string) string {
 	return s[:6] + " " + s[6:]
 }
 
-// ninKindText names the kind of an identity number from the API's type, or
+// ninKind names the kind of an identity number from the API's type, or
 // from the number itself when the API did not say.
-func ninKindText(ctx context.Context, typ person.IdentificationNumberType, number string) string {
+func ninKind(typ person.IdentificationNumberType, number string) views.Text {
 	if typ != "" {
-		return enumText(ctx, "person.enum.nintype", string(typ))
+		return enumName("person.enum.nintype", string(typ))
 	}
 	n, err := nin.Parse(number)
 	if err != nil {
-		return i18n.T(ctx, "person.enum.nintype.nationalidentitynumber")
+		return views.Msg("person.enum.nintype.nationalidentitynumber")
 	}
 	switch n.Kind {
 	case nin.DNumber:
-		return i18n.T(ctx, "person.enum.nintype.dnumber")
+		return views.Msg("person.enum.nintype.dnumber")
 	case nin.FellesHjelpenummer:
-		return i18n.T(ctx, "person.enum.nintype.alternateidentificationnumber")
+		return views.Msg("person.enum.nintype.alternateidentificationnumber")
 	}
-	return i18n.T(ctx, "person.enum.nintype.nationalidentitynumber")
+	return views.Msg("person.enum.nintype.nationalidentitynumber")
 }
 
 // ageOn returns the completed years between birth and day (both calendar
@@ -206,11 +202,11 @@ func today(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// ageText is "46 år" — "72 år (ved død)" for the deceased — or "".
-func ageText(ctx context.Context, p *person.Person, now time.Time) string {
+// ageOf is "46 år" — "72 år (ved død)" for the deceased — or zero.
+func ageOf(p *person.Person, now time.Time) views.Text {
 	b := p.CurrentBirth()
 	if b == nil {
-		return ""
+		return views.Text{}
 	}
 	day, key := today(now), "person.age.years"
 	if p.Death != nil && p.Death.Current() && !p.Death.DeceasedDate.IsZero() {
@@ -220,63 +216,26 @@ func ageText(ctx context.Context, p *person.Person, now time.Time) string {
 	}
 	a := ageOn(b.BirthDate, day)
 	if a < 0 {
-		return ""
+		return views.Text{}
 	}
-	return i18n.T(ctx, key, a)
+	return views.Msg(key, a)
 }
 
-// displayTag is the x/text language each portal language names places in.
-func displayTag(l i18n.Lang) language.Tag {
-	switch l {
-	case i18n.NN:
-		return language.Make("nn")
-	case i18n.EN:
-		return language.English
+// country is an ISO 3166-1 country code for the view to name, or nil.
+func country(code string) views.Words {
+	if strings.TrimSpace(code) == "" {
+		return nil
 	}
-	return language.Make("nb")
+	return views.Country(code)
 }
 
-// countryText names an ISO 3166-1 country (alpha-2 or alpha-3) in the
-// user's language, with FREG's special codes; an unknown code is shown as
-// it came.
-func countryText(ctx context.Context, code string) string {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	switch code {
-	case "":
-		return ""
-	case "XXX":
-		return i18n.T(ctx, "person.country.stateless")
-	case "XUK", "YY":
-		return i18n.T(ctx, "person.country.unknown")
-	case "XXK", "XK":
-		return i18n.T(ctx, "person.country.kosovo")
+// languageName is a KRR language code (ISO 639-1) for the view to name, or
+// nil.
+func languageName(code string) views.Words {
+	if strings.TrimSpace(code) == "" {
+		return nil
 	}
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	name := display.Regions(displayTag(i18n.From(ctx))).Name(r)
-	if name == "" {
-		return code
-	}
-	return name
-}
-
-// languageText names a KRR language code (ISO 639-1) in the user's language.
-func languageText(ctx context.Context, code string) string {
-	code = strings.ToLower(strings.TrimSpace(code))
-	if code == "" {
-		return ""
-	}
-	t, err := language.Parse(code)
-	if err != nil {
-		return code
-	}
-	name := display.Languages(displayTag(i18n.From(ctx))).Name(t)
-	if name == "" {
-		return code
-	}
-	return name
+	return views.LanguageName(code)
 }
 
 // placeText is "0301 Oslo" from a number and a name, either may be empty.

@@ -13,7 +13,6 @@ import (
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // panelSpec describes one panel of the overview: what it asks the Person API
@@ -22,7 +21,7 @@ type panelSpec struct {
 	id       string
 	resource string // audit resource of the panel's own lookup
 	parts    []person.InformationPart
-	build    func(context.Context, *person.Person) views.PersonPanel
+	build    func(*person.Person) views.PersonPanel
 }
 
 // The FREG panels, in page order; KRR and family follow them.
@@ -78,14 +77,14 @@ var panelIDs = func() []string {
 }()
 
 // frame fills a panel's title, shortcut, URLs and freshness.
-func frame(ctx context.Context, p views.PersonPanel, id, handle string, fetched time.Time) views.PersonPanel {
+func frame(p views.PersonPanel, id, handle string, fetched time.Time) views.PersonPanel {
 	p.ID = id
-	p.Title = i18n.T(ctx, "person.panel."+id)
+	p.Title = views.Msg("person.panel." + id)
 	p.Key = strconv.Itoa(slices.Index(panelIDs, id) + 1)
 	p.Refresh = "/person/" + handle + "/panel/" + id
 	p.Reload = "/person/" + handle + "#panel-" + id
 	if p.Error == nil && !fetched.IsZero() {
-		p.Fetched = i18n.T(ctx, "person.fetched", clockText(ctx, fetched))
+		p.Fetched = fetched
 	}
 	return p
 }
@@ -99,7 +98,7 @@ func withUnread(pn views.PersonPanel, p *person.Person, parts []person.Informati
 		members[i] = part.Member()
 	}
 	for _, f := range p.UnreadIn(members...) {
-		pn.Unread = append(pn.Unread, views.Fact{Label: f.Path, Value: f.Raw})
+		pn.Unread = append(pn.Unread, views.Fact{Label: views.Plain(f.Path), Value: views.Plain(f.Raw)})
 	}
 	return pn
 }
@@ -185,17 +184,17 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 		if coreErr != nil {
 			pn.Error = h.errorData(ctx, coreErr)
 		} else {
-			pn = withUnread(s.build(ctx, core), core, s.parts)
+			pn = withUnread(s.build(core), core, s.parts)
 		}
-		page.Panels = append(page.Panels, frame(ctx, pn, s.id, handle, fetched))
+		page.Panels = append(page.Panels, frame(pn, s.id, handle, fetched))
 	}
 	var kp views.PersonPanel
 	if krrErr != nil {
 		kp.Error = h.errorData(ctx, krrErr)
 	} else {
-		kp = withUnread(krrPanel(ctx, krr, fetched), krr, krrParts)
+		kp = withUnread(krrPanel(krr, fetched), krr, krrParts)
 	}
-	page.Panels = append(page.Panels, frame(ctx, kp, "krr", handle, fetched))
+	page.Panels = append(page.Panels, frame(kp, "krr", handle, fetched))
 	var fp views.PersonPanel
 	switch {
 	case coreErr != nil:
@@ -203,9 +202,9 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	case famErr != nil:
 		fp.Error = h.errorData(ctx, famErr)
 	default:
-		fp = withUnread(familyPanel(ctx, core, rels, link, fetched), core, familyParts)
+		fp = withUnread(familyPanel(core, rels, link, fetched), core, familyParts)
 	}
-	page.Panels = append(page.Panels, frame(ctx, fp, "family", handle, fetched))
+	page.Panels = append(page.Panels, frame(fp, "family", handle, fetched))
 
 	// A generic title: the browser keeps titles in its history, and a
 	// patient's name does not belong there.
@@ -238,7 +237,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		var p *person.Person
 		p, _, err = h.lookup(r, "krr", krrParts, false)
 		if err == nil {
-			pn = withUnread(krrPanel(ctx, p, h.now()), p, krrParts)
+			pn = withUnread(krrPanel(p, h.now()), p, krrParts)
 		}
 	case "family":
 		var p *person.Person
@@ -247,7 +246,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			var rels map[string]*person.Person
 			if rels, err = h.relatives(ctx, number, p); err == nil {
-				pn = withUnread(familyPanel(ctx, p, rels, linker(ctx), h.now()), p, familyParts)
+				pn = withUnread(familyPanel(p, rels, linker(ctx), h.now()), p, familyParts)
 			}
 		}
 	default:
@@ -256,7 +255,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		var p *person.Person
 		p, _, err = h.lookup(r, s.resource, s.parts, true)
 		if err == nil {
-			pn = withUnread(s.build(ctx, p), p, s.parts)
+			pn = withUnread(s.build(p), p, s.parts)
 		}
 	}
 	// Every failure (an audit failure too: no data is shown either way)
@@ -269,7 +268,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		pn = views.PersonPanel{Error: h.errorData(ctx, err)}
 		status = AsError(err).Status
 	}
-	return Render(w, r, status, views.PersonPanelSection(frame(ctx, pn, id, handle, h.now())))
+	return Render(w, r, status, views.PersonPanelSection(frame(pn, id, handle, h.now())))
 }
 
 // header builds the card at the top: name, number, age, gender, status and
@@ -277,11 +276,11 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 func (h Person) header(ctx context.Context, looked string, p *person.Person, perr error, krr *person.Person,
 	link func(string) string) views.PersonHeader {
 	if perr != nil {
-		return views.PersonHeader{Name: i18n.T(ctx, "person.header.unavailable"), Error: h.errorData(ctx, perr)}
+		return views.PersonHeader{Name: views.Msg("person.header.unavailable"), Error: h.errorData(ctx, perr)}
 	}
-	hd := views.PersonHeader{Name: nameOf(p)}
-	if hd.Name == "" {
-		hd.Name = i18n.T(ctx, "person.name.unknown")
+	hd := views.PersonHeader{Name: plain(nameOf(p))}
+	if hd.Name.IsZero() {
+		hd.Name = views.Msg("person.name.unknown")
 	}
 	current := p.CurrentNIN()
 	var lookedType person.IdentificationNumberType
@@ -291,54 +290,54 @@ func (h Person) header(ctx context.Context, looked string, p *person.Person, per
 		}
 	}
 	hd.Number = formatNIN(looked)
-	hd.NumberLabel = ninKindText(ctx, lookedType, looked)
+	hd.NumberLabel = ninKind(lookedType, looked)
 
 	now := h.now()
-	hd.Facts = append(hd.Facts, kv(ctx, "person.age", ageText(ctx, p, now)))
+	hd.Facts = append(hd.Facts, kv("person.age", ageOf(p, now)))
 	if b := p.CurrentBirth(); b != nil {
-		hd.Facts = append(hd.Facts, kv(ctx, "person.birth.date", dateText(ctx, b.BirthDate)))
+		hd.Facts = append(hd.Facts, kv("person.birth.date", dateOf(b.BirthDate)))
 	}
 	hd.Facts = append(hd.Facts,
-		kv(ctx, "person.gender", enumText(ctx, "person.enum.gender", string(p.CurrentGender()))),
-		kv(ctx, "person.status", enumText(ctx, "person.enum.status", string(p.CurrentStatus()))))
-	hd.Facts = slices.DeleteFunc(hd.Facts, func(f views.Fact) bool { return f.Value == "" })
+		kv("person.gender", enumName("person.enum.gender", string(p.CurrentGender()))),
+		kv("person.status", enumName("person.enum.status", string(p.CurrentStatus()))))
+	hd.Facts = slices.DeleteFunc(hd.Facts, func(f views.Fact) bool { return blank(f.Value) })
 
 	if d := p.Death; d != nil && d.Current() {
-		text := i18n.T(ctx, "person.label.deceased")
-		if date := dateText(ctx, d.DeceasedDate); date != "" {
-			text = i18n.T(ctx, "person.label.deceased_on", date)
+		text := views.Msg("person.label.deceased")
+		if date := dateOf(d.DeceasedDate); !date.IsZero() {
+			text = views.Msg("person.label.deceased_on", date)
 		}
 		hd.Labels = append(hd.Labels, views.Tag{Text: text, Color: "neutral", TestID: "label-deceased"})
 	}
 	if fi := p.FalseIdentity; fi != nil && fi.Current() {
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.identity.false.title"), Color: "danger", TestID: "label-false-identity"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.identity.false.title"), Color: "danger", TestID: "label-false-identity"})
 	}
 	// The S19 rule reads the level (the strictest current one), so the
 	// label and the address panel can never disagree.
 	switch rule := protection.Of(p); {
 	case rule.Protected():
-		hd.Labels = append(hd.Labels, protectionTag(ctx, rule.Level()))
+		hd.Labels = append(hd.Labels, protectionTag(rule.Level()))
 	case rule.ClientAddress():
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.address.client"), Color: "info", TestID: "label-client-address"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.address.client"), Color: "info", TestID: "label-client-address"})
 	}
 	if krr != nil && krr.CommonContactRegisterInformation != nil &&
 		krr.CommonContactRegisterInformation.Reservation == person.ReservationYes {
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.reserved"), Color: "warning", TestID: "label-reserved"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.label.reserved"), Color: "warning", TestID: "label-reserved"})
 	}
 	switch p.CurrentStatus() {
 	case person.StatusInactive:
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.inactive"), Color: "warning", TestID: "label-inactive"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.label.inactive"), Color: "warning", TestID: "label-inactive"})
 	case person.StatusDiscontinued:
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.discontinued"), Color: "warning", TestID: "label-discontinued"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.label.discontinued"), Color: "warning", TestID: "label-discontinued"})
 	}
-	hd.Labels = append(hd.Labels, numberTags(ctx, looked, h.Site.Demo)...)
+	hd.Labels = append(hd.Labels, numberTags(looked, h.Site.Demo)...)
 
 	if current != "" && current != looked {
-		hd.Labels = append(hd.Labels, views.Tag{Text: i18n.T(ctx, "person.label.replaced"), Color: "warning", TestID: "label-replaced"})
-		hd.Notices = append(hd.Notices, views.Notice{Color: "warning", Title: i18n.T(ctx, "person.replaced.title"),
-			Text: i18n.T(ctx, "person.replaced.text", formatNIN(current)), TestID: "replaced-number"})
+		hd.Labels = append(hd.Labels, views.Tag{Text: views.Msg("person.label.replaced"), Color: "warning", TestID: "label-replaced"})
+		hd.Notices = append(hd.Notices, views.Notice{Color: "warning", Title: views.Msg("person.replaced.title"),
+			Text: views.Msg("person.replaced.text", formatNIN(current)), TestID: "replaced-number"})
 		if href := link(current); href != "" {
-			hd.Current = &views.Link{Text: i18n.T(ctx, "person.replaced.link"), Href: href}
+			hd.Current = &views.Link{Text: views.Msg("person.replaced.link"), Href: href}
 		}
 	}
 	return hd
@@ -349,63 +348,61 @@ func (h Person) header(ctx context.Context, looked string, p *person.Person, per
 const oldVerification = 18
 
 // krrPanel shows the person's entry in the Contact and Reservation Register.
-func krrPanel(ctx context.Context, p *person.Person, now time.Time) views.PersonPanel {
+func krrPanel(p *person.Person, now time.Time) views.PersonPanel {
 	var out views.PersonPanel
 	k := p.CommonContactRegisterInformation
 	if k == nil {
-		out.Empty = i18n.T(ctx, "person.krr.none")
+		out.Empty = views.Msg("person.krr.none")
 		return out
 	}
 	if k.Reservation == person.ReservationYes {
-		out.Notices = append(out.Notices, views.Notice{Color: "warning", Title: i18n.T(ctx, "person.label.reserved"),
-			Text: i18n.T(ctx, "person.krr.reserved.text"), TestID: "krr-reserved"})
+		out.Notices = append(out.Notices, views.Notice{Color: "warning", Title: views.Msg("person.label.reserved"),
+			Text: views.Msg("person.krr.reserved.text"), TestID: "krr-reserved"})
 	}
-	main := views.PanelItem{Title: i18n.T(ctx, "person.krr.entry"), TestID: "krr"}
+	main := views.PanelItem{Title: views.Msg("person.krr.entry"), TestID: "krr"}
 	add := func(f views.Fact) {
-		if f.Value != "" {
+		if !blank(f.Value) {
 			main.Facts = append(main.Facts, f)
 		}
 	}
-	add(kv(ctx, "person.krr.status", enumText(ctx, "person.enum.krrstatus", string(k.Status))))
-	add(kv(ctx, "person.krr.reservation", enumText(ctx, "person.enum.reservation", string(k.Reservation))))
-	add(kv(ctx, "person.krr.notification", enumText(ctx, "person.enum.notification", string(k.NotificationStatus))))
-	if lang := languageText(ctx, k.Language); lang != "" {
-		add(kv(ctx, "person.krr.language", lang))
-	}
+	add(kv("person.krr.status", enumName("person.enum.krrstatus", string(k.Status))))
+	add(kv("person.krr.reservation", enumName("person.enum.reservation", string(k.Reservation))))
+	add(kv("person.krr.notification", enumName("person.enum.notification", string(k.NotificationStatus))))
+	add(kv("person.krr.language", languageName(k.Language)))
 	out.Items = append(out.Items, main)
 
 	old := today(now).AddDate(0, -oldVerification, 0)
-	contact := func(title, value string, updated, verified person.DateTime, testID string) {
+	contact := func(title views.Text, value string, updated, verified person.DateTime, testID string) {
 		if value == "" {
 			return
 		}
 		it := views.PanelItem{Title: title, TestID: testID}
-		it.Facts = append(it.Facts, views.Fact{Label: title, Value: value})
-		if u := dateText(ctx, updated); u != "" {
-			it.Facts = append(it.Facts, kv(ctx, "person.krr.updated", u))
+		it.Facts = append(it.Facts, views.Fact{Label: title, Value: views.Plain(value)})
+		if u := dateOf(updated); !u.IsZero() {
+			it.Facts = append(it.Facts, kv("person.krr.updated", u))
 		}
-		v := kv(ctx, "person.krr.verified", dateText(ctx, verified))
-		if v.Value == "" {
-			v.Value = i18n.T(ctx, "person.krr.never")
+		v := kv("person.krr.verified", dateOf(verified))
+		if blank(v.Value) {
+			v.Value = views.Msg("person.krr.never")
 		}
 		// An unreadable date says nothing about age: no warning on a guess.
 		if _, odd := verified.UnreadValue(); !odd && (!verified.Known() || verified.Before(old)) {
-			v.Warn = i18n.T(ctx, "person.krr.old", oldVerification)
+			v.Warn = views.Msg("person.krr.old", oldVerification)
 		}
 		it.Facts = append(it.Facts, v)
 		out.Items = append(out.Items, it)
 	}
 	if ci := k.ContactInformation; ci != nil {
-		contact(i18n.T(ctx, "person.krr.phone"), ci.PhoneNumber, ci.PhoneNumberLastUpdated, ci.PhoneNumberLastVerified, "krr-phone")
-		contact(i18n.T(ctx, "person.krr.email"), ci.Email, ci.EmailLastUpdated, ci.EmailLastVerified, "krr-email")
+		contact(views.Msg("person.krr.phone"), ci.PhoneNumber, ci.PhoneNumberLastUpdated, ci.PhoneNumberLastVerified, "krr-phone")
+		contact(views.Msg("person.krr.email"), ci.Email, ci.EmailLastUpdated, ci.EmailLastVerified, "krr-email")
 	}
 	if dp := k.DigitalPost; dp != nil && (dp.DigitalPostAddress != "" || dp.DigitalPostVendorAddress != "") {
-		it := views.PanelItem{Title: i18n.T(ctx, "person.krr.digital"), TestID: "krr-digital"}
+		it := views.PanelItem{Title: views.Msg("person.krr.digital"), TestID: "krr-digital"}
 		for _, f := range []views.Fact{
-			kv(ctx, "person.krr.digital.address", dp.DigitalPostAddress),
-			kv(ctx, "person.krr.digital.vendor", vendorText(dp.DigitalPostVendorAddress)),
+			kv("person.krr.digital.address", plain(dp.DigitalPostAddress)),
+			kv("person.krr.digital.vendor", plain(vendorText(dp.DigitalPostVendorAddress))),
 		} {
-			if f.Value != "" {
+			if !blank(f.Value) {
 				it.Facts = append(it.Facts, f)
 			}
 		}

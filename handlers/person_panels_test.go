@@ -2,11 +2,14 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/views"
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
@@ -37,8 +40,7 @@ func TestS19_AddressPanelCopiesNothingOfAProtectedPerson(t *testing.T) {
 		"Markørbydel", "9191", "9292", "Postboks 9393", "Markørstraße", "Markørstadt"}
 	for _, level := range []person.AddressConfidentiality{person.Confidential, person.StrictlyConfidential, "SomethingNew"} {
 		t.Run(string(level), func(t *testing.T) {
-			ctx := i18n.WithLang(context.Background(), i18n.NB)
-			panel := addressesPanel(ctx, protectedDoc(level))
+			panel := addressesPanel(protectedDoc(level))
 			dump := fmt.Sprintf("%+v", panel)
 			for _, m := range markers {
 				if strings.Contains(dump, m) {
@@ -52,12 +54,58 @@ func TestS19_AddressPanelCopiesNothingOfAProtectedPerson(t *testing.T) {
 	}
 	t.Run("unprotected shows the address", func(t *testing.T) {
 		ctx := i18n.WithLang(context.Background(), i18n.NB)
-		doc := protectedDoc(person.Unclassified)
-		dump := fmt.Sprintf("%+v", addressesPanel(ctx, doc))
+		var page strings.Builder
+		if err := views.PersonPanelSection(addressesPanel(protectedDoc(person.Unclassified))).Render(ctx, &page); err != nil {
+			t.Fatal(err)
+		}
 		for _, m := range []string{"Markørgata 9", "9090 MARKØRBY", "90909090 Markørkrets", "909090 Markørbydel", "Postboks 9393", "gnr. 9191, bnr. 9292"} {
-			if !strings.Contains(dump, m) {
-				t.Errorf("view model lacks %q", m)
+			if !strings.Contains(page.String(), m) {
+				t.Errorf("panel lacks %q", m)
 			}
 		}
 	})
+}
+
+// TestPanelValues checks the words the panels' builders choose: the handler
+// picks the message and its data, the view words it in the language.
+func TestPanelValues(t *testing.T) {
+	var odd person.DateTime
+	if err := json.Unmarshal([]byte(`"15. nov 2023"`), &odd); err != nil {
+		t.Fatal(err)
+	}
+	day := person.Date(2022, time.March, 11)
+	tests := []struct {
+		name  string
+		value views.Words
+		want  string // in bokmål
+		blank bool
+	}{
+		{"a date", dateOf(day), "11.03.2022", false},
+		{"no date", dateOf(person.DateTime{}), "", true},
+		{"an unreadable date, as received", dateOf(odd), "15. nov 2023 — ukjent format", false},
+		{"a known enum", enumName("person.enum.gender", "Female"), "Kvinne", false},
+		{"an unknown enum, as it came", enumName("person.enum.gender", "Other"), "Ukjent verdi (Other)", false},
+		{"no enum", enumName("person.enum.gender", ""), "", true},
+		{"a register value", plain("Kirkegata 19 B"), "Kirkegata 19 B", false},
+		{"an empty register value", plain(""), "", true},
+		{"no country", country(" "), "", true},
+		{"a country", country("SWE"), "Sverige", false},
+		{"a unit and its type", unitText("H0101", person.SeparatelyOccupiedUnitType("Housing")), "H0101 (bolig)", false},
+		{"a period", validity(tlMeta("2022-03-11", "2023-01-02")), i18n.TL(i18n.NB, "person.period", "11.03.2022", "02.01.2023"), false},
+		{"twins", multipleBirth(21), "nr. 1 av 2", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := blank(tt.value); got != tt.blank {
+				t.Errorf("blank: got %v, want %v", got, tt.blank)
+			}
+			got := ""
+			if tt.value != nil {
+				got = tt.value.Lang(i18n.NB)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

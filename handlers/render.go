@@ -2,14 +2,11 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"net/http"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // Site carries what every page needs beyond the request itself.
@@ -17,7 +14,7 @@ type Site struct {
 	Demo bool // synthetic data: every page shows the demo band
 }
 
-// Base builds the layout's view model for r with the translated title key.
+// Base builds the layout's view model for r with the title key.
 func (s Site) Base(r *http.Request, titleKey string) views.Base {
 	ctx := r.Context()
 	b := views.Base{
@@ -26,35 +23,20 @@ func (s Site) Base(r *http.Request, titleKey string) views.Base {
 		Path:      r.URL.Path,
 	}
 	if titleKey != "" {
-		b.Title = i18n.T(ctx, titleKey)
+		b.Title = views.Msg(titleKey)
 	}
 	if u := request.UserFrom(ctx); u != nil {
-		b.User = userHeader(ctx, u)
+		b.User = &views.UserHeader{Name: u.Name, HPRNumber: u.HPRNumber, Professions: u.Professions(), Org: orgOf(u)}
 	}
 	return b
 }
 
-func userHeader(ctx context.Context, u *request.User) *views.UserHeader {
-	var profs []string
-	for _, p := range u.Professions() {
-		profs = append(profs, professionName(ctx, p))
+// orgOf is the user's organisation: the sub-unit, else the legal entity.
+func orgOf(u *request.User) string {
+	if u.OrgChild != "" {
+		return u.OrgChild
 	}
-	h := &views.UserHeader{Name: u.Name, HPRNumber: u.HPRNumber, Professions: strings.Join(profs, ", ")}
-	if org := u.OrgChild; org != "" || u.OrgParent != "" {
-		if org == "" {
-			org = u.OrgParent
-		}
-		h.Org = i18n.T(ctx, "user.org", formatOrgNumber(org))
-	}
-	return h
-}
-
-// formatOrgNumber groups a 9-digit organisation number as "123 456 789".
-func formatOrgNumber(s string) string {
-	if len(s) != 9 {
-		return s
-	}
-	return s[0:3] + " " + s[3:6] + " " + s[6:9]
+	return u.OrgParent
 }
 
 // Render writes c with status after rendering it completely into a buffer, so

@@ -18,14 +18,7 @@ import (
 	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
-
-// message is a catalog key with its arguments, translated at render time.
-type message struct {
-	Key  string
-	Args []any
-}
 
 // searchForm is the search box as posted: one field, q, holding an identity
 // number or a name with a birth date or municipality number.
@@ -45,18 +38,18 @@ const maxQueryRunes = 200
 // Validate reads Q as an identity number or a name search and returns a
 // message per field ("q") when it is neither. Messages say exactly what is
 // wrong, in the user's terms.
-func (f *searchForm) Validate(now time.Time) map[string]message {
+func (f *searchForm) Validate(now time.Time) map[string]views.Text {
 	q := strings.TrimSpace(f.Q)
 	switch {
 	case !readable(q):
-		return map[string]message{"q": {Key: "search.error.chars"}}
+		return map[string]views.Text{"q": views.Msg("search.error.chars")}
 	case q == "":
-		return map[string]message{"q": {Key: "search.error.empty"}}
+		return map[string]views.Text{"q": views.Msg("search.error.empty")}
 	case len([]rune(q)) > maxQueryRunes:
-		return map[string]message{"q": {Key: "search.error.long"}}
+		return map[string]views.Text{"q": views.Msg("search.error.long")}
 	case !strings.ContainsFunc(q, unicode.IsLetter) && len(strings.Fields(q)) == 1 && isDateWord(q) && strings.ContainsAny(q, "./"):
 		// A date alone: the name is missing, not digits of a number.
-		return map[string]message{"q": {Key: "search.error.need_name"}}
+		return map[string]views.Text{"q": views.Msg("search.error.need_name")}
 	case looksLikeNumber(q):
 		return f.validateNumber(q)
 	}
@@ -93,7 +86,7 @@ func looksLikeNumber(q string) bool {
 	return len(words) == 1 && digits >= 6
 }
 
-func (f *searchForm) validateNumber(q string) map[string]message {
+func (f *searchForm) validateNumber(q string) map[string]views.Text {
 	// Spaces and hyphens anywhere are grouping ("120579 00499", "12 05 79 00499").
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' || r == '\u00a0' {
@@ -105,19 +98,19 @@ func (f *searchForm) validateNumber(q string) map[string]message {
 	switch {
 	case err == nil:
 	case errors.Is(err, nin.ErrNotDigits):
-		return map[string]message{"q": {Key: "search.error.digits"}}
+		return map[string]views.Text{"q": views.Msg("search.error.digits")}
 	case errors.Is(err, nin.ErrLength):
-		return map[string]message{"q": {Key: "search.error.length", Args: []any{len([]rune(digits))}}}
+		return map[string]views.Text{"q": views.Msg("search.error.length", len([]rune(digits)))}
 	case errors.Is(err, nin.ErrChecksum) && errors.Is(err, nin.ErrDate):
-		return map[string]message{"q": {Key: "search.error.checksum_date"}}
+		return map[string]views.Text{"q": views.Msg("search.error.checksum_date")}
 	case errors.Is(err, nin.ErrDate):
-		return map[string]message{"q": {Key: "search.error.date"}}
+		return map[string]views.Text{"q": views.Msg("search.error.date")}
 	default:
-		return map[string]message{"q": {Key: "search.error.checksum"}}
+		return map[string]views.Text{"q": views.Msg("search.error.checksum")}
 	}
 	if n.Kind == nin.HNumber {
 		// An organisation's own help number is unknown to the register.
-		return map[string]message{"q": {Key: "search.error.hnumber"}}
+		return map[string]views.Text{"q": views.Msg("search.error.hnumber")}
 	}
 	f.number = &n
 	return nil
@@ -127,15 +120,15 @@ func (f *searchForm) validateNumber(q string) map[string]message {
 // "Family, Given [Middle] <...>". A four-digit word is a birth year when it
 // lies between 1900 and this year, otherwise a municipality number (Nordland's
 // 18xx numbers are not plausible birth years for a living patient).
-func (f *searchForm) validateName(q string, now time.Time) map[string]message {
+func (f *searchForm) validateName(q string, now time.Time) map[string]views.Text {
 	family, rest, comma := strings.Cut(q, ",")
 	if !comma {
 		rest, family = q, ""
 	}
 	var names []string
 	var birth, municipality string
-	bad := func(key string) map[string]message { return map[string]message{"q": {Key: key}} }
-	classify := func(w string) map[string]message {
+	bad := func(key string) map[string]views.Text { return map[string]views.Text{"q": views.Msg(key)} }
+	classify := func(w string) map[string]views.Text {
 		switch {
 		case isName(w):
 			names = append(names, w)
@@ -315,9 +308,8 @@ func (h Person) Search(w http.ResponseWriter, r *http.Request) error {
 
 // searchAgain re-renders the start page with the message. A mistyped number
 // goes back as text in the message, never in the field's value (S15).
-func (h Person) searchAgain(w http.ResponseWriter, r *http.Request, f searchForm, m message) error {
-	ctx := r.Context()
-	form := views.SearchForm{Error: i18n.T(ctx, m.Key, m.Args...)}
+func (h Person) searchAgain(w http.ResponseWriter, r *http.Request, f searchForm, m views.Text) error {
+	form := views.SearchForm{Error: m}
 	switch {
 	case !readable(f.Q):
 		// Never echoed (S42): the page is UTF-8 and says so.
@@ -352,7 +344,7 @@ func (h Person) searchByName(w http.ResponseWriter, r *http.Request, f searchFor
 		return Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 	}
 	if errors.Is(err, upstream.ErrBadRequest) {
-		return h.searchAgain(w, r, f, message{Key: "search.error.rejected"})
+		return h.searchAgain(w, r, f, views.Msg("search.error.rejected"))
 	}
 	if err != nil {
 		return upstreamError(servicePerson, err)
@@ -374,18 +366,18 @@ func (h Person) searchByName(w http.ResponseWriter, r *http.Request, f searchFor
 		if err != nil {
 			return Errorf(http.StatusInternalServerError, "", fmt.Errorf("search: handle: %w", err))
 		}
-		out.Rows = append(out.Rows, h.searchRow(ctx, p, number, handle, now))
+		out.Rows = append(out.Rows, h.searchRow(p, number, handle, now))
 	}
 	switch len(out.Rows) {
 	case 0:
-		out.Summary = i18n.T(ctx, "search.results.none")
+		out.Summary = views.Msg("search.results.none")
 	case 1:
-		out.Summary = i18n.T(ctx, "search.results.one")
+		out.Summary = views.Msg("search.results.one")
 	default:
-		out.Summary = i18n.T(ctx, "search.results.count", len(out.Rows))
+		out.Summary = views.Msg("search.results.count", len(out.Rows))
 	}
 	if len(res.Results) >= 100 {
-		out.Note = i18n.T(ctx, "search.results.capped")
+		out.Note = views.Msg("search.results.capped")
 	}
 	return Render(w, r, http.StatusOK, views.SearchResultsPage(h.Site.Base(r, "search.results.title"),
 		views.SearchForm{Value: f.Q}, out))
@@ -408,35 +400,35 @@ func currentNumber(p *person.Person) string {
 // searchRow builds one result line. The municipality is left out for a
 // person with a protected address (S19): where someone lives is exactly what
 // the protection hides.
-func (h Person) searchRow(ctx context.Context, p *person.Person, number, handle string, now time.Time) views.SearchRow {
+func (h Person) searchRow(p *person.Person, number, handle string, now time.Time) views.SearchRow {
 	row := views.SearchRow{
 		Href:   "/person/" + handle,
-		Name:   nameOf(p),
-		Age:    ageText(ctx, p, now),
-		Gender: enumText(ctx, "person.enum.gender", string(p.CurrentGender())),
-		Status: enumText(ctx, "person.enum.status", string(p.CurrentStatus())),
+		Name:   views.Msg("person.name.unknown"),
+		Age:    ageOf(p, now),
+		Gender: enumName("person.enum.gender", string(p.CurrentGender())),
+		Status: enumName("person.enum.status", string(p.CurrentStatus())),
 	}
-	if row.Name == "" {
-		row.Name = i18n.T(ctx, "person.name.unknown")
+	if n := nameOf(p); n != "" {
+		row.Name = views.Plain(n)
 	}
 	if b := p.CurrentBirth(); b != nil {
-		row.BirthDate = dateText(ctx, b.BirthDate)
-		if row.BirthDate == "" {
-			row.BirthDate = b.BirthYear
+		row.BirthDate = dateOf(b.BirthDate)
+		if row.BirthDate.IsZero() {
+			row.BirthDate = views.Plain(b.BirthYear)
 		}
 	}
 	// The municipality is part of the address: the S19 rule decides.
 	rule := protection.Of(p)
 	if rule.Protected() {
-		row.Municipality = i18n.T(ctx, "person.protected.hidden")
-		row.Tags = append(row.Tags, protectionTag(ctx, rule.Level()))
+		row.Municipality = views.Msg("person.protected.hidden")
+		row.Tags = append(row.Tags, protectionTag(rule.Level()))
 	} else if a := p.CurrentResidentialAddress(); a != nil && !rule.Decide(a.Meta, a.AddressConfidentiality).Hidden {
-		row.Municipality = municipalityOf(a)
+		row.Municipality = views.Plain(municipalityOf(a))
 	}
 	if p.Death != nil && p.Death.Current() {
-		row.Tags = append(row.Tags, views.Tag{Text: i18n.T(ctx, "person.label.deceased"), Color: "neutral"})
+		row.Tags = append(row.Tags, views.Tag{Text: views.Msg("person.label.deceased"), Color: "neutral"})
 	}
-	row.Tags = append(row.Tags, numberTags(ctx, number, h.Site.Demo)...)
+	row.Tags = append(row.Tags, numberTags(number, h.Site.Demo)...)
 	return row
 }
 
@@ -455,7 +447,7 @@ func municipalityOf(a *person.ResidentialAddress) string {
 
 // numberTags labels the kind of an identity number: D-number, FH number,
 // and synthetic (Test-Norge) numbers.
-func numberTags(ctx context.Context, number string, demo bool) []views.Tag {
+func numberTags(number string, demo bool) []views.Tag {
 	n, err := nin.Parse(number)
 	if err != nil {
 		return nil
@@ -463,12 +455,12 @@ func numberTags(ctx context.Context, number string, demo bool) []views.Tag {
 	var out []views.Tag
 	switch n.Kind {
 	case nin.DNumber:
-		out = append(out, views.Tag{Text: i18n.T(ctx, "person.label.dnumber"), Color: "info", TestID: "label-dnumber"})
+		out = append(out, views.Tag{Text: views.Msg("person.label.dnumber"), Color: "info", TestID: "label-dnumber"})
 	case nin.FellesHjelpenummer:
-		out = append(out, views.Tag{Text: i18n.T(ctx, "person.label.fh"), Color: "info", TestID: "label-fh"})
+		out = append(out, views.Tag{Text: views.Msg("person.label.fh"), Color: "info", TestID: "label-fh"})
 	}
 	if n.Synthetic && demo {
-		out = append(out, views.Tag{Text: i18n.T(ctx, "person.label.synthetic"), Color: "neutral", TestID: "label-synthetic"})
+		out = append(out, views.Tag{Text: views.Msg("person.label.synthetic"), Color: "neutral", TestID: "label-synthetic"})
 	}
 	return out
 }

@@ -1,11 +1,14 @@
 package handlers
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
+	"github.com/oppslag/oppslag/views/i18n"
 )
 
 func TestSearchForm_Validate(t *testing.T) {
@@ -104,4 +107,70 @@ func FuzzSearchForm(f *testing.F) {
 			t.Fatal("a name search without a birth date or municipality")
 		}
 	})
+}
+
+// TestSearchRow: a result line carries register values and message keys;
+// the municipality of a protected person never leaves the handler (S19).
+func TestSearchRow(t *testing.T) {
+	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	dnr, err := nin.Generate(rand.New(rand.NewPCG(3, 4)), time.Date(1980, 3, 12, 0, 0, 0, 0, time.UTC), true, nin.DNumber, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oslo := tlStreet(tlMeta("2000-01-01", ""), "Markveien", "35B", "0554", "OSLO")
+	named := func(extra func(p *person.Person)) *person.Person {
+		p := &person.Person{
+			Name:               []person.PersonName{{Meta: tlMeta("1980-03-12", ""), GivenName: "Kari", FamilyName: "Nordmann"}},
+			Birth:              []person.Birth{{Meta: tlMeta("1980-03-12", ""), BirthDate: tlDay("1980-03-12"), BirthYear: "1980"}},
+			Gender:             []person.PersonGender{{Meta: tlMeta("1980-03-12", ""), Gender: "Female"}},
+			ResidentialAddress: []person.ResidentialAddress{oslo},
+		}
+		if extra != nil {
+			extra(p)
+		}
+		return p
+	}
+	type want struct{ name, birth, age, gender, municipality string }
+	tests := []struct {
+		name   string
+		p      *person.Person
+		number string
+		want   want
+		tags   []string // bokmål
+	}{
+		{"named", named(nil), tlTestNIN(t, "1980-03-12", 1),
+			want{"Kari Nordmann", "12.03.1980", "46 år", "Kvinne", "Oslo"}, nil},
+		{"no name, a birth year only", &person.Person{Birth: []person.Birth{{BirthYear: "1980"}}}, tlTestNIN(t, "1980-03-12", 1),
+			want{i18n.TL(i18n.NB, "person.name.unknown"), "1980", "", "", ""}, nil},
+		{"protected", named(func(p *person.Person) {
+			p.AddressProtection = []person.AddressProtection{{Meta: tlMeta("2001-01-01", ""), ProtectionLevel: person.StrictlyConfidential}}
+		}), tlTestNIN(t, "1980-03-12", 1),
+			want{"Kari Nordmann", "12.03.1980", "46 år", "Kvinne", i18n.TL(i18n.NB, "person.protected.hidden")},
+			[]string{i18n.TL(i18n.NB, "person.protected.strict")}},
+		{"deceased, D-number", named(func(p *person.Person) {
+			p.Death = &person.Death{Meta: tlMeta("2020-01-01", ""), DeceasedDate: tlDay("2020-01-01")}
+		}), dnr,
+			want{"Kari Nordmann", "12.03.1980", i18n.TL(i18n.NB, "person.age.at_death", 39), "Kvinne", "Oslo"},
+			[]string{i18n.TL(i18n.NB, "person.label.deceased"), i18n.TL(i18n.NB, "person.label.dnumber")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			row := Person{}.searchRow(tt.p, tt.number, "h1", now)
+			got := want{row.Name.Lang(i18n.NB), row.BirthDate.Lang(i18n.NB), row.Age.Lang(i18n.NB),
+				row.Gender.Lang(i18n.NB), row.Municipality.Lang(i18n.NB)}
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+			var tags []string
+			for _, tag := range row.Tags {
+				tags = append(tags, tag.Text.Lang(i18n.NB))
+			}
+			if !slices.Equal(tags, tt.tags) {
+				t.Errorf("tags %q, want %q", tags, tt.tags)
+			}
+			if row.Href != "/person/h1" {
+				t.Errorf("href %q, want /person/h1", row.Href)
+			}
+		})
+	}
 }

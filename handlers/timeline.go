@@ -12,7 +12,6 @@ import (
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/person/timeline"
 	"github.com/oppslag/oppslag/views"
-	"github.com/oppslag/oppslag/views/i18n"
 )
 
 // timelineKinds lists the kinds in the order the filter shows them.
@@ -73,7 +72,7 @@ func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, status := timelineData(i18n.From(ctx), p, r.PathValue("handle"), q, h.now())
+	data, status := timelineData(p, r.PathValue("handle"), q, h.now())
 	if !IsFragment(r) {
 		// The graph is outside the swapped region, so a fragment needs no
 		// relatives. Their names come from one audited bulk call; when it
@@ -114,9 +113,9 @@ func tlDiffError(err error) string {
 	return "timeline.diff.error.unknown"
 }
 
-// timelineData fills the page's view model in language l and returns the
-// status to answer with: 422 when the form had an error.
-func timelineData(l i18n.Lang, p *person.Person, handle string, q timelineQuery, now time.Time) (views.TimelineData, int) {
+// timelineData fills the page's view model and returns the status to answer
+// with: 422 when the form had an error.
+func timelineData(p *person.Person, handle string, q timelineQuery, now time.Time) (views.TimelineData, int) {
 	status := http.StatusOK
 	entries := timeline.Build(p, now)
 	base := "/person/" + url.PathEscape(handle)
@@ -132,8 +131,8 @@ func timelineData(l i18n.Lang, p *person.Person, handle string, q timelineQuery,
 		d.PersonName = familyName(n.GivenName, n.MiddleName, n.FamilyName)
 	}
 	if rule := protection.Of(p); rule.Protected() {
-		lv := tlText(l, timeline.Enum("timeline.level", string(rule.Level())))
-		d.ProtectionNote = i18n.TL(l, "timeline.protection.note", lv)
+		level := timeline.Enum("timeline.level", string(rule.Level()))
+		d.ProtectionNote = tlWords(timeline.Key("timeline.protection.note", level))
 	}
 	counts := map[timeline.Kind]int{}
 	for _, e := range entries {
@@ -141,31 +140,31 @@ func timelineData(l i18n.Lang, p *person.Person, handle string, q timelineQuery,
 	}
 	for _, k := range timelineKinds {
 		d.Kinds = append(d.Kinds, views.TimelineKindOption{
-			Value: string(k), Label: i18n.TL(l, "timeline.kind."+string(k)), Checked: q.kinds[k], Count: counts[k],
+			Value: string(k), Label: tlKind(k), Checked: q.kinds[k], Count: counts[k],
 		})
 	}
 	if q.asOfErr != "" {
-		d.AsOfError = i18n.TL(l, q.asOfErr)
+		d.AsOfError = views.Msg(q.asOfErr)
 		status = http.StatusUnprocessableEntity
 	} else if q.asOf != "" {
-		d.AsOfCard = tlAsOfCard(l, timeline.AsOf(p, q.asOf), q.asOf)
+		d.AsOfCard = tlAsOfCard(timeline.AsOf(p, q.asOf), q.asOf)
 	}
 	if q.a != "" || q.b != "" {
 		diff, err := timeline.Compare(entries, q.a, q.b)
 		if err != nil {
-			d.DiffError = i18n.TL(l, tlDiffError(err))
+			d.DiffError = views.Msg(tlDiffError(err))
 			status = http.StatusUnprocessableEntity
 		} else {
 			d.Diff = &views.TimelineDiff{
-				A:    tlEntryView(l, diff.A, q),
-				B:    tlEntryView(l, diff.B, q),
-				Rows: tlDiffRows(l, diff.Rows),
+				A:    tlEntryView(diff.A, q),
+				B:    tlEntryView(diff.B, q),
+				Rows: tlDiffRows(diff.Rows),
 			}
 		}
 	}
 	for _, e := range entries {
 		if q.kinds[e.Kind] {
-			d.Entries = append(d.Entries, tlEntryView(l, e, q))
+			d.Entries = append(d.Entries, tlEntryView(e, q))
 		}
 	}
 	return d, status

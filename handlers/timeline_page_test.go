@@ -37,12 +37,12 @@ func TestTimelineData_Diff(t *testing.T) {
 			if tt.name == "protected" {
 				doc = prot
 			}
-			d, status := timelineData(i18n.NB, doc, "h1", q, tlNow)
+			d, status := timelineData(doc, "h1", q, tlNow)
 			if status != tt.status {
 				t.Errorf("status %d, want %d", status, tt.status)
 			}
-			if d.DiffError != tt.wantErr {
-				t.Errorf("diff error %q, want %q", d.DiffError, tt.wantErr)
+			if got := d.DiffError.Lang(i18n.NB); got != tt.wantErr {
+				t.Errorf("diff error %q, want %q", got, tt.wantErr)
 			}
 			if (d.Diff != nil) != (tt.wantErr == "") {
 				t.Errorf("diff %v, want one only without error", d.Diff)
@@ -93,7 +93,7 @@ func TestParseTimelineQuery(t *testing.T) {
 }
 
 func TestTimelineData_Filter(t *testing.T) {
-	d, status := timelineData(i18n.NB, tlLifePerson(t), "h1", parseTimelineQuery(url.Values{"f": {"1"}, "kind": {"name"}}), tlNow)
+	d, status := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(url.Values{"f": {"1"}, "kind": {"name"}}), tlNow)
 	if status != http.StatusOK {
 		t.Errorf("status %d", status)
 	}
@@ -152,7 +152,7 @@ func TestS19_TimelineProtectedAddress(t *testing.T) {
 			p := tlProtectedPerson(t, level)
 			for _, lang := range i18n.Supported() {
 				q := parseTimelineQuery(url.Values{"asof": {"2020-01-01"}, "a": {"residentialaddress-1"}, "b": {"residentialaddress-2"}})
-				d, status := timelineData(lang, p, "h1", q, tlNow)
+				d, status := timelineData(p, "h1", q, tlNow)
 				if status != http.StatusUnprocessableEntity || d.Diff != nil {
 					t.Errorf("%s: diff of protected addresses: status %d diff %v", lang, status, d.Diff)
 				}
@@ -163,12 +163,12 @@ func TestS19_TimelineProtectedAddress(t *testing.T) {
 						t.Errorf("%s: page contains address data %q", lang, s)
 					}
 				}
-				if d.ProtectionNote == "" {
+				if d.ProtectionNote.Lang(lang) == "" {
 					t.Errorf("%s: no note says why the addresses are hidden", lang)
 				}
 			}
 			html := tlRender(t, i18n.EN, func() views.TimelineData {
-				d, _ := timelineData(i18n.EN, p, "h1", parseTimelineQuery(nil), tlNow)
+				d, _ := timelineData(p, "h1", parseTimelineQuery(nil), tlNow)
 				return d
 			}())
 			if !strings.Contains(html, "Residential address changed (protected address)") {
@@ -187,7 +187,7 @@ func TestS19_TimelineHistoricProtection(t *testing.T) {
 		{Meta: tlMeta("2000-01-01", "2003-01-01"), ProtectionLevel: person.StrictlyConfidential},
 		{Meta: tlMeta("2003-01-01", ""), ProtectionLevel: person.Unclassified},
 	}
-	d, status := timelineData(i18n.NB, p, "h1", parseTimelineQuery(url.Values{"asof": {"2000-06-01"}}), tlNow)
+	d, status := timelineData(p, "h1", parseTimelineQuery(url.Values{"asof": {"2000-06-01"}}), tlNow)
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
 	}
@@ -206,7 +206,7 @@ func tlRender(t *testing.T, l i18n.Lang, d views.TimelineData) string {
 	t.Helper()
 	var buf bytes.Buffer
 	ctx := i18n.WithLang(context.Background(), l)
-	if err := views.TimelinePage(views.Base{Title: "x"}, d).Render(ctx, &buf); err != nil {
+	if err := views.TimelinePage(views.Base{Title: views.Plain("x")}, d).Render(ctx, &buf); err != nil {
 		t.Fatalf("render: %v", err)
 	}
 	return buf.String()
@@ -216,7 +216,7 @@ func TestTimelinePage_Render(t *testing.T) {
 	p := tlLifePerson(t)
 	q := parseTimelineQuery(url.Values{"asof": {"2009-01-01"}, "a": {"name-0"}, "b": {"name-1"}})
 	for _, lang := range i18n.Supported() {
-		d, status := timelineData(lang, p, "h1", q, tlNow)
+		d, status := timelineData(p, "h1", q, tlNow)
 		if status != http.StatusOK {
 			t.Fatalf("status %d", status)
 		}
@@ -240,7 +240,7 @@ func TestTimelinePage_Render(t *testing.T) {
 }
 
 func TestTimelineResults_Fragment(t *testing.T) {
-	d, _ := timelineData(i18n.NB, tlLifePerson(t), "h1", parseTimelineQuery(nil), tlNow)
+	d, _ := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(nil), tlNow)
 	var buf bytes.Buffer
 	if err := views.TimelineResults(d).Render(i18n.WithLang(context.Background(), i18n.NB), &buf); err != nil {
 		t.Fatal(err)

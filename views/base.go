@@ -9,24 +9,60 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
-// UserHeader is what the header shows about the signed-in user. The handler
-// formats it (e.g. Professions "Lege, Sykepleier", Org "Org.nr. 123 456 789"
-// via the "user.org" message); an empty HPRNumber shows as "no HPR number".
+// UserHeader is what the header shows about the signed-in user: the view
+// words it (Professions "Lege, Sykepleier" from the HPR category codes, Org
+// "Org.nr. 123 456 789"); an empty HPRNumber shows as "no HPR number".
 type UserHeader struct {
 	Name        string
 	HPRNumber   string
-	Professions string
-	Org         string
+	Professions []string // HPR category codes (code set 9060), e.g. "LE"
+	Org         string   // organisation number, "" when unknown
 }
 
-// Base is what every page's frame needs. Title and Flash arrive already
-// translated; the language itself travels in the context (i18n.WithLang).
+// ProfessionName names an HPR category (code set 9060); a code the catalog
+// does not know is shown as it came.
+func ProfessionName(code string) Text {
+	return MsgOr("profession."+strings.ToLower(code), code)
+}
+
+// professionsText is the header's list of the user's categories.
+func professionsText(ctx context.Context, codes []string) string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = ProfessionName(c).In(ctx)
+	}
+	return strings.Join(names, ", ")
+}
+
+// OrgText is an organisation number as the header and the user's page show
+// it: "Org.nr. 123 456 789".
+func OrgText(ctx context.Context, org string) string {
+	if len(org) == 9 {
+		org = org[0:3] + " " + org[3:6] + " " + org[6:9]
+	}
+	return i18n.T(ctx, "user.org", org)
+}
+
+// ErrorFor is what the user sees of a failure with status: the title and
+// message key names (key+".title", key+".message") when the catalog has
+// them, else the status's own; and the correlation id.
+func ErrorFor(ctx context.Context, status int, key, correlationID string) ErrorData {
+	d := StatusError(ctx, status, correlationID)
+	if key != "" && i18n.Has(key+".message") {
+		d.Title = i18n.T(ctx, key+".title")
+		d.Message = i18n.T(ctx, key+".message")
+	}
+	return d
+}
+
+// Base is what every page's frame needs. Flash arrives already translated; the language itself travels in the context (i18n.WithLang).
 type Base struct {
-	Title     string      // page title, without the product name
+	Title     Text        // page title, without the product name
 	User      *UserHeader // nil when anonymous
 	CSRFToken string      // "" when there is no session
 	Demo      bool        // show the DEMO band: synthetic data only
@@ -92,15 +128,15 @@ func csrfHeaders(token string) string {
 
 // pageTitle is the document title: the page's own title and the product name.
 func pageTitle(ctx context.Context, b Base) string {
-	if b.Title == "" {
+	if b.Title.IsZero() {
 		return i18n.T(ctx, "app.name")
 	}
-	return i18n.T(ctx, "page.title", b.Title)
+	return i18n.T(ctx, "page.title", b.Title.In(ctx))
 }
 
 // withTitle returns b with its title set when the caller left it empty.
-func withTitle(b Base, title string) Base {
-	if b.Title == "" {
+func withTitle(b Base, title Text) Base {
+	if b.Title.IsZero() {
 		b.Title = title
 	}
 	return b

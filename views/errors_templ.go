@@ -5,10 +5,11 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
-import "github.com/oppslag/oppslag/views/i18n"
+import (
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+	"github.com/oppslag/oppslag/views/i18n"
+)
 
 // ErrorPage is a full error page: a plain message in the user's language and
 // the reference to quote, never technical detail (security S26). The handler
@@ -123,7 +124,7 @@ func ErrorPage(b Base, e ErrorData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Page(withTitle(b, e.Title)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Page(withTitle(b, Plain(e.Title))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,29 +1,38 @@
 package views
 
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
 // View models of the HPR pages (F13–F16): search, the health-personnel
-// card and the batch check. Every string arrives translated and formatted
-// for the user's language; the templates only place it.
+// card and the batch check. Handlers fill them with data and catalog
+// messages (Text); the templates and the helpers here word them in the
+// reader's language. Names, codes and values from the register are data
+// and shown as received.
 
 // HPRLimit is the rate-limit answer (S34): HPR lookups are limited right
 // now, try again in Seconds.
 type HPRLimit struct {
 	Seconds int
-	Message string // "HPR-oppslag er begrenset akkurat nå – prøv igjen om 42 s."
 }
 
 // HPRSearch is the search page, with its results when a search was made.
 type HPRSearch struct {
 	Query      string // as typed: an HPR number or a name
 	Birth      string // as typed: the birth date for a surname search
-	QueryError string // translated message for the query field; "" when fine
-	BirthError string
+	QueryError Text   // message for the query field; zero when fine
+	BirthError Text
 	// NINAction is the POST target of the identity-number search; "" when
 	// the portal lacks HPR's extended scope (the form is then not shown).
 	NINAction string
-	NINError  string
+	NINError  Text
 	// IndexInfo says where name search looks, e.g. "Navnesøk i kopi av
-	// registeret fra 21.11.2026 kl. 06.00"; "" without a local index.
-	IndexInfo string
+	// registeret fra 21.11.2026 kl. 06.00"; zero without a local index.
+	IndexInfo Text
 	Searched  bool // a search was made: show Results or the "no hits" text
 	Results   []HPRHit
 	Truncated bool // more hits than shown
@@ -37,27 +46,37 @@ type HPRHit struct {
 	URL        string // the card
 	Name       string
 	Number     string // HPR number
-	Birth      string // formatted birth date, "" when not known (basic scope)
-	Categories string // "Lege, Sykepleier"
-	Status     string // translated status text
-	StatusKind string // active, suspended, expired, deceased, replaced, none: a data-status hook for CSS and tests
+	Birth      Text   // the birth date; zero when not known (basic scope)
+	Categories []HPRCategory
+	// StatusKind is active, suspended, expired, deceased, replaced or
+	// none: the page words it (hpr.status.<kind>), and it is the
+	// data-status hook for CSS and tests.
+	StatusKind string
+}
+
+// HPRCategory is a category of health personnel (code set 9060) as the
+// register sent it. The page names a code the catalog knows in the
+// reader's language; one it does not know (added to the code set later)
+// is shown with the register's own name and marked new, never dropped.
+type HPRCategory struct {
+	Code string // "LE"; "" when the register sent only a name
+	Name string // the register's name for the code
 }
 
 // HPRCard is the health-personnel card (F14).
 type HPRCard struct {
 	Name, Number string
-	Birth, Death string // formatted; "" when not known
+	Birth, Death Text // zero when not known
 	// ReplacedBy links the number that replaced this one; nil when current.
 	ReplacedBy *HPRLink
-	Status     string // translated overall status today
-	StatusKind string // as HPRHit.StatusKind
+	StatusKind string // the overall status today, as HPRHit.StatusKind
 	// Freshness says where the data came from and when, e.g. "Hentet fra
 	// HPR 21.11.2026 kl. 10.42".
-	Freshness string
+	Freshness Text
 	// Stale is set when HPR could not be asked and an older answer is
 	// shown; StaleText says so in words, with the time it was fetched.
 	Stale     bool
-	StaleText string
+	StaleText Text
 	Approvals []HPRApproval // current ones first, then ended ones
 	Reactions []HPRPeriodRow
 	SearchURL string
@@ -78,23 +97,26 @@ type HPRUnread struct {
 // HPRLink is a link with its text.
 type HPRLink struct{ URL, Text string }
 
+// HPRPeriod is a period, open at either end: each end a date, a value the
+// portal could not read (shown as received, marked), or zero.
+type HPRPeriod struct{ From, To Text }
+
 // HPRApproval is one authorisation or licence with everything under it.
 type HPRApproval struct {
-	Category      string // "Lege (LE)"
-	Authorization string // "Autorisasjon", "Lisens", ...
-	Period        string // "01.08.2010 – " or "01.08.2010 – 31.12.2026"
+	Category      HPRCategory
+	Authorization string // "Autorisasjon", "Lisens", ... as the register names it
+	Period        HPRPeriod
 	// Valid is set when the approval holds today: in its period and not
 	// suspended. Suspended marks one in its period under a suspension in
-	// force (its own or the person's); ValidText says which in words.
+	// force (its own or the person's); the page says which in words.
 	Valid     bool
 	Suspended bool
-	ValidText string // "Gyldig i dag" / "Suspendert" / "Ikke gyldig i dag"
 	// Expiring is set when a valid approval ends within 90 days;
 	// ExpiringText says when, e.g. "Utløper om 45 dager (31.12.2026)".
 	Expiring          bool
-	ExpiringText      string
-	Ended             string // avsluttetStatus in words; "" when not ended
-	InternshipDate    string
+	ExpiringText      Text
+	Ended             string // avsluttetStatus as the register names it; "" when not ended
+	InternshipDate    Text
 	Specialities      []HPRRight
 	RequisitionRights []HPRRight
 	Competences       []HPRRight
@@ -106,7 +128,7 @@ type HPRApproval struct {
 // competence.
 type HPRRight struct {
 	Name      string
-	Period    string
+	Period    HPRPeriod
 	Valid     bool
 	Ended     string
 	Reactions []HPRPeriodRow
@@ -116,7 +138,7 @@ type HPRRight struct {
 // with its period; Active when it covers today.
 type HPRPeriodRow struct {
 	Name   string
-	Period string
+	Period HPRPeriod
 	Active bool
 }
 
@@ -124,41 +146,138 @@ type HPRPeriodRow struct {
 type HPRBatchForm struct {
 	Action    string // POST target (multipart: a textarea "numbers" and a file "file")
 	Numbers   string // as pasted, when the form is shown again
-	Error     string
-	Max       int    // most numbers in one check
-	IndexInfo string // where the check looks, as in HPRSearch
+	Error     Text
+	Max       int  // most numbers in one check
+	IndexInfo Text // where the check looks, as in HPRSearch
 }
 
 // HPRBatch is a batch check, running or done.
 type HPRBatch struct {
-	URL      string // this page; the progress region polls it with HX-Request
-	CSVURL   string // the CSV download; "" until done
-	FormURL  string // a new check
-	Done     bool
-	Checked  int
-	Total    int
-	Progress string // "312 av 2 000 kontrollert"
-	Source   string // where the answers came from, e.g. the index's date
-	Limited  *HPRLimit
-	Rows     []HPRBatchRow
-	Counts   []HPRCount // per status, for a summary line
+	URL     string // this page; the progress region polls it with HX-Request
+	CSVURL  string // the CSV download; "" until done
+	FormURL string // a new check
+	Done    bool
+	Checked int // numbers checked so far, of Total ("312 av 2 000 kontrollert")
+	Total   int
+	Source  Text // where the answers came from, e.g. the index's date
+	Limited *HPRLimit
+	Rows    []HPRBatchRow
+	Counts  []HPRCount // per status, for a summary line
 }
 
 // HPRBatchRow is one checked number.
 type HPRBatchRow struct {
-	Number       string
-	URL          string // the card; "" when the number was not found or not checked
-	Name         string
-	Category     string
-	Status       string
-	StatusKind   string // as HPRHit.StatusKind, plus "notfound" and "unchecked"
-	Expiry       string // the earliest end date of a current approval, "" when open-ended
-	Restrictions string // active suspensions, conditions
+	Number     string
+	URL        string // the card; "" when the number was not found or not checked
+	Name       string
+	Categories []HPRCategory
+	StatusKind string // as HPRHit.StatusKind, plus "notfound" and "unchecked"
+	Expiry     Text   // the earliest end date of a current approval; zero when open-ended
+	// Suspensions (in force, with their periods) and Conditions restrict
+	// the person; the page lists them in that order.
+	Suspensions []HPRPeriodRow
+	Conditions  []string
 }
 
 // HPRCount is how many rows have one status.
 type HPRCount struct {
-	Status string
-	Kind   string
-	Count  int
+	Kind  string // as HPRBatchRow.StatusKind
+	Count int
+}
+
+// HPRDay is the Text of a day the register gave: the date as the reader's
+// language writes it.
+func HPRDay(t time.Time) Text {
+	// A Text without a key is its arguments as they render; a Date
+	// argument renders in the reader's language.
+	return Text{Args: []any{Date(t)}}
+}
+
+// hprStatusText is a status kind in words.
+func hprStatusText(ctx context.Context, kind string) string {
+	return i18n.T(ctx, "hpr.status."+kind)
+}
+
+// hprLimitText is the rate-limit message with its wait.
+func hprLimitText(ctx context.Context, l HPRLimit) string {
+	return i18n.T(ctx, "hpr.limited", l.Seconds)
+}
+
+// hprProgressText says how far a check has come.
+func hprProgressText(ctx context.Context, d HPRBatch) string {
+	return i18n.T(ctx, "hpr.batch.progress", d.Checked, d.Total)
+}
+
+// hprCategoryText names a category in the reader's language, with its
+// code; see HPRCategory.
+func hprCategoryText(ctx context.Context, c HPRCategory) string {
+	if c.Code == "" {
+		return c.Name
+	}
+	key := "profession." + strings.ToLower(c.Code)
+	if t := i18n.T(ctx, key); t != key {
+		return t + " (" + c.Code + ")"
+	}
+	name := c.Name
+	if name == "" {
+		name = c.Code
+	}
+	return i18n.T(ctx, "hpr.code.new", name, c.Code)
+}
+
+// hprCategoriesText names categories, each once as the reader sees it.
+func hprCategoriesText(ctx context.Context, cs []HPRCategory) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if t := hprCategoryText(ctx, c); !seen[t] {
+			seen[t] = true
+			names = append(names, t)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// hprPeriodText writes a period as "from – to", open at either end.
+func hprPeriodText(ctx context.Context, p HPRPeriod) string {
+	return strings.TrimSpace(i18n.T(ctx, "hpr.period", p.From.In(ctx), p.To.In(ctx)))
+}
+
+// hprValidText says whether an approval holds today, a suspension first:
+// an approval under one is never "valid today".
+func hprValidText(ctx context.Context, a HPRApproval) string {
+	switch {
+	case a.Suspended:
+		return i18n.T(ctx, "hpr.status.suspended")
+	case a.Valid:
+		return i18n.T(ctx, "hpr.valid.today")
+	}
+	return i18n.T(ctx, "hpr.valid.not")
+}
+
+// hprRestrictionsText lists what restricts a person on a batch row:
+// each suspension with its period, then each condition.
+func hprRestrictionsText(ctx context.Context, r HPRBatchRow) string {
+	var limits []string
+	for _, s := range r.Suspensions {
+		limits = append(limits, s.Name+" ("+hprPeriodText(ctx, s.Period)+")")
+	}
+	limits = append(limits, r.Conditions...)
+	return strings.Join(limits, "; ")
+}
+
+// HPRBatchCSV is a finished check as the download words it, in the
+// reader's language: the column heads and one record per row, the columns
+// of the page's table.
+func HPRBatchCSV(ctx context.Context, d HPRBatch) (head []string, records [][]string) {
+	head = []string{"hpr.col.number", "hpr.col.name", "hpr.col.category", "hpr.col.status", "hpr.col.expiry", "hpr.col.restrictions"}
+	for i, k := range head {
+		head[i] = i18n.T(ctx, k)
+	}
+	records = make([][]string, 0, len(d.Rows))
+	for _, r := range d.Rows {
+		records = append(records, []string{r.Number, r.Name, hprCategoriesText(ctx, r.Categories),
+			hprStatusText(ctx, r.StatusKind), r.Expiry.In(ctx), hprRestrictionsText(ctx, r)})
+	}
+	return head, records
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/a-h/templ"
 	"golang.org/x/net/html"
@@ -174,6 +175,27 @@ func hprCount(id string, roots ...*html.Node) int {
 	return len(all(byAttr("data-testid", id), roots...))
 }
 
+// hprNB is a context in bokmål, for wording a model as the page does.
+var hprNB = i18n.WithLang(context.Background(), i18n.NB)
+
+// hprDay is a day in Norwegian time.
+func hprDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, i18n.Oslo()) }
+
+// hprPer is a period whose ends are shown as given ("" for an open end).
+func hprPer(from, to string) HPRPeriod {
+	var p HPRPeriod
+	if from != "" {
+		p.From = Plain(from)
+	}
+	if to != "" {
+		p.To = Plain(to)
+	}
+	return p
+}
+
+// hprExported is when the index's export was taken in the fixtures.
+var hprExported = time.Date(2026, 11, 21, 6, 0, 0, 0, i18n.Oslo())
+
 func hprBase() Base {
 	return Base{User: signedIn(), CSRFToken: testToken, Path: "/hpr"}
 }
@@ -183,11 +205,11 @@ func hprSearchModel() HPRSearch {
 		Query:     "Hansen",
 		Birth:     "01.02.1980",
 		NINAction: "/hpr/nin",
-		IndexInfo: "Navnesøk og batchkontroll bruker en kopi av registeret lastet ned 21.11.2026 kl. 06.00.",
+		IndexInfo: Msg("hpr.index.info", DateTime(hprExported)),
 		Searched:  true,
 		Results: []HPRHit{
-			{URL: "/hpr/1234567", Name: "Kari Hansen", Number: "1234567", Birth: "01.02.1980", Categories: "Lege (LE)", Status: "Gyldig autorisasjon/lisens", StatusKind: "active"},
-			{URL: "/hpr/7654321", Name: "Per Hansen", Number: "7654321", Categories: "Sykepleier (SP)", Status: "Suspendert", StatusKind: "suspended"},
+			{URL: "/hpr/1234567", Name: "Kari Hansen", Number: "1234567", Birth: HPRDay(hprDay(1980, 2, 1)), Categories: []HPRCategory{{Code: "LE"}}, StatusKind: "active"},
+			{URL: "/hpr/7654321", Name: "Per Hansen", Number: "7654321", Categories: []HPRCategory{{Code: "SP"}}, StatusKind: "suspended"},
 		},
 		Truncated: true,
 		BatchURL:  "/hpr/batch",
@@ -197,38 +219,38 @@ func hprSearchModel() HPRSearch {
 func hprCardModel() HPRCard {
 	return HPRCard{
 		Name: "Kari Hansen", Number: "1234567",
-		Birth: "01.02.1980", Death: "15.09.2026",
+		Birth: HPRDay(hprDay(1980, 2, 1)), Death: HPRDay(hprDay(2026, 9, 15)),
 		ReplacedBy: &HPRLink{URL: "/hpr/9876543", Text: "9876543"},
-		Status:     "Gyldig autorisasjon/lisens", StatusKind: "active",
-		Freshness: "Fra mellomlageret, hentet fra HPR 21.11.2026 kl. 10.42",
-		Stale:     true,
-		StaleText: "HPR svarer ikke akkurat nå. Opplysningene under ble hentet 21.11.2026 kl. 10.42 og kan være utdaterte.",
-		Limited:   &HPRLimit{Seconds: 42, Message: "HPR-oppslag er begrenset akkurat nå – prøv igjen om 42 s."},
-		SearchURL: "/hpr?q=Hansen",
+		StatusKind: "active",
+		Freshness:  Msg("hpr.freshness.cache", DateTime(time.Date(2026, 11, 21, 10, 42, 0, 0, i18n.Oslo()))),
+		Stale:      true,
+		StaleText:  Msg("hpr.stale", DateTime(time.Date(2026, 11, 21, 10, 42, 0, 0, i18n.Oslo()))),
+		Limited:    &HPRLimit{Seconds: 42},
+		SearchURL:  "/hpr?q=Hansen",
 		Approvals: []HPRApproval{
 			{
-				Category: "Lege (LE)", Authorization: "Autorisasjon", Period: "01.08.2010 –",
-				Valid: true, ValidText: "Gyldig i dag",
-				Expiring: true, ExpiringText: "Utløper om 45 dager (31.12.2026)",
-				InternshipDate: "01.08.2011",
+				Category: HPRCategory{Code: "LE", Name: "Lege"}, Authorization: "Autorisasjon", Period: HPRPeriod{From: HPRDay(hprDay(2010, 8, 1))},
+				Valid:    true,
+				Expiring: true, ExpiringText: Msg("hpr.expiring", 45, Date(hprDay(2026, 12, 31))),
+				InternshipDate: HPRDay(hprDay(2011, 8, 1)),
 				Specialities: []HPRRight{
-					{Name: "Indremedisin", Period: "01.01.2018 –", Valid: true},
-					{Name: "Kardiologi", Period: "01.01.2019 – 31.12.2020", Ended: "Tilbakekalt",
-						Reactions: []HPRPeriodRow{{Name: "Tilbakekall av spesialistgodkjenning", Period: "01.06.2020 –", Active: true}}},
+					{Name: "Indremedisin", Period: hprPer("01.01.2018", ""), Valid: true},
+					{Name: "Kardiologi", Period: hprPer("01.01.2019", "31.12.2020"), Ended: "Tilbakekalt",
+						Reactions: []HPRPeriodRow{{Name: "Tilbakekall av spesialistgodkjenning", Period: hprPer("01.06.2020", ""), Active: true}}},
 				},
-				RequisitionRights: []HPRRight{{Name: "Rekvisisjonsrett for legemidler i gruppe A", Period: "01.08.2010 –", Valid: true}},
-				Competences:       []HPRRight{{Name: "Akupunktur", Period: "01.01.2015 – 31.12.2016", Ended: "Utløpt"}},
+				RequisitionRights: []HPRRight{{Name: "Rekvisisjonsrett for legemidler i gruppe A", Period: hprPer("01.08.2010", ""), Valid: true}},
+				Competences:       []HPRRight{{Name: "Akupunktur", Period: hprPer("01.01.2015", "31.12.2016"), Ended: "Utløpt"}},
 				Conditions:        []string{"Kan bare arbeide under veiledning"},
-				Reactions:         []HPRPeriodRow{{Name: "Advarsel", Period: "01.03.2015 – 01.03.2016"}},
+				Reactions:         []HPRPeriodRow{{Name: "Advarsel", Period: hprPer("01.03.2015", "01.03.2016")}},
 			},
 			{
-				Category: "Sykepleier (SP)", Authorization: "Lisens", Period: "01.01.2005 – 31.12.2009",
-				ValidText: "Ikke gyldig i dag", Ended: "Utløpt",
+				Category: HPRCategory{Code: "SP"}, Authorization: "Lisens", Period: hprPer("01.01.2005", "31.12.2009"),
+				Ended: "Utløpt",
 			},
 		},
 		Reactions: []HPRPeriodRow{
-			{Name: "Suspensjon av autorisasjon", Period: "01.10.2026 –", Active: true},
-			{Name: "Tilbakekall av autorisasjon", Period: "01.01.2001 – 01.01.2003"},
+			{Name: "Suspensjon av autorisasjon", Period: hprPer("01.10.2026", ""), Active: true},
+			{Name: "Tilbakekall av autorisasjon", Period: hprPer("01.01.2001", "01.01.2003")},
 		},
 	}
 }
@@ -237,34 +259,35 @@ func hprBatchFormModel() HPRBatchForm {
 	return HPRBatchForm{
 		Action:    "/hpr/batch",
 		Numbers:   "1234567\n7654321, 12x",
-		Error:     "Disse er ikke HPR-nummer: 12x",
+		Error:     Msg("hpr.error.batch.invalid", "12x"),
 		Max:       2000,
-		IndexInfo: "Navnesøk og batchkontroll bruker en kopi av registeret lastet ned 21.11.2026 kl. 06.00.",
+		IndexInfo: Msg("hpr.index.info", DateTime(hprExported)),
 	}
 }
 
 func hprBatchRunning() HPRBatch {
 	return HPRBatch{
 		URL: "/hpr/batch/b_1f2e", FormURL: "/hpr/batch",
-		Checked: 312, Total: 2000, Progress: "312 av 2000 kontrollert",
+		Checked: 312, Total: 2000,
 	}
 }
 
 func hprBatchDone() HPRBatch {
 	return HPRBatch{
 		URL: "/hpr/batch/b_1f2e", CSVURL: "/hpr/batch/b_1f2e/csv", FormURL: "/hpr/batch",
-		Done: true, Checked: 3, Total: 3, Progress: "3 av 3 kontrollert",
-		Source:  "Fra kopi av registeret lastet ned 21.11.2026 kl. 06.00",
-		Limited: &HPRLimit{Seconds: 30, Message: "HPR-oppslag er begrenset akkurat nå – prøv igjen om 30 s."},
+		Done: true, Checked: 3, Total: 3,
+		Source:  Msg("hpr.freshness.index", DateTime(hprExported)),
+		Limited: &HPRLimit{Seconds: 30},
 		Rows: []HPRBatchRow{
-			{Number: "1234567", URL: "/hpr/1234567", Name: "Kari Hansen", Category: "Lege (LE)", Status: "Gyldig autorisasjon/lisens", StatusKind: "active", Expiry: "31.12.2026", Restrictions: "Kan bare arbeide under veiledning"},
-			{Number: "7654321", Status: "Finnes ikke i HPR", StatusKind: "notfound"},
-			{Number: "1111111", Status: "Ikke kontrollert – prøv igjen senere", StatusKind: "unchecked"},
+			{Number: "1234567", URL: "/hpr/1234567", Name: "Kari Hansen", Categories: []HPRCategory{{Code: "LE"}}, StatusKind: "active",
+				Expiry: HPRDay(hprDay(2026, 12, 31)), Conditions: []string{"Kan bare arbeide under veiledning"}},
+			{Number: "7654321", StatusKind: "notfound"},
+			{Number: "1111111", StatusKind: "unchecked"},
 		},
 		Counts: []HPRCount{
-			{Status: "Gyldig autorisasjon/lisens", Kind: "active", Count: 1},
-			{Status: "Finnes ikke i HPR", Kind: "notfound", Count: 1},
-			{Status: "Ikke kontrollert – prøv igjen senere", Kind: "unchecked", Count: 1},
+			{Kind: "active", Count: 1},
+			{Kind: "notfound", Count: 1},
+			{Kind: "unchecked", Count: 1},
 		},
 	}
 }
@@ -383,7 +406,7 @@ func TestHPRSearchPage(t *testing.T) {
 		t.Errorf("NIN section %q lacks the note %q", got, want)
 	}
 
-	if got, want := text(hprOne(t, "hpr-index-info", doc)), hprSearchModel().IndexInfo; got != want {
+	if got, want := text(hprOne(t, "hpr-index-info", doc)), hprSearchModel().IndexInfo.Lang(i18n.NB); got != want {
 		t.Errorf("index info = %q, want %q", got, want)
 	}
 	if href, _ := attr(hprOne(t, "hpr-batch-link", doc), "href"); href != "/hpr/batch" {
@@ -414,9 +437,15 @@ func TestHPRSearchPage(t *testing.T) {
 			t.Errorf("hit %d data-status = %q, want %q", i, got, h.StatusKind)
 		}
 		// The status is said in words, not by colour alone.
-		if got := text(tag[0]); got != h.Status {
-			t.Errorf("hit %d status text = %q, want %q", i, got, h.Status)
+		if got, want := text(tag[0]), i18n.TL(i18n.NB, "hpr.status."+h.StatusKind); got != want {
+			t.Errorf("hit %d status text = %q, want %q", i, got, want)
 		}
+	}
+	if got, want := text(hits[0]), "01.02.1980"; !strings.Contains(got, want) {
+		t.Errorf("hit with birth date %q lacks %q", got, want)
+	}
+	if got, want := text(hits[0]), i18n.TL(i18n.NB, "profession.le")+" (LE)"; !strings.Contains(got, want) {
+		t.Errorf("hit %q lacks the category %q", got, want)
 	}
 	if got, want := text(hits[1]), i18n.TL(i18n.NB, "hpr.birth.unknown"); !strings.Contains(got, want) {
 		t.Errorf("hit without birth date %q lacks %q", got, want)
@@ -450,7 +479,7 @@ func TestHPRSearchPageStates(t *testing.T) {
 		},
 		{
 			name:       "limited",
-			s:          HPRSearch{Query: "1234567", Searched: true, Limited: &HPRLimit{Seconds: 42, Message: "HPR-oppslag er begrenset akkurat nå – prøv igjen om 42 s."}},
+			s:          HPRSearch{Query: "1234567", Searched: true, Limited: &HPRLimit{Seconds: 42}},
 			want:       []string{"hpr-limited"},
 			wantAbsent: []string{"hpr-none", "hpr-results", "error"},
 		},
@@ -480,16 +509,16 @@ func TestHPRSearchPageStates(t *testing.T) {
 func TestHPRSearchPageFieldErrors(t *testing.T) {
 	s := HPRSearch{
 		Query: "H", Birth: "1.13.80", NINAction: "/hpr/nin",
-		QueryError: "Skriv minst to bokstaver av navnet.",
-		BirthError: "Skriv fødselsdatoen som dd.mm.åååå, for eksempel 01.02.1980.",
-		NINError:   "Dette er ikke et gyldig fødselsnummer eller d-nummer. Sjekk de 11 sifrene.",
+		QueryError: Msg("hpr.error.query.short"),
+		BirthError: Msg("hpr.error.birth"),
+		NINError:   Msg("hpr.error.nin"),
 	}
 	out, doc := hprRender(t, HPRSearchPage(hprBase(), s), i18n.NB)
 	hprCheckPage(t, out, doc)
 	tests := []struct{ id, msg string }{
-		{"hpr-q", s.QueryError},
-		{"hpr-birth", s.BirthError},
-		{"hpr-nin", s.NINError},
+		{"hpr-q", s.QueryError.Lang(i18n.NB)},
+		{"hpr-birth", s.BirthError.Lang(i18n.NB)},
+		{"hpr-nin", s.NINError.Lang(i18n.NB)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -548,7 +577,7 @@ func TestS15_HPRQueryNeverEchoesIdentityNumber(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			s := HPRSearch{Query: tt.query, Searched: true, QueryError: "Dette ser ut som et fødselsnummer."}
+			s := HPRSearch{Query: tt.query, Searched: true, QueryError: Msg("hpr.error.query.nin")}
 			out, doc := hprRender(t, HPRSearchPage(hprBase(), s), i18n.NB)
 			in := all(byAttr("id", "hpr-q"), doc)
 			if len(in) != 1 {
@@ -579,7 +608,7 @@ func TestHPRCardPage(t *testing.T) {
 		t.Errorf("back link = %q, want %q", href, c.SearchURL)
 	}
 	facts := text(hprOne(t, "hpr-facts", doc))
-	for _, want := range []string{c.Number, c.Birth, c.Death, i18n.TL(i18n.NB, "hpr.card.death")} {
+	for _, want := range []string{c.Number, "01.02.1980", "15.09.2026", i18n.TL(i18n.NB, "hpr.card.death")} {
 		if !strings.Contains(facts, want) {
 			t.Errorf("facts %q lack %q", facts, want)
 		}
@@ -588,17 +617,17 @@ func TestHPRCardPage(t *testing.T) {
 	if got, _ := attr(st, "data-status"); got != "active" {
 		t.Errorf("status data-status = %q, want active", got)
 	}
-	if got := text(st); got != c.Status {
-		t.Errorf("status text = %q, want %q", got, c.Status)
+	if got, want := text(st), i18n.TL(i18n.NB, "hpr.status.active"); got != want {
+		t.Errorf("status text = %q, want %q", got, want)
 	}
-	if got := text(hprOne(t, "hpr-freshness", doc)); got != c.Freshness {
-		t.Errorf("freshness = %q, want %q", got, c.Freshness)
+	if got, want := text(hprOne(t, "hpr-freshness", doc)), "Fra mellomlageret, hentet fra HPR 21.11.2026 kl. 10.42"; got != want {
+		t.Errorf("freshness = %q, want %q", got, want)
 	}
 	stale := hprOne(t, "hpr-stale", doc)
 	if got, _ := attr(stale, "data-color"); got != "warning" {
 		t.Errorf("stale alert colour = %q, want warning", got)
 	}
-	if got := text(stale); !strings.Contains(got, c.StaleText) || !strings.Contains(got, c.Limited.Message) {
+	if got := text(stale); !strings.Contains(got, c.StaleText.Lang(i18n.NB)) || !strings.Contains(got, i18n.TL(i18n.NB, "hpr.limited", 42)) {
 		t.Errorf("stale alert %q lacks the stale text or the limit", got)
 	}
 	if n := hprCount("hpr-limited", stale); n != 1 {
@@ -637,11 +666,11 @@ func TestHPRCardPage(t *testing.T) {
 		if got, _ := attr(a, "data-valid"); got != w.valid {
 			t.Errorf("approval %d data-valid = %q, want %q", i, got, w.valid)
 		}
-		if h3 := all(byTag("h3"), a); len(h3) != 1 || !strings.Contains(text(h3[0]), c.Approvals[i].Category) ||
+		if h3 := all(byTag("h3"), a); len(h3) != 1 || !strings.Contains(text(h3[0]), hprCategoryText(hprNB, c.Approvals[i].Category)) ||
 			!strings.Contains(text(h3[0]), c.Approvals[i].Authorization) {
 			t.Errorf("approval %d: want one h3 naming category and authorisation", i)
 		}
-		if got := text(a); !strings.Contains(got, c.Approvals[i].Period) || !strings.Contains(got, c.Approvals[i].ValidText) {
+		if got := text(a); !strings.Contains(got, hprPeriodText(hprNB, c.Approvals[i].Period)) || !strings.Contains(got, hprValidText(hprNB, c.Approvals[i])) {
 			t.Errorf("approval %d %q lacks period or validity", i, got)
 		}
 		counts := []struct {
@@ -671,6 +700,15 @@ func TestHPRCardPage(t *testing.T) {
 	}
 	if class, _ := attr(exp, "class"); !strings.Contains(class, "app-hpr-expiring") {
 		t.Errorf("expiring class = %q, want app-hpr-expiring", class)
+	}
+	if got, want := text(all(byTag("h3"), arts[0])[0]), "Lege (LE) – Autorisasjon"; got != want {
+		t.Errorf("approval 0 heading = %q, want %q", got, want)
+	}
+	if got := text(arts[0]); !strings.Contains(got, "01.08.2010 –") || !strings.Contains(got, "Gyldig i dag") {
+		t.Errorf("approval 0 %q lacks its open period or its validity", got)
+	}
+	if got := text(arts[1]); !strings.Contains(got, "01.01.2005 – 31.12.2009") || !strings.Contains(got, "Ikke gyldig i dag") {
+		t.Errorf("approval 1 %q lacks its period or its validity", got)
 	}
 	if got := text(arts[0]); !strings.Contains(got, "01.08.2011") || !strings.Contains(got, "Tilbakekalt") {
 		t.Errorf("approval 0 %q lacks the internship date or the ended text", got)
@@ -717,14 +755,16 @@ func TestHPRCardPageStates(t *testing.T) {
 		wantAbsent []string
 	}{
 		{
-			name:       "fresh and current",
-			edit:       func(c *HPRCard) { c.Stale, c.StaleText, c.Limited, c.ReplacedBy, c.Death = false, "", nil, nil, "" },
+			name: "fresh and current",
+			edit: func(c *HPRCard) {
+				c.Stale, c.StaleText, c.Limited, c.ReplacedBy, c.Death = false, Text{}, nil, nil, Text{}
+			},
 			want:       []string{"hpr-freshness"},
 			wantAbsent: []string{"hpr-stale", "hpr-limited", "hpr-replaced"},
 		},
 		{
 			name:       "limited without a stale copy",
-			edit:       func(c *HPRCard) { c.Stale, c.StaleText = false, "" },
+			edit:       func(c *HPRCard) { c.Stale, c.StaleText = false, Text{} },
 			want:       []string{"hpr-limited"},
 			wantAbsent: []string{"hpr-stale"},
 		},
@@ -805,8 +845,8 @@ func TestHPRBatchFormPage(t *testing.T) {
 	if got, want := text(all(byAttr("id", "hpr-numbers-hint"), doc)[0]), i18n.TL(i18n.NB, "hpr.batch.numbers.hint", f.Max); got != want {
 		t.Errorf("hint = %q, want %q", got, want)
 	}
-	if got := text(hprOne(t, "hpr-batch-error", doc)); got != f.Error {
-		t.Errorf("error = %q, want %q", got, f.Error)
+	if got, want := text(hprOne(t, "hpr-batch-error", doc)), "Disse er ikke HPR-nummer: 12x"; got != want {
+		t.Errorf("error = %q, want %q", got, want)
 	}
 	for _, in := range []*html.Node{ta[0], file[0]} {
 		if desc, _ := attr(in, "aria-describedby"); !strings.Contains(desc, "hpr-batch-error") {
@@ -820,7 +860,7 @@ func TestHPRBatchFormPage(t *testing.T) {
 
 	t.Run("without error", func(t *testing.T) {
 		f := hprBatchFormModel()
-		f.Error, f.IndexInfo = "", ""
+		f.Error, f.IndexInfo = Text{}, Text{}
 		out, doc := hprRender(t, HPRBatchFormPage(hprBase(), f), i18n.NB)
 		hprCheckPage(t, out, doc)
 		for _, id := range []string{"hpr-batch-error", "hpr-index-info"} {
@@ -879,8 +919,8 @@ func TestHPRBatchProgress(t *testing.T) {
 			}
 
 			status := all(byAttr("role", "status"), region)
-			if len(status) != 1 || text(status[0]) != tt.d.Progress {
-				t.Errorf("want one role=status with %q", tt.d.Progress)
+			if want := hprProgressText(hprNB, tt.d); len(status) != 1 || text(status[0]) != want {
+				t.Errorf("want one role=status with %q", want)
 			}
 
 			bars := all(byTag("progress"), region)
@@ -988,20 +1028,20 @@ func TestHPRBatchPage(t *testing.T) {
 		if _, ok := attr(csv, "download"); !ok {
 			t.Errorf("CSV link lacks the download attribute")
 		}
-		if got := text(hprOne(t, "hpr-batch-source", doc)); got != d.Source {
-			t.Errorf("source = %q, want %q", got, d.Source)
+		if got, want := text(hprOne(t, "hpr-batch-source", doc)), d.Source.Lang(i18n.NB); got != want {
+			t.Errorf("source = %q, want %q", got, want)
 		}
 		lim := hprOne(t, "hpr-limited", doc)
-		if got := text(lim); !strings.Contains(got, d.Limited.Message) {
-			t.Errorf("limit alert %q lacks %q", got, d.Limited.Message)
+		if got, want := text(lim), i18n.TL(i18n.NB, "hpr.limited", 30); !strings.Contains(got, want) {
+			t.Errorf("limit alert %q lacks %q", got, want)
 		}
 		counts := all(byAttr("data-testid", "hpr-batch-count"), hprOne(t, "hpr-batch-counts", doc))
 		if len(counts) != len(d.Counts) {
 			t.Fatalf("got %d counts, want %d", len(counts), len(d.Counts))
 		}
 		for i, c := range d.Counts {
-			if got := text(counts[i]); !strings.Contains(got, c.Status) || !strings.Contains(got, "1") {
-				t.Errorf("count %d = %q, want %q and its number", i, got, c.Status)
+			if got, want := text(counts[i]), hprStatusText(hprNB, c.Kind); !strings.Contains(got, want) || !strings.Contains(got, "1") {
+				t.Errorf("count %d = %q, want %q and its number", i, got, want)
 			}
 		}
 		table := hprOne(t, "hpr-batch-table", doc)
@@ -1022,11 +1062,15 @@ func TestHPRBatchPage(t *testing.T) {
 		if len(rows) != len(d.Rows) {
 			t.Fatalf("got %d rows, want %d", len(rows), len(d.Rows))
 		}
+		if got := text(rows[0]); !strings.Contains(got, "Lege (LE)") || !strings.Contains(got, "31.12.2026") ||
+			!strings.Contains(got, "Kan bare arbeide under veiledning") {
+			t.Errorf("row 0 %q lacks its category, expiry or restriction", got)
+		}
 		for i, r := range d.Rows {
 			if got, _ := attr(rows[i], "data-status"); got != r.StatusKind {
 				t.Errorf("row %d data-status = %q, want %q", i, got, r.StatusKind)
 			}
-			if got := text(rows[i]); !strings.Contains(got, r.Number) || !strings.Contains(got, r.Status) {
+			if got := text(rows[i]); !strings.Contains(got, r.Number) || !strings.Contains(got, hprStatusText(hprNB, r.StatusKind)) {
 				t.Errorf("row %d %q lacks number or status", i, got)
 			}
 			links := all(byTag("a"), rows[i])
@@ -1058,31 +1102,35 @@ func TestS25_HPRHostileStringsRenderInert(t *testing.T) {
 	}
 	for _, h := range hostile {
 		t.Run(h, func(t *testing.T) {
-			row := HPRPeriodRow{Name: h, Period: h, Active: true}
-			right := HPRRight{Name: h, Period: h, Ended: h, Reactions: []HPRPeriodRow{row}}
-			lim := &HPRLimit{Seconds: 1, Message: h}
+			p := Plain(h)
+			per := HPRPeriod{From: p, To: p}
+			cats := []HPRCategory{{Code: h, Name: h}, {Name: h}}
+			row := HPRPeriodRow{Name: h, Period: per, Active: true}
+			right := HPRRight{Name: h, Period: per, Ended: h, Reactions: []HPRPeriodRow{row}}
+			lim := &HPRLimit{Seconds: 1}
 			comps := map[string]templ.Component{
 				"search": HPRSearchPage(hprBase(), HPRSearch{
-					Query: h, Birth: h, QueryError: h, BirthError: h, NINAction: h, NINError: h, IndexInfo: h,
+					Query: h, Birth: h, QueryError: p, BirthError: p, NINAction: h, NINError: p, IndexInfo: Msg("hpr.index.info", h),
 					Searched: true, Limited: lim, BatchURL: h,
-					Results: []HPRHit{{URL: h, Name: h, Number: h, Birth: h, Categories: h, Status: h, StatusKind: h}},
+					Results: []HPRHit{{URL: h, Name: h, Number: h, Birth: p, Categories: cats, StatusKind: h}},
 				}),
 				"card": HPRCardPage(hprBase(), HPRCard{
-					Name: h, Number: h, Birth: h, Death: h, ReplacedBy: &HPRLink{URL: h, Text: h},
-					Status: h, StatusKind: h, Freshness: h, Stale: true, StaleText: h, SearchURL: h, Limited: lim,
+					Name: h, Number: h, Birth: p, Death: p, ReplacedBy: &HPRLink{URL: h, Text: h},
+					StatusKind: h, Freshness: Msg("hpr.freshness.live", h), Stale: true, StaleText: p, SearchURL: h, Limited: lim,
 					Reactions: []HPRPeriodRow{row},
 					Approvals: []HPRApproval{{
-						Category: h, Authorization: h, Period: h, ValidText: h, Expiring: true, ExpiringText: h,
-						Ended: h, InternshipDate: h, Specialities: []HPRRight{right}, RequisitionRights: []HPRRight{right},
+						Category: cats[0], Authorization: h, Period: per, Expiring: true, ExpiringText: Msg("hpr.expiring", 1, h),
+						Ended: h, InternshipDate: p, Specialities: []HPRRight{right}, RequisitionRights: []HPRRight{right},
 						Competences: []HPRRight{right}, Conditions: []string{h}, Reactions: []HPRPeriodRow{row},
 					}},
 				}),
-				"batch form":    HPRBatchFormPage(hprBase(), HPRBatchForm{Action: h, Numbers: h, Error: h, IndexInfo: h}),
-				"batch running": HPRBatchPage(hprBase(), HPRBatch{URL: h, FormURL: h, Progress: h, Total: 2}),
+				"batch form":    HPRBatchFormPage(hprBase(), HPRBatchForm{Action: h, Numbers: h, Error: p, IndexInfo: p}),
+				"batch running": HPRBatchPage(hprBase(), HPRBatch{URL: h, FormURL: h, Total: 2}),
 				"batch done": HPRBatchPage(hprBase(), HPRBatch{
-					URL: h, CSVURL: h, FormURL: h, Done: true, Progress: h, Source: h, Limited: lim,
-					Rows:   []HPRBatchRow{{Number: h, URL: h, Name: h, Category: h, Status: h, StatusKind: h, Expiry: h, Restrictions: h}},
-					Counts: []HPRCount{{Status: h, Kind: h, Count: 1}},
+					URL: h, CSVURL: h, FormURL: h, Done: true, Source: p, Limited: lim,
+					Rows: []HPRBatchRow{{Number: h, URL: h, Name: h, Categories: cats, StatusKind: h, Expiry: p,
+						Suspensions: []HPRPeriodRow{row}, Conditions: []string{h}}},
+					Counts: []HPRCount{{Kind: h, Count: 1}},
 				}),
 			}
 			for name, c := range comps {
@@ -1131,5 +1179,150 @@ func TestHPRCardPageUnread(t *testing.T) {
 				t.Errorf("%s: page lacks %q", l, want)
 			}
 		}
+	}
+}
+
+// TestHPRCategoryText: a code the catalog knows is named in the reader's
+// language with its code; one it does not know keeps the register's name,
+// marked new; a name without a code is shown as sent.
+func TestHPRCategoryText(t *testing.T) {
+	tests := []struct {
+		name string
+		c    HPRCategory
+		lang i18n.Lang
+		want string
+	}{
+		{"known code", HPRCategory{Code: "LE", Name: "Lege"}, i18n.NB, i18n.TL(i18n.NB, "profession.le") + " (LE)"},
+		{"known code in English", HPRCategory{Code: "LE"}, i18n.EN, i18n.TL(i18n.EN, "profession.le") + " (LE)"},
+		{"lower-case code", HPRCategory{Code: "sp"}, i18n.NB, i18n.TL(i18n.NB, "profession.sp") + " (sp)"},
+		{"new code", HPRCategory{Code: "ZZ", Name: "Ny kategori"}, i18n.NB, "Ny kategori (ZZ, ny kode)"},
+		{"new code without a name", HPRCategory{Code: "QQ"}, i18n.NB, "QQ (QQ, ny kode)"},
+		{"name only", HPRCategory{Name: "Bare navn"}, i18n.EN, "Bare navn"},
+		{"nothing", HPRCategory{}, i18n.NB, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hprCategoryText(i18n.WithLang(context.Background(), tt.lang), tt.c); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHPRCategoriesText(t *testing.T) {
+	le := i18n.TL(i18n.NB, "profession.le") + " (LE)"
+	sp := i18n.TL(i18n.NB, "profession.sp") + " (SP)"
+	tests := []struct {
+		name string
+		cs   []HPRCategory
+		want string
+	}{
+		{"none", nil, ""},
+		{"in order", []HPRCategory{{Code: "LE"}, {Code: "SP"}}, le + ", " + sp},
+		{"each once as the reader sees it", []HPRCategory{{Code: "LE"}, {Code: "SP"}, {Code: "LE", Name: "Lege"}}, le + ", " + sp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hprCategoriesText(hprNB, tt.cs); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHPRPeriodText(t *testing.T) {
+	from, to := HPRDay(hprDay(2010, 8, 1)), HPRDay(hprDay(2026, 12, 31))
+	unread := Msg("hpr.unread.value", "mars 2022")
+	tests := []struct {
+		name string
+		p    HPRPeriod
+		lang i18n.Lang
+		want string
+	}{
+		{"closed", HPRPeriod{From: from, To: to}, i18n.NB, "01.08.2010 – 31.12.2026"},
+		{"open end", HPRPeriod{From: from}, i18n.NB, "01.08.2010 –"},
+		{"open start", HPRPeriod{To: to}, i18n.NB, "– 31.12.2026"},
+		{"open both ways", HPRPeriod{}, i18n.NB, "–"},
+		{"unreadable end, marked", HPRPeriod{From: unread}, i18n.NB, "mars 2022 — ukjent format –"},
+		{"in English", HPRPeriod{From: from, To: to}, i18n.EN,
+			strings.TrimSpace(i18n.TL(i18n.EN, "hpr.period", i18n.Date(i18n.EN, hprDay(2010, 8, 1)), i18n.Date(i18n.EN, hprDay(2026, 12, 31))))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hprPeriodText(i18n.WithLang(context.Background(), tt.lang), tt.p); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHPRValidText: an approval under a suspension is never "valid today".
+func TestHPRValidText(t *testing.T) {
+	tests := []struct {
+		name string
+		a    HPRApproval
+		key  string
+	}{
+		{"valid", HPRApproval{Valid: true}, "hpr.valid.today"},
+		{"suspended", HPRApproval{Suspended: true}, "hpr.status.suspended"},
+		{"suspended wins", HPRApproval{Valid: true, Suspended: true}, "hpr.status.suspended"},
+		{"not valid", HPRApproval{}, "hpr.valid.not"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := hprValidText(hprNB, tt.a), i18n.TL(i18n.NB, tt.key); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestHPRDay(t *testing.T) {
+	day := hprDay(2026, 12, 7)
+	for _, l := range i18n.Supported() {
+		if got, want := HPRDay(day).Lang(l), i18n.Date(l, day); got != want {
+			t.Errorf("%s: got %q, want %q", l, got, want)
+		}
+	}
+}
+
+// TestHPRBatchCSV: the download has the page's columns, worded in the
+// reader's language.
+func TestHPRBatchCSV(t *testing.T) {
+	d := hprBatchDone()
+	d.Rows[0].Suspensions = []HPRPeriodRow{{Name: "Suspensjon", Period: HPRPeriod{From: HPRDay(hprDay(2026, 1, 1))}, Active: true}}
+	tests := []struct {
+		lang    i18n.Lang
+		head    string
+		records [][]string
+	}{
+		{i18n.NB, "HPR-nummer|Navn|Kategori|Status|Utløper|Begrensninger", [][]string{
+			{"1234567", "Kari Hansen", "Lege (LE)", "Gyldig autorisasjon/lisens", "31.12.2026",
+				"Suspensjon (01.01.2026 –); Kan bare arbeide under veiledning"},
+			{"7654321", "", "", "Finnes ikke i HPR", "", ""},
+			{"1111111", "", "", "Ikke kontrollert – prøv igjen senere", "", ""},
+		}},
+		{i18n.EN, "HPR number|Name|Category|Status|Expires|Restrictions", [][]string{
+			{"1234567", "Kari Hansen", "Physician (LE)", "Valid authorisation/licence", "31 Dec 2026",
+				"Suspensjon (1 Jan 2026 –); Kan bare arbeide under veiledning"},
+			{"7654321", "", "", "Not in HPR", "", ""},
+			{"1111111", "", "", i18n.TL(i18n.EN, "hpr.status.unchecked"), "", ""},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.lang), func(t *testing.T) {
+			head, records := HPRBatchCSV(i18n.WithLang(context.Background(), tt.lang), d)
+			if got := strings.Join(head, "|"); got != tt.head {
+				t.Errorf("head: got %q, want %q", got, tt.head)
+			}
+			if len(records) != len(tt.records) {
+				t.Fatalf("got %d records, want %d", len(records), len(tt.records))
+			}
+			for i, want := range tt.records {
+				if got := strings.Join(records[i], "|"); got != strings.Join(want, "|") {
+					t.Errorf("record %d: got %q, want %q", i, got, strings.Join(want, "|"))
+				}
+			}
+		})
 	}
 }

@@ -12,8 +12,9 @@ import (
 
 // LabsTrendData is the trend page of one analysis under a bound access
 // basis (F8): a chart of the numeric results with their reference range,
-// and a table with every result of the period. Every string arrives
-// translated and formatted for the user's language.
+// and a table with every result of the period. It carries data and
+// messages; the view words them (and lays out the chart, Chart) in the
+// user's language.
 type LabsTrendData struct {
 	ResultsURL   string // the lab results page
 	Basis        LabsTrendBasis
@@ -25,31 +26,58 @@ type LabsTrendData struct {
 	Name         string // the analysis as the latest result names it
 	Unit         string // the charted unit; "" when no result has one
 	Ranges       []LabsRange
-	Chart        *TrendChart    // nil when the period has no numeric result
-	Rows         []LabsTrendRow // every result of the period, newest first
-	OtherUnits   int            // numeric results in another unit than Unit: in the table, not the chart
+	// From and To bound the chart's time axis (TrendSeries).
+	From, To   time.Time
+	Rows       []LabsTrendRow // every result of the period, newest first
+	OtherUnits int            // numeric results in another unit than Unit: in the table, not the chart
+}
+
+// Chart lays out the chart of d's charted rows in language l, each point
+// labelled with what its row says; nil when no row is charted.
+func (d LabsTrendData) Chart(l i18n.Lang) *TrendChart {
+	var points []TrendPoint
+	for _, r := range slices.Backward(d.Rows) { // oldest first
+		if r.Point == nil {
+			continue
+		}
+		p := *r.Point
+		p.Text = r.Value.Lang(l)
+		p.Label = i18n.Date(l, r.At) + ": " + p.Text
+		if !r.FlagText.IsZero() {
+			p.Label += ", " + r.FlagText.Lang(l)
+		}
+		points = append(points, p)
+	}
+	return NewTrendChart(l, TrendSeries{Name: d.Name, Unit: d.Unit, From: d.From, To: d.To, Points: points})
 }
 
 // LabsTrendBasis is the bound access basis line, as the results page shows it.
 type LabsTrendBasis struct {
-	Basis     string // translated label
-	Role      string
-	Until     string // HH:MM
+	Basis     Text
+	Role      string    // the requester's HPR profession code; "" for none
+	Until     time.Time // shown as a clock time
 	ChangeURL string
 }
 
 // LabsRange is one link of the period selector.
 type LabsRange struct {
-	Key, Label, URL string
-	Current         bool
+	Key     string
+	Label   Text
+	URL     string
+	Current bool
 }
 
 // LabsTrendRow is one result in the trend table.
 type LabsTrendRow struct {
-	Date, DateISO        string // DateISO is "" when the result has no date
-	Value, Reference     string
-	FlagSymbol, FlagText string // both empty when not flagged
-	Charted              bool   // false: not a number in the charted unit, or undated
+	At         time.Time // zero when the result has no date
+	Value      LabsValue
+	Reference  *LabsInterval
+	FlagSymbol string // "" when not flagged
+	FlagText   Text   // zero when not flagged
+	// Point is where the chart draws the result (its Text and Label are
+	// the row's words, Chart); nil when it is not a number in the charted
+	// unit, or undated.
+	Point *TrendPoint
 }
 
 // TrendSeries is what a trend chart is drawn from.

@@ -364,31 +364,36 @@ func TestNewTrendChartBands(t *testing.T) {
 	}
 }
 
-// trendPageData is a page with every kind of row and marker.
+// trendPageData is a page with every kind of row and marker; the newest
+// result's value is markup, which must stay text in the table and the
+// marker's tooltip.
 func trendPageData(t *testing.T) LabsTrendData {
-	pts := []TrendPoint{
-		{At: day(t, "2026-01-10"), Value: 4.2, Low: ptr(3.5), High: ptr(5.0), Label: "10.01.2026: 4,2 mmol/L"},
-		{At: day(t, "2026-06-01"), Value: 5.6, Low: ptr(3.5), High: ptr(5.0), Flag: "H", Label: "01.06.2026: 5,6 mmol/L, Høy"},
-		{At: day(t, "2026-09-15"), Value: 3.1, Low: ptr(3.5), High: ptr(5.0), Flag: "L", Label: `"><img src=x onerror=alert(1)>`},
+	mmol := func(v float64) LabsValue { return LabsValue{Quantity: &LabsMeasure{Value: v, Unit: "mmol/L"}} }
+	ref := &LabsInterval{Low: &LabsMeasure{Value: 3.5, Unit: "mmol/L"}, High: &LabsMeasure{Value: 5.0, Unit: "mmol/L"}}
+	point := func(at string, v float64, flag string) *TrendPoint {
+		return &TrendPoint{At: day(t, at), Value: v, Low: ptr(3.5), High: ptr(5.0), Flag: flag}
 	}
-	chart := NewTrendChart(i18n.NB, TrendSeries{Name: "Kalium", Unit: "mmol/L", From: day(t, "2025-11-21"), To: day(t, "2026-11-21"), Points: pts})
 	return LabsTrendData{
 		ResultsURL: "/person/h_4f2a/labs",
-		Basis:      LabsTrendBasis{Basis: "Samtykke", Role: "Lege (LE)", Until: "kl. 14.00", ChangeURL: "/person/h_4f2a/labs?change=1"},
-		Name:       "Kalium",
-		Unit:       "mmol/L",
+		Basis: LabsTrendBasis{Basis: Plain("Samtykke"), Role: "LE", Until: day(t, "2026-11-21").Add(2 * time.Hour),
+			ChangeURL: "/person/h_4f2a/labs?change=1"},
+		Name: "Kalium",
+		Unit: "mmol/L",
 		Ranges: []LabsRange{
-			{Key: "1m", Label: "1 måned", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1m"},
-			{Key: "1y", Label: "1 år", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1y", Current: true},
-			{Key: "5y", Label: "5 år", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=5y"},
-			{Key: "all", Label: "Alle", URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=all"},
+			{Key: "1m", Label: Msg("labs.trend.range.1m"), URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1m"},
+			{Key: "1y", Label: Msg("labs.trend.range.1y"), URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=1y", Current: true},
+			{Key: "5y", Label: Msg("labs.trend.range.5y"), URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=5y"},
+			{Key: "all", Label: Msg("labs.trend.range.all"), URL: "/person/h_4f2a/labs/trend?analysis=NPU03230&range=all"},
 		},
-		Chart: chart,
+		From: day(t, "2025-11-21"),
+		To:   day(t, "2026-11-21"),
 		Rows: []LabsTrendRow{
-			{Date: "15.09.2026", DateISO: "2026-09-15", Value: "3,1 mmol/L", Reference: "3,5–5,0 mmol/L", FlagSymbol: "↓", FlagText: "Lav", Charted: true},
-			{Date: "01.06.2026", DateISO: "2026-06-01", Value: "5,6 mmol/L", Reference: "3,5–5,0 mmol/L", FlagSymbol: "↑", FlagText: "Høy", Charted: true},
-			{Date: "20.03.2026", DateISO: "2026-03-20", Value: "hemolysert"},
-			{Date: "10.01.2026", DateISO: "2026-01-10", Value: "4,2 mmol/L", Reference: "3,5–5,0 mmol/L", Charted: true},
+			{At: day(t, "2026-09-15"), Value: LabsValue{Text: Plain(`"><img src=x onerror=alert(1)>`)}, Reference: ref,
+				FlagSymbol: "↓", FlagText: Msg("labs.flag.l"), Point: point("2026-09-15", 3.1, "L")},
+			{At: day(t, "2026-06-01"), Value: mmol(5.6), Reference: ref, FlagSymbol: "↑", FlagText: Msg("labs.flag.h"),
+				Point: point("2026-06-01", 5.6, "H")},
+			{At: day(t, "2026-03-20"), Value: LabsValue{Text: Plain("hemolysert")}},
+			{At: day(t, "2026-01-10"), Value: mmol(4.2), Reference: ref, Point: point("2026-01-10", 4.2, "")},
 		},
 	}
 }
@@ -472,7 +477,7 @@ func TestLabsTrendPage(t *testing.T) {
 				t.Fatalf("got %d rows, want 4", len(rows))
 			}
 			// A flag is a symbol and a word, never colour alone.
-			if got, want := text(all(byAttr("data-testid", "labs-trend-flag"), rows[0])[0]), "↓ Lav"; got != want {
+			if got, want := text(all(byAttr("data-testid", "labs-trend-flag"), rows[0])[0]), "↓ "+i18n.TL(l, "labs.flag.l"); got != want {
 				t.Errorf("flag text %q, want %q", got, want)
 			}
 			if got := len(all(byAttr("data-testid", "labs-trend-not-charted"), tables[0])); got != 1 {
@@ -492,7 +497,7 @@ func TestLabsTrendPage(t *testing.T) {
 // 'unsafe-inline'): the chart's colours come from classes, so no element of
 // the chart carries a style attribute and no <style> is inlined.
 func TestS23_TrendChartHasNoStyleAttribute(t *testing.T) {
-	out, nodes := renderFragment(t, labsTrendChart(trendPageData(t).Chart), i18n.NB)
+	out, nodes := renderFragment(t, labsTrendChart(trendPageData(t).Chart(i18n.NB)), i18n.NB)
 	if strings.Contains(strings.ToLower(out), "style=") {
 		t.Errorf("chart contains a style= attribute")
 	}
@@ -515,7 +520,7 @@ func TestS23_TrendChartHasNoStyleAttribute(t *testing.T) {
 func TestLabsTrendPageEmpty(t *testing.T) {
 	b := Base{User: signedIn(), CSRFToken: testToken, Path: "/person/h_4f2a/labs/trend"}
 	d := trendPageData(t)
-	d.Chart, d.Rows = nil, nil
+	d.Rows = nil
 	_, doc := render(t, LabsTrendPage(b, d), i18n.NB, "")
 	if got := len(all(byAttr("data-testid", "labs-trend-chart"), doc)); got != 0 {
 		t.Errorf("got %d charts, want none", got)

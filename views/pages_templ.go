@@ -5,10 +5,11 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
-import "github.com/oppslag/oppslag/views/i18n"
+import (
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+	"github.com/oppslag/oppslag/views/i18n"
+)
 
 // WelcomePage is the anonymous landing page: what Oppslag is and the way in.
 func WelcomePage(b Base) templ.Component {
@@ -305,7 +306,7 @@ func StartPage(b Base) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Page(withTitle(b, i18n.T(ctx, "start.title"))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Page(withTitle(b, Msg("start.title"))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var13), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -392,7 +393,7 @@ func SignedOutPage(b Base) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Page(withTitle(b, i18n.T(ctx, "signedout.title"))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var21), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Page(withTitle(b, Msg("signedout.title"))).Render(templ.WithChildren(ctx, templ_7745c5c3_Var21), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

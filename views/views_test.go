@@ -146,7 +146,7 @@ const (
 )
 
 func signedIn() *UserHeader {
-	return &UserHeader{Name: "Kari Nordmann", HPRNumber: "9144889", Professions: "Lege", Org: "Org.nr. 123 456 789"}
+	return &UserHeader{Name: "Kari Nordmann", HPRNumber: "9144889", Professions: []string{"LE"}, Org: "123456789"}
 }
 
 type pageCase struct {
@@ -294,7 +294,14 @@ func checkFrame(t *testing.T, out string, doc *html.Node, b Base, l i18n.Lang) {
 			t.Fatalf("signed in: got %d user boxes, %d logout forms; want 1, 1", len(users), len(logouts))
 		}
 		got := text(users[0])
-		for _, want := range []string{b.User.Name, b.User.Professions, b.User.Org} {
+		wants := []string{b.User.Name}
+		if len(b.User.Professions) > 0 {
+			wants = append(wants, professionsText(i18n.WithLang(context.Background(), l), b.User.Professions))
+		}
+		if b.User.Org != "" {
+			wants = append(wants, OrgText(i18n.WithLang(context.Background(), l), b.User.Org))
+		}
+		for _, want := range wants {
 			if !strings.Contains(got, want) {
 				t.Errorf("user box %q lacks %q", got, want)
 			}
@@ -827,8 +834,8 @@ func TestS25_HostileStringsRenderInert(t *testing.T) {
 	for _, h := range hostile {
 		t.Run(h, func(t *testing.T) {
 			b := Base{
-				Title:     h,
-				User:      &UserHeader{Name: h, HPRNumber: h, Professions: h, Org: h},
+				Title:     Plain(h),
+				User:      &UserHeader{Name: h, HPRNumber: h, Professions: []string{h}, Org: h},
 				CSRFToken: h,
 				Path:      h,
 				Flash:     h,

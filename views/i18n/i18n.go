@@ -35,12 +35,13 @@
 // # Where translation happens
 //
 // In views, through T and TL: a view model carries data (counts, dates,
-// codes, message keys) and the templ component turns it into words in the
-// request's language. Handlers translate only the messages they must build
-// themselves — form validation errors and the labels of form options — with
-// T and the request's context, never by choosing a string per language.
-// Clients and rule packages hold no user-facing text: they return data and
-// named errors, which a view or the error renderer translates.
+// codes) and views.Text values (a message key and its arguments), and the
+// templ component turns them into words in the request's language.
+// Handlers choose which message applies — a form error, a notice, a label —
+// but never word it: handlers.TestHandlersDoNotTranslate fails on a handler
+// that calls T, TL or a date formatter. Clients and rule packages hold no
+// user-facing text: they return data and named errors, which a view or the
+// error renderer translates.
 package i18n
 
 import (
