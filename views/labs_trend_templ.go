@@ -5,11 +5,10 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/oppslag/oppslag/views/i18n"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/oppslag/oppslag/views/i18n"
 
 // LabsTrendPage is one analysis over time: the period selector, the chart
 // and its table twin. The table holds everything the chart shows and more

@@ -5,11 +5,10 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-	"github.com/oppslag/oppslag/views/i18n"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
+import "github.com/oppslag/oppslag/views/i18n"
 
 // SearchForm is the search box's state: what to put back in the field and
 // the message for it. Value is never an identity number (S15: the handler
