@@ -25,7 +25,7 @@
 //
 // # Searching
 //
-// Names are folded (Fold) the way people type Norwegian names on any
+// Names are folded (package fold) the way people type Norwegian names on any
 // keyboard: case, diacritics (é, ü, å), the letters æ/ø and their ASCII
 // spellings (aa, ae, oe, ue) all meet in one skeleton, so "Bjørn" is found
 // by "bjorn" and "bjoern", "Åse" by "aase" and "ase", "Sæther" by

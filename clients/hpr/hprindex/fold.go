@@ -2,10 +2,8 @@ package hprindex
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/oppslag/oppslag/clients/fold"
 )
 
 // Limits on what one name field or one query contributes, so that a
@@ -17,197 +15,34 @@ const (
 	maxQueryWords    = 8
 )
 
-// term is one part of a name or a query, in its two search forms.
+// term is one part of a name or a query, in its two search forms
+// (fold.Word).
 type term struct {
 	lit  string // lowercase, NFC, as written ("bjørn", "moe", "josé")
 	skel string // the folded skeleton ("bjorn", "mo", "jose")
 }
 
-// Fold returns the search form of s: its name parts split on anything
-// that is not a letter (spaces, hyphens, dots), lowercased, with Latin
-// diacritics removed and the Scandinavian letters and their ASCII spellings
-// folded together, joined by single spaces. "Bjørn", "bjorn" and "Bjoern"
-// all fold to "bjorn"; "Sæther", "saether" and "Sather" to "sather";
-// "Åse" and "Aase" to "ase"; "Müller" and "Mueller" to "muller";
-// "Hansen-Berg" to "hansen berg".
-//
-// The rules, applied to each part:
-//   - Unicode NFD, combining marks dropped (é→e, å→a, ä→a, ü→u, ñ→n, č→c);
-//   - letters without a decomposition mapped by hand: æ→a, ø→o, œ→o,
-//     ß→ss, đ/ð→d, þ→th, ł→l, ŋ→n, ŧ→t, ı→i;
-//   - the ASCII spellings of those letters collapsed, repeatedly until
-//     none is left: aa→a, ae→a, oe→o, ue→u;
-//   - apostrophes removed inside a part (O'Neill → oneill).
-//
-// Letters of other scripts are kept, lowercased.
-func Fold(s string) string {
-	ts := splitTerms(s, 0)
-	parts := make([]string, len(ts))
-	for i, t := range ts {
-		parts[i] = t.skel
-	}
-	return strings.Join(parts, " ")
-}
-
-// splitTerms splits s into terms; max > 0 caps the number of terms.
+// splitTerms splits s into terms as fold.Words does, each form cut to
+// maxTermBytes; max > 0 caps the number of terms.
 func splitTerms(s string, max int) []term {
 	var out []term
-	start := -1
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		w := s[start:end]
-		start = -1
+	for lit, skel := range fold.Words(s, maxTermBytes) {
 		if max > 0 && len(out) >= max {
-			return
+			break
 		}
-		if t, ok := makeTerm(w); ok {
-			out = append(out, t)
-		}
+		out = append(out, term{lit: lit, skel: skel})
 	}
-	for i, r := range s {
-		if inWord(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
-	}
-	flush(len(s))
 	return out
 }
 
-// inWord reports whether r belongs to a name part: letters, combining
-// marks (a decomposed é) and apostrophes (O'Neill, D'Angelo), which
-// makeTerm then drops.
-func inWord(r rune) bool {
-	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) || isApostrophe(r)
-}
-
-func isApostrophe(r rune) bool {
-	switch r {
-	case '\'', '’', 'ʼ', '`', '´':
-		return true
+// skeletons returns the folded parts of s, as the index stores them.
+func skeletons(s string) []string {
+	ts := splitTerms(s, 0)
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.skel
 	}
-	return false
-}
-
-// makeTerm builds the two forms of one word; ok is false when nothing of
-// the word survives (only apostrophes or marks).
-func makeTerm(w string) (term, bool) {
-	if isASCII(w) {
-		b := make([]byte, 0, len(w))
-		for i := 0; i < len(w); i++ {
-			c := w[i]
-			switch {
-			case c >= 'A' && c <= 'Z':
-				b = append(b, c+'a'-'A')
-			case c >= 'a' && c <= 'z':
-				b = append(b, c)
-			}
-		}
-		if len(b) == 0 {
-			return term{}, false
-		}
-		b = truncate(b)
-		lit := string(b)
-		skel := lit
-		if c := collapse(b); len(c) != len(b) {
-			skel = string(c)
-		}
-		return term{lit: lit, skel: skel}, true
-	}
-	lit := make([]byte, 0, len(w)+4)
-	for _, r := range norm.NFC.String(w) {
-		if isApostrophe(r) || unicode.Is(unicode.Mn, r) && len(lit) == 0 {
-			continue
-		}
-		lit = utf8.AppendRune(lit, unicode.ToLower(r))
-	}
-	skel := make([]byte, 0, len(w))
-	for _, r := range norm.NFD.String(w) {
-		if isApostrophe(r) || unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		if r < utf8.RuneSelf {
-			skel = append(skel, byte(r))
-			continue
-		}
-		if m, ok := special[r]; ok {
-			skel = append(skel, m...)
-			continue
-		}
-		skel = utf8.AppendRune(skel, r)
-	}
-	if len(skel) == 0 {
-		return term{}, false
-	}
-	skel = collapse(truncate(skel))
-	return term{lit: string(truncate(lit)), skel: string(skel)}, true
-}
-
-// special maps the lowercase Latin letters that NFD does not decompose.
-// æ and œ map to one letter, as their spellings "ae" and "oe" collapse to.
-var special = map[rune]string{
-	'æ': "a", 'ø': "o", 'œ': "o", 'ß': "ss", 'đ': "d", 'ð': "d",
-	'þ': "th", 'ł': "l", 'ŋ': "n", 'ŧ': "t", 'ı': "i", 'ĸ': "k",
-}
-
-// collapse folds aa→a, ae→a, oe→o, ue→u in place until none is left, so
-// the result is a fixed point: folding it again changes nothing.
-func collapse(b []byte) []byte {
-	for {
-		out := b[:0]
-		changed := false
-		for i := 0; i < len(b); i++ {
-			c := b[i]
-			if i+1 < len(b) && digraph(c, b[i+1]) {
-				out = append(out, c)
-				i++
-				changed = true
-				continue
-			}
-			out = append(out, c)
-		}
-		b = out
-		if !changed {
-			return b
-		}
-	}
-}
-
-func digraph(a, b byte) bool {
-	switch a {
-	case 'a':
-		return b == 'a' || b == 'e'
-	case 'o', 'u':
-		return b == 'e'
-	}
-	return false
-}
-
-// truncate cuts b to maxTermBytes on a rune boundary.
-func truncate(b []byte) []byte {
-	if len(b) <= maxTermBytes {
-		return b
-	}
-	n := maxTermBytes
-	for n > 0 && !utf8.RuneStart(b[n]) {
-		n--
-	}
-	return b[:n]
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
+	return out
 }
 
 // nameTerms is what one register entry contributes to the search index.
@@ -259,7 +94,7 @@ func indexTerms(family, given, middle string) nameTerms {
 			jl.WriteString(t.lit)
 			js.WriteString(t.skel)
 		}
-		whole := string(collapse([]byte(js.String())))
+		whole := fold.Collapse(js.String())
 		add(whole, true, len(ts[0].skel))
 		if l := jl.String(); l != whole {
 			add(l, false, 0)

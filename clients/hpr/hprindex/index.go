@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/oppslag/oppslag/clients/fold"
 	"github.com/oppslag/oppslag/clients/hpr"
 	"github.com/oppslag/oppslag/clients/sanitize"
 
@@ -237,7 +238,7 @@ type queryWord struct {
 // Search finds entries by name. q is free text: each word must match a
 // part of the family, given or middle name, so more words narrow the
 // list ("anne hansen"); hyphens separate words like spaces. Words are
-// folded as Fold describes. Hits come exact matches first, then prefix
+// folded as fold.Fold describes. Hits come exact matches first, then prefix
 // matches ("hau" → Haugland), then one-edit typo matches of words of five
 // letters or more ("haugladn" → Haugland); within each kind in the order
 // of family, given and middle name, then HPR number. Words typed with
@@ -563,7 +564,7 @@ func (ix *Index) BySurnameAndBirth(ctx context.Context, surname string, birth hp
 }
 
 func (ix *Index) bySurnameAndBirth(ctx context.Context, surname string, birth hpr.Date) ([]hpr.Personnel, error) {
-	want := strings.Fields(Fold(surname))
+	want := skeletons(surname)
 	if len(want) == 0 || birth.IsZero() {
 		return nil, nil
 	}
@@ -601,7 +602,7 @@ func surnameMatches(family, want []string) bool {
 	if slices.Equal(family, want) {
 		return true
 	}
-	if string(collapse([]byte(strings.Join(family, "")))) == string(collapse([]byte(strings.Join(want, "")))) {
+	if fold.Collapse(strings.Join(family, "")) == fold.Collapse(strings.Join(want, "")) {
 		return true
 	}
 	return len(want) == 1 && slices.Contains(family, want[0])
