@@ -18,10 +18,9 @@ import (
 // says nothing about the patient; redirects and error pages, which carry no
 // patient data, pass.
 //
-// A patient route that shows only a form and nothing about the patient (the
-// access-basis chooser, the emergency form) says so with noPatientData; the
-// route-table test checks that such a page holds neither the patient's name
-// nor their number.
+// A gated page that shows nothing about any patient (My lookups with nothing
+// to list) says so with noPatientData. The patient pages themselves all
+// show the patient banner, so each records its look.
 
 // gate is one request's access gate.
 type gate struct {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/basis"
+	"github.com/oppslag/oppslag/clients/labs/restricted"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -66,9 +68,13 @@ func (h Labs) Choose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	bound, _ := bases.Bound(ctx, nin, h.now())
-	// The chooser shows the bases and the user's roles, nothing about the
-	// patient: no access yet, so no record (the access gate is told).
-	noPatientData(r)
+	// The chooser names the patient (the banner), so that the basis is
+	// chosen for the right one: opening it is recorded before it is written
+	// (S20), though no lab result is fetched yet.
+	e := audit.Event{Patient: nin, Resource: "lab", Action: "basis_form", Outcome: audit.Granted}
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
 	return h.chooser(w, r, http.StatusOK, bound.Basis, bound.Role, views.Text{})
 }
 
@@ -116,13 +122,21 @@ func (h Labs) boundBasis(w http.ResponseWriter, r *http.Request, action string) 
 }
 
 // View fetches and shows the results under the bound basis, for the period
-// of ?range= (see trend.ResultsPeriod for the default). Every report is fetched
-// either way: the period only chooses what the page shows, and the page
-// says how many older reports it leaves out.
+// of ?range= (see trend.ResultsPeriod for the default), as reports by day
+// or, with ?view=sheet, as the cumulative sheet; ?abnormal=1 shows only
+// the deviations. Every report is fetched either way: the period and the
+// filter only choose what the page shows, and the page says how much it
+// leaves out. Both views are one route, so they share the access gate and
+// the one audit record of the look.
 func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	key := r.URL.Query().Get("range")
+	q := r.URL.Query()
+	key := q.Get("range")
 	if err := checkPeriod(key); err != nil {
+		return err
+	}
+	v, err := readLabsView(q)
+	if err != nil {
 		return err
 	}
 	nin, bound, ok, err := h.boundBasis(w, r, "view")
@@ -130,27 +144,37 @@ func (h Labs) View(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := h.labsData(r, bound)
-	res, ferr := h.fetch(ctx, nin, bound, "view")
-	key = trend.ResultsPeriod(res, key, h.now())
-	link := func(k string) string { return labsBase(r) + "/labs?range=" + k }
-	data.PrintURL = labsBase(r) + "/labs/print?range=" + key
+	got, ferr := h.fetch(ctx, nin, bound, "view", true)
+	key = trend.ResultsPeriod(got.res, key, h.now())
+	results := labsBase(r) + "/labs"
+	link := func(k string) string { return v.url(results, k) }
+	data.PrintURL = v.url(labsBase(r)+"/labs/print", key)
 	data.Ranges = periodLinks(key, link)
 	if key != trend.KeyAll {
 		data.AllURL = link("all")
 	}
-	if h.fill(ctx, &data, res, ferr, key) {
+	data.Views = viewTabs(results, key, v)
+	data.OnlyAbnormal = v.abnormal
+	data.AbnormalURL = labsView{sheet: v.sheet, abnormal: !v.abnormal}.url(results, key)
+	if h.fill(ctx, &data, got, ferr, key, v) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.title"), data))
 }
 
 // Print shows the results as a print view stamped with who printed, when
-// and under which basis. Opening it is its own audit event ("print", F10),
-// recorded before any data is written.
+// and under which basis, in the view and filter of the page it was opened
+// from. Opening it is its own audit event ("print", F10), recorded before
+// any data is written.
 func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	key := r.URL.Query().Get("range")
+	q := r.URL.Query()
+	key := q.Get("range")
 	if err := checkPeriod(key); err != nil {
+		return err
+	}
+	v, err := readLabsView(q)
+	if err != nil {
 		return err
 	}
 	nin, bound, ok, err := h.boundBasis(w, r, "print")
@@ -163,7 +187,7 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 		When:          h.now(),
 		Basis:         data.Basis,
 		CorrelationID: request.CorrelationID(ctx),
-		Back:          labsBase(r) + "/labs",
+		Back:          v.url(labsBase(r)+"/labs", key),
 	}
 	if u != nil {
 		stamp.Who = u.Name
@@ -173,16 +197,21 @@ func (h Labs) Print(w http.ResponseWriter, r *http.Request) error {
 		stamp.Reason = data.Emergency.Reason
 	}
 	data.Stamp = stamp
-	res, ferr := h.fetch(ctx, nin, bound, "print")
-	if h.fill(ctx, &data, res, ferr, trend.ResultsPeriod(res, key, h.now())) {
+	data.OnlyAbnormal = v.abnormal
+	got, ferr := h.fetch(ctx, nin, bound, "print", true)
+	if h.fill(ctx, &data, got, ferr, trend.ResultsPeriod(got.res, key, h.now()), v) {
 		return ferr
 	}
 	return Render(w, r, http.StatusOK, views.LabsPage(h.Site.Base(r, "labs.print.title"), data))
 }
 
-// labsData is what every lab view shows of the bound basis.
+// labsData is what every lab view shows of the bound basis. Under AKUTT
+// the restricted-results notice offers FORHOYET_AKUTT (ElevateURL): in an
+// emergency there is no consent to ask for, so the way to what the
+// patient restricted is the elevated emergency basis, with its own reason
+// and confirmation.
 func (h Labs) labsData(r *http.Request, bound request.AccessBasis) views.LabsData {
-	return views.LabsData{
+	d := views.LabsData{
 		OverviewURL: labsBase(r),
 		ChangeURL:   labsBase(r) + "/labs/basis",
 		TrendURL:    labsBase(r) + "/labs/trend",
@@ -192,6 +221,10 @@ func (h Labs) labsData(r *http.Request, bound request.AccessBasis) views.LabsDat
 		Until:       bound.Until,
 		Emergency:   h.emergencyBanner(r, bound),
 	}
+	if bound.Basis == labs.BasisAkutt {
+		d.ElevateURL = labsBase(r) + "/labs/emergency?basis=" + labs.BasisForhoyetAkutt
+	}
+	return d
 }
 
 // basisText names an access basis; its message is "labs.basis.<basis>",
@@ -216,7 +249,7 @@ func roleOptions(roles []string, role string) []views.LabsRole {
 
 // fill puts a fetch's outcome into data; it reports true when the request
 // must fail with ferr instead (the audit store is down: no page at all).
-func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, ferr error, periodKey string) bool {
+func (h Labs) fill(ctx context.Context, data *views.LabsData, got fetched, ferr error, periodKey string, v labsView) bool {
 	if isAuditError(ferr) {
 		return true
 	}
@@ -232,24 +265,41 @@ func (h Labs) fill(ctx context.Context, data *views.LabsData, res *labs.Result, 
 		data.Error = &d
 	default:
 		p, _ := trend.PeriodOf(periodKey)
-		fillLabs(data, res, p.From(h.now()))
+		fillLabs(data, got.res, labsOptions{from: p.From(h.now()), sheet: v.sheet, abnormal: v.abnormal,
+			opened: got.opened, unmarked: got.unmarked})
 	}
 	return false
 }
 
+// fetched is a search's answer: the result and, under an elevated basis,
+// the reports the patient had restricted (restricted.Opened).
+type fetched struct {
+	res    *labs.Result
+	opened map[string]bool // nil when not compared
+	// unmarked is true when the comparison was asked for and failed: the
+	// page then says it cannot tell which reports were restricted.
+	unmarked bool
+}
+
 // fetch searches the patient's reports under basis and audits the access
 // as action ("view", "trend", "print") before returning anything; an audit
-// failure is a 503 with no data.
-func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, action string) (*labs.Result, error) {
-	var res *labs.Result
+// failure is a 503 with no data. With compare, a search under an elevated
+// basis is followed by the same search under the basis it elevates, so
+// the page can mark what the patient restricted (package restricted); the
+// one record of the look says so.
+func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, action string, compare bool) (fetched, error) {
+	var got fetched
 	var err error
+	search := func(basis string) (*labs.Result, error) {
+		cctx, cancel := context.WithTimeout(ctx, h.timeout())
+		defer cancel()
+		return h.API.SearchReports(cctx, labsAuth(ctx), labs.Query{PersonID: nin, AccessBasis: basis,
+			RequesterRole: b.Role, CorrelationID: request.CorrelationID(ctx)})
+	}
 	if h.API == nil {
 		err = errNoLabs
 	} else {
-		cctx, cancel := context.WithTimeout(ctx, h.timeout())
-		res, err = h.API.SearchReports(cctx, labsAuth(ctx), labs.Query{PersonID: nin, AccessBasis: b.Basis,
-			RequesterRole: b.Role, CorrelationID: request.CorrelationID(ctx)})
-		cancel()
+		got.res, err = search(b.Basis)
 	}
 	// The reason names the emergency reason the basis was opened with
 	// (S27), then what the service held back.
@@ -260,34 +310,44 @@ func (h Labs) fetch(ctx context.Context, nin string, b request.AccessBasis, acti
 		}
 		e.Reason += s
 	}
+	if ordinary, elevated := restricted.Ordinary(b.Basis); compare && elevated && err == nil && got.res != nil {
+		ord, oerr := search(ordinary)
+		if oerr != nil {
+			got.unmarked = true
+			note("restricted not marked: " + ordinary + " search failed")
+		} else {
+			got.opened = restricted.Opened(got.res, ord)
+			note(fmt.Sprintf("opened restricted: %d (compared with %s)", len(got.opened), ordinary))
+		}
+	}
 	switch {
-	case err == nil && res == nil:
+	case err == nil && got.res == nil:
 		e.Outcome = audit.UpstreamError
-	case err == nil && len(res.Restrictions) > 0:
+	case err == nil && len(got.res.Restrictions) > 0:
 		e.Outcome = audit.Restricted
-		note("restricted: " + strings.Join(res.Restrictions, ","))
+		note("restricted: " + strings.Join(got.res.Restrictions, ","))
 	case errors.Is(err, labs.ErrNothingMore):
 		note("elevated basis opened nothing more")
 	}
 	if aerr := h.Audit.Record(ctx, request.UserFrom(ctx), e); aerr != nil {
-		return nil, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
+		return fetched{}, Errorf(http.StatusServiceUnavailable, "error.audit", aerr)
 	}
 	if err != nil {
 		if errors.Is(err, labs.ErrNothingMore) {
-			return nil, err
+			return fetched{}, err
 		}
-		return nil, upstreamError(serviceLabs, err)
+		return fetched{}, upstreamError(serviceLabs, err)
 	}
-	if res == nil {
-		return nil, Errorf(http.StatusBadGateway, "error.labs.malformed", errors.New("labs: empty result"))
+	if got.res == nil {
+		return fetched{}, Errorf(http.StatusBadGateway, "error.labs.malformed", errors.New("labs: empty result"))
 	}
-	if len(res.Unread) > 0 && h.Log != nil {
+	if res := got.res; len(res.Unread) > 0 && h.Log != nil {
 		// The paths only: the values could hold an identity number, and
 		// the page shows them to the clinician, marked.
 		h.Log.WarnContext(ctx, "labs: values not read", "fields", strings.Join(res.Unread[:min(len(res.Unread), 50)], ","),
 			"count", len(res.Unread), "correlation_id", request.CorrelationID(ctx))
 	}
-	return res, nil
+	return got, nil
 }
 
 var errNoLabs = notConfigured(serviceLabs)
@@ -327,12 +387,71 @@ func (h Labs) Bind(w http.ResponseWriter, r *http.Request) error {
 }
 
 // chooser renders the access-basis form, with msg (zero for none) above it.
+// After EndAccess (?ended=1) it confirms that the access ended, but only
+// while nothing is bound (selected is the bound basis on a GET), so a link
+// can never claim an ending that did not happen.
 func (h Labs) chooser(w http.ResponseWriter, r *http.Request, status int, selected, role string, msg views.Text) error {
 	c := views.LabsChooser{Action: labsBase(r) + "/labs/basis", OverviewURL: labsBase(r), Error: msg,
 		EmergencyURL: labsBase(r) + "/labs/emergency", EmergencyWindow: h.emergencyWindow(),
 		Roles: roleOptions(request.UserFrom(r.Context()).Professions(), role)}
+	if r.Method == http.MethodGet && status == http.StatusOK && selected == "" && r.URL.Query().Get("ended") == "1" {
+		c.Notice = views.Msg("labs.ended")
+	}
 	for _, b := range basis.Chooser() {
 		c.Bases = append(c.Bases, basisOption(b, selected))
 	}
 	return Render(w, r, status, views.LabsChooserPage(h.Site.Base(r, "labs.title"), c))
+}
+
+// labsView is which view of the results a page shows: the reports by day
+// or the cumulative sheet (?view=sheet), all results or only the
+// deviations (?abnormal=1).
+type labsView struct{ sheet, abnormal bool }
+
+var errLabsView = errors.New("labs: unknown view")
+
+// readLabsView reads ?view= and ?abnormal=; any other value is a 400, as
+// an unknown ?range= is, so a mistyped link never shows a page that only
+// looks like what was asked for.
+func readLabsView(q url.Values) (labsView, error) {
+	var v labsView
+	switch q.Get("view") {
+	case "", "reports":
+	case "sheet":
+		v.sheet = true
+	default:
+		return v, Errorf(http.StatusBadRequest, "labs.error.view", errLabsView)
+	}
+	switch q.Get("abnormal") {
+	case "", "0":
+	case "1":
+		v.abnormal = true
+	default:
+		return v, Errorf(http.StatusBadRequest, "labs.error.view", errLabsView)
+	}
+	return v, nil
+}
+
+// url is page (the results or the print view) in view v for the period
+// rangeKey; the defaults (reports, everything) are left out.
+func (v labsView) url(page, rangeKey string) string {
+	u := page + "?range=" + url.QueryEscape(rangeKey)
+	if v.sheet {
+		u += "&view=sheet"
+	}
+	if v.abnormal {
+		u += "&abnormal=1"
+	}
+	return u
+}
+
+// viewTabs are the switch between the two views, keeping the period and
+// the filter.
+func viewTabs(results, rangeKey string, v labsView) []views.LabsTab {
+	reports, sheet := v, v
+	reports.sheet, sheet.sheet = false, true
+	return []views.LabsTab{
+		{Key: "reports", Label: views.Msg("labs.view.reports"), URL: reports.url(results, rangeKey), Current: !v.sheet},
+		{Key: "sheet", Label: views.Msg("labs.view.sheet"), URL: sheet.url(results, rangeKey), Current: v.sheet},
+	}
 }

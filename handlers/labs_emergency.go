@@ -81,13 +81,19 @@ func (h Labs) emergencyWindow() time.Duration {
 	return h.EmergencyWindow
 }
 
-// Emergency shows the emergency form. Nothing is fetched or recorded until
-// it is posted.
+// Emergency shows the emergency form, under the banner that names the
+// patient the opening will apply to. Showing it is recorded (it names the
+// patient, S20); nothing is fetched or opened until it is posted.
 func (h Labs) Emergency(w http.ResponseWriter, r *http.Request) error {
-	if _, err := resolve(r); err != nil {
+	ctx := r.Context()
+	nin, err := resolve(r)
+	if err != nil {
 		return err
 	}
-	noPatientData(r) // the form asks why; it shows nothing about the patient
+	e := audit.Event{Patient: nin, Resource: "lab", Action: "emergency_form", Outcome: audit.Granted}
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), e); err != nil {
+		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+	}
 	return h.emergencyPage(w, r, http.StatusOK, emergencyForm{}, emergencyErrors{})
 }
 
@@ -102,6 +108,12 @@ func (h Labs) OpenEmergency(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := parseEmergencyForm(r)
 	if e := f.Validate(request.UserFrom(ctx).Professions()); e.any() {
+		// The form again, naming its patient in the banner: the same look
+		// at the form as its GET, recorded the same way.
+		fe := audit.Event{Patient: nin, Resource: "lab", Action: "emergency_form", Outcome: audit.Granted}
+		if err := h.Audit.Record(ctx, request.UserFrom(ctx), fe); err != nil {
+			return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+		}
 		return h.emergencyPage(w, r, http.StatusUnprocessableEntity, f, e)
 	}
 	e := audit.Event{Patient: nin, Resource: "lab", Action: audit.ActionEmergency, AccessBasis: f.Basis,
@@ -118,7 +130,9 @@ func (h Labs) OpenEmergency(w http.ResponseWriter, r *http.Request) error {
 }
 
 // EndAccess ends the bound basis for this patient before it lapses (the
-// banner's "end emergency access now"), and records that it ended.
+// banner's "end emergency access now"), records that it ended, and ends
+// on the chooser saying so (?ended=1): the clinician sees the access end,
+// not a refusal that reads as if it had lapsed.
 func (h Labs) EndAccess(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	nin, bases, err := patientBases(r)
@@ -135,7 +149,7 @@ func (h Labs) EndAccess(w http.ResponseWriter, r *http.Request) error {
 			return Errorf(http.StatusServiceUnavailable, "", err)
 		}
 	}
-	http.Redirect(w, r, labsBase(r)+"/labs", http.StatusSeeOther)
+	http.Redirect(w, r, labsBase(r)+"/labs/basis?ended=1", http.StatusSeeOther)
 	return nil
 }
 
@@ -162,8 +176,14 @@ func (h Labs) emergencyPage(w http.ResponseWriter, r *http.Request, status int, 
 		RoleError:    msg(e.Role),
 		ConfirmError: msg(e.Confirm),
 	}
+	chosen := f.Basis
+	if q := r.URL.Query().Get("basis"); chosen == "" && r.Method == http.MethodGet && slices.Contains(basis.Emergency(), q) {
+		// The restriction notice under AKUTT links here with
+		// FORHOYET_AKUTT chosen; the reason and words are still asked.
+		chosen = q
+	}
 	for _, b := range basis.Emergency() {
-		v.Bases = append(v.Bases, basisOption(b, f.Basis))
+		v.Bases = append(v.Bases, basisOption(b, chosen))
 	}
 	for _, reason := range basis.Reasons() {
 		v.Reasons = append(v.Reasons, views.LabsOption{Value: reason, Label: views.Msg("labs.emergency.reason." + reason),

@@ -83,7 +83,7 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		Basis:      views.LabsTrendBasis{Basis: ld.Basis, Role: ld.Role, Until: ld.Until, ChangeURL: ld.ChangeURL},
 		Emergency:  ld.Emergency,
 	}
-	res, ferr := h.fetch(ctx, nin, bound, "trend")
+	got, ferr := h.fetch(ctx, nin, bound, "trend", false)
 	if isAuditError(ferr) {
 		return ferr
 	}
@@ -98,7 +98,7 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		d := ErrorView(ctx, ferr)
 		data.Error = &d
 	default:
-		entries := trend.Collect(res, code)
+		entries := trend.Collect(got.res, code)
 		if len(entries) == 0 {
 			return Errorf(http.StatusNotFound, "labs.trend.error.analysis", errTrendAnalysis)
 		}
@@ -106,16 +106,17 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		if key == "" {
 			key = trend.DefaultPeriod(entries, now)
 		}
-		fillTrend(&data, res, entries, key, now, func(k string) string { return trendURL(labsBase(r), code, k) })
+		fillTrend(&data, got.res, entries, key, now, func(k string) string { return trendURL(labsBase(r), code, k) }, ld.ElevateURL)
 	}
 	return Render(w, r, http.StatusOK, views.LabsTrendPage(h.Site.Base(r, "labs.trend.title"), data))
 }
 
 // fillTrend fills the page from the search result and the analysis's
-// entries for the period key. link makes a period's URL.
-func fillTrend(d *views.LabsTrendData, res *labs.Result, entries []trend.Entry, key string, now time.Time, link func(string) string) {
+// entries for the period key. link makes a period's URL; elevate, under
+// AKUTT, is where the restriction notice offers FORHOYET_AKUTT.
+func fillTrend(d *views.LabsTrendData, res *labs.Result, entries []trend.Entry, key string, now time.Time, link func(string) string, elevate string) {
 	d.Truncated = res.Truncated
-	d.Restrictions = restrictions(res.Restrictions)
+	d.Restrictions = restrictions(res.Restrictions, elevate)
 	d.Ranges = periodLinks(key, link)
 	p, _ := trend.PeriodOf(key)
 	d.From, d.To = p.From(now), now

@@ -6,8 +6,11 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/abnormal"
 	"github.com/oppslag/oppslag/clients/labs/grouping"
 	"github.com/oppslag/oppslag/clients/labs/marking"
+	"github.com/oppslag/oppslag/clients/labs/restricted"
+	"github.com/oppslag/oppslag/clients/labs/sheet"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/views"
 )
@@ -17,32 +20,127 @@ import (
 // marks it; here is which message each part says, and the view says it in
 // the user's language.
 
-// fillLabs turns the search result into the page's reports grouped by
-// date; reports from before from are counted in d.Older, not shown.
-func fillLabs(d *views.LabsData, res *labs.Result, from time.Time) {
+// labsOptions are what a results page shows of a search result.
+type labsOptions struct {
+	from            time.Time // reports before it are counted in Older, not shown
+	sheet, abnormal bool      // the cumulative sheet; only the deviations
+	opened          map[string]bool
+	unmarked        bool // the restricted reports could not be told (fetched)
+}
+
+// fillLabs turns the search result into the page: the summary of
+// deviations, then the reports grouped by date or the cumulative sheet.
+func fillLabs(d *views.LabsData, res *labs.Result, o labsOptions) {
 	d.Truncated = res.Truncated
 	d.NotFound = res.NotFound || len(res.Reports) == 0
-	d.Restrictions = restrictions(res.Restrictions)
-	days, older := grouping.ByDay(res.Reports, from)
+	d.Restrictions = restrictions(res.Restrictions, d.ElevateURL)
+	d.RestrictedUnknown = o.unmarked
+	isOpened := func(rep labs.Report) bool { return o.opened[restricted.Key(rep)] }
+	for _, rep := range res.Reports {
+		if isOpened(rep) {
+			d.Opened++
+		}
+	}
+	d.Summary = summaryView(abnormal.Summary(res.Reports, o.from), d.TrendURL)
+	if o.sheet {
+		s := sheet.Build(res.Reports, sheet.Options{From: o.from, OnlyAbnormal: o.abnormal, Restricted: isOpened})
+		d.Older += s.Older
+		d.Hidden = s.Hidden
+		d.Sheet = sheetView(s, d.TrendURL)
+		return
+	}
+	days, older := grouping.ByDay(res.Reports, o.from)
 	d.Older += older
+	if o.abnormal {
+		// Only what the period shows is filtered, so the count of what
+		// the filter hides is of the period too.
+		var shown []labs.Report
+		for _, g := range days {
+			shown = append(shown, g.Reports...)
+		}
+		shown, d.Hidden = abnormal.Filter(shown)
+		days, _ = grouping.ByDay(shown, time.Time{})
+	}
 	for _, g := range days {
 		day := views.LabsDay{Day: g.At}
 		for _, rep := range g.Reports {
-			day.Reports = append(day.Reports, reportView(rep, d.TrendURL))
+			v := reportView(rep, d.TrendURL)
+			v.Restricted = isOpened(rep)
+			day.Reports = append(day.Reports, v)
 		}
 		d.Days = append(d.Days, day)
 	}
 }
 
 // restrictions announces what the service held back (restriction codes)
-// and what would open it.
-func restrictions(codes []string) []views.LabsRestriction {
+// and what would open it. With elevate set (under AKUTT) a restriction
+// FORHOYET_AKUTT opens says so and links there, instead of asking for a
+// consent an emergency has no time for.
+func restrictions(codes []string, elevate string) []views.LabsRestriction {
 	var out []views.LabsRestriction
 	for _, code := range codes {
 		key := "labs.restricted." + strings.ToLower(code)
-		out = append(out, views.LabsRestriction{Text: enumOr(key, code), Opens: enumOr(key+".opens", "")})
+		r := views.LabsRestriction{Text: enumOr(key, code), Opens: enumOr(key+".opens", "")}
+		if elevate != "" && code != labs.RestrictionReservation {
+			r.Opens, r.ElevateURL = views.Msg("labs.restricted.opens_emergency"), elevate
+		}
+		out = append(out, r)
 	}
 	return out
+}
+
+// summaryView is the summary of deviations as the page shows it.
+func summaryView(es []abnormal.Entry, trendBase string) []views.LabsSummaryEntry {
+	var out []views.LabsSummaryEntry
+	for _, e := range es {
+		a := e.Latest.Analysis
+		v := views.LabsSummaryEntry{
+			Name:  firstNonEmpty(a.Code.Display, a.Code.Code),
+			At:    e.Latest.At,
+			Value: labsValue(a.Value),
+		}
+		v.FlagSymbol, v.FlagText, v.Flag = flagView(marking.FlagOf(a))
+		if trend.Linkable(a) && trendBase != "" {
+			v.TrendURL = trendBase + "?analysis=" + url.QueryEscape(a.Code.Code)
+		}
+		if l := e.Later; l != nil {
+			v.Later = &views.LabsSummaryLater{At: l.At, Value: labsValue(l.Analysis.Value)}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// sheetView is the cumulative sheet as the page shows it.
+func sheetView(s sheet.Sheet, trendBase string) *views.LabsSheet {
+	v := &views.LabsSheet{Other: s.Other}
+	for _, c := range s.Columns {
+		v.Columns = append(v.Columns, views.LabsSheetColumn{At: c.At, Restricted: c.Restricted})
+	}
+	for _, g := range s.Groups {
+		gv := views.LabsSheetGroup{Name: g.Name}
+		for _, r := range g.Rows {
+			rv := views.LabsSheetRow{Name: r.Name}
+			if r.Linkable && trendBase != "" {
+				rv.TrendURL = trendBase + "?analysis=" + url.QueryEscape(r.Code)
+			}
+			for _, c := range r.Cells {
+				var cv views.LabsSheetCell
+				for _, a := range c.Results {
+					sv := views.LabsSheetValue{Value: labsValue(a.Value), Withdrawn: a.Withdrawn}
+					sv.FlagSymbol, sv.FlagText, sv.Flag = flagView(marking.FlagOf(a))
+					if a.Withdrawn {
+						sv.Status = views.LabsMsgOr("labs.row.withdrawn."+statusKey(a.Status), resultStatus(a.Status))
+					}
+					cv.Values = append(cv.Values, sv)
+				}
+				rv.Cells = append(rv.Cells, cv)
+			}
+			gv.Rows = append(gv.Rows, rv)
+		}
+		v.Groups = append(v.Groups, gv)
+	}
+	return v
 }
 
 // reportView is one report as the results page shows it; trendURL is

@@ -80,15 +80,16 @@ func (h Person) lookup(r *http.Request, resource string, parts []person.Informat
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := h.fetch(r.Context(), nin, resource, parts, history)
+	p, err := h.fetch(r.Context(), nin, resource, "view", parts, history)
 	if err != nil {
 		return nil, nin, err
 	}
 	return p, nin, nil
 }
 
-// fetch gets nin's person document and audits the access; see lookup.
-func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.InformationPart, history bool) (*person.Person, error) {
+// fetch gets nin's person document and audits the access as action ("view",
+// or "print" for the print view); see lookup.
+func (h Person) fetch(ctx context.Context, nin, resource, action string, parts []person.InformationPart, history bool) (*person.Person, error) {
 	var p *person.Person
 	var err error
 	if h.API == nil {
@@ -98,7 +99,7 @@ func (h Person) fetch(ctx context.Context, nin, resource string, parts []person.
 		p, err = h.API.GetByNIN(cctx, tokens(ctx), nin, parts, history)
 		cancel()
 	}
-	e := audit.Event{Patient: nin, Resource: resource, Action: "view", Outcome: outcomeOf(err)}
+	e := audit.Event{Patient: nin, Resource: resource, Action: action, Outcome: outcomeOf(err)}
 	if err == nil && p == nil {
 		e.Outcome = audit.UpstreamError
 	}

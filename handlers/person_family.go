@@ -19,7 +19,7 @@ import (
 // relatives fetches every relative in ONE bulk call under h.Timeout and
 // audits it (resource "family", the relatives' numbers as results) before
 // anything is shown. No relatives: no call, no record.
-func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (map[string]*person.Person, error) {
+func (h Person) relatives(ctx context.Context, nin string, p *person.Person, action string) (map[string]*person.Person, error) {
 	nins := family.RelativeNumbers(p)
 	byNIN := map[string]*person.Person{}
 	if len(nins) == 0 {
@@ -34,7 +34,7 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person) (ma
 		found, err = h.API.BulkByNIN(cctx, tokens(ctx), nins, family.RelativeParts())
 		cancel()
 	}
-	e := audit.Event{Patient: nin, Resource: "family", Action: "view", Outcome: outcomeOf(err)}
+	e := audit.Event{Patient: nin, Resource: "family", Action: action, Outcome: outcomeOf(err)}
 	if err == nil {
 		for i := range found {
 			if n := currentNumber(&found[i]); n != "" {

@@ -143,32 +143,52 @@ func linker(ctx context.Context) func(string) string {
 // before anything is written (S20, S27), and each failure stays in its own
 // panels (S31, S35).
 func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
+	page, err := h.overview(r, "view")
+	if err != nil {
+		return err
+	}
+	// A generic title: the browser keeps titles in its history, and a
+	// patient's name does not belong there.
+	return Render(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
+}
+
+// overview fetches what the overview shows, each lookup audited as action
+// ("view", or "print" for the print view), and builds the page: the header
+// card and every panel. It also makes the person what the patient banner
+// shows. An error is one that costs the whole page (the audit store, the
+// login, a person who does not exist); the rest stay in their panels.
+func (h Person) overview(r *http.Request, action string) (views.PersonPage, error) {
 	ctx := h.withPageBudget(r.Context())
 	number, err := resolve(r)
 	if err != nil {
-		return err
+		return views.PersonPage{}, err
 	}
 	var core, krr *person.Person
 	var coreErr, krrErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { core, coreErr = h.fetch(ctx, number, "person", coreParts, true) })
-	wg.Go(func() { krr, krrErr = h.fetch(ctx, number, "krr", krrParts, false) })
+	wg.Go(func() { core, coreErr = h.fetch(ctx, number, "person", action, coreParts, true) })
+	wg.Go(func() { krr, krrErr = h.fetch(ctx, number, "krr", action, krrParts, false) })
 	wg.Wait()
 	fetched := h.now()
 	for _, err := range []error{coreErr, krrErr} {
 		if isAuditError(err) || errors.Is(err, request.ErrLoginRequired) {
-			return err
+			return views.PersonPage{}, err
 		}
 	}
+	if coreErr != nil {
+		showPatient(r, nil)
+	} else {
+		showPatient(r, core)
+	}
 	if e := AsError(coreErr); coreErr != nil && e.Status == http.StatusNotFound {
-		return coreErr
+		return views.PersonPage{}, coreErr
 	}
 	var rels map[string]*person.Person
 	var famErr error
 	if coreErr == nil {
-		rels, famErr = h.relatives(ctx, number, core)
+		rels, famErr = h.relatives(ctx, number, core, action)
 		if isAuditError(famErr) {
-			return famErr
+			return views.PersonPage{}, famErr
 		}
 	}
 
@@ -178,6 +198,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	if coreErr == nil {
 		page.Header.Timeline = "/person/" + handle + "/timeline"
 		page.Header.Labs = LabsURL(ctx, "/person/"+handle, number, h.now())
+		page.Header.Print = "/person/" + handle + "/print"
 	}
 	for _, s := range fregPanels {
 		var pn views.PersonPanel
@@ -205,10 +226,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 		fp = withUnread(familyPanel(core, rels, link, fetched), core, familyParts)
 	}
 	page.Panels = append(page.Panels, frame(fp, "family", handle, fetched))
-
-	// A generic title: the browser keeps titles in its history, and a
-	// patient's name does not belong there.
-	return Render(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
+	return page, nil
 }
 
 // Panel answers GET /person/{handle}/panel/{panel}: one panel as an htmx
@@ -245,7 +263,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		p, number, err = h.lookup(r, "family", familyParts, true)
 		if err == nil {
 			var rels map[string]*person.Person
-			if rels, err = h.relatives(ctx, number, p); err == nil {
+			if rels, err = h.relatives(ctx, number, p, "view"); err == nil {
 				pn = withUnread(familyPanel(p, rels, linker(ctx), h.now()), p, familyParts)
 			}
 		}

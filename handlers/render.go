@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -11,16 +13,20 @@ import (
 
 // Site carries what every page needs beyond the request itself.
 type Site struct {
-	Demo bool // synthetic data: every page shows the demo band
+	Demo bool             // synthetic data: every page shows the demo band
+	Now  func() time.Time // the banner's clock (the patient's age); nil is time.Now
 }
 
-// Base builds the layout's view model for r with the title key.
+// Base builds the layout's view model for r with the title key. On a
+// patient's page (the /person/{handle} group) it adds the patient banner,
+// once the request's access is recorded: the banner is patient data, and
+// an error page written before any record (S20) must name no one.
 func (s Site) Base(r *http.Request, titleKey string) views.Base {
 	ctx := r.Context()
 	b := views.Base{
 		CSRFToken: request.CSRFToken(ctx),
 		Demo:      s.Demo,
-		Path:      r.URL.Path,
+		Path:      returnTarget(r),
 	}
 	if titleKey != "" {
 		b.Title = views.Msg(titleKey)
@@ -28,7 +34,24 @@ func (s Site) Base(r *http.Request, titleKey string) views.Base {
 	if u := request.UserFrom(ctx); u != nil {
 		b.User = &views.UserHeader{Name: u.Name, HPRNumber: u.HPRNumber, Professions: u.Professions(), Org: orgOf(u)}
 	}
+	if pt, ok := loadedPatient(ctx); ok && accessRecorded(ctx) {
+		b.Patient = bannerOf(pt, s.Demo, s.now(), r.URL.Path)
+	}
 	return b
+}
+
+func (s Site) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// accessRecorded reports whether ctx's access gate has been opened by a
+// committed audit record.
+func accessRecorded(ctx context.Context) bool {
+	g := gateFrom(ctx)
+	return g != nil && g.open.Load()
 }
 
 // orgOf is the user's organisation: the sub-unit, else the legal entity.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/municipality"
 	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/views/i18n"
 )
@@ -49,6 +50,30 @@ func TestSearchForm_Validate(t *testing.T) {
 		{q: "Nord mann 1980, Kari", wantKey: "search.error.family_chars"},
 		{q: "Al 1980", wantKey: "search.error.name_short"},
 		{q: "1980", wantKey: "search.error.length"},
+		// A municipality by name, when there is no date or number.
+		{q: "Arne Sæther Sandefjord", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Arne Sæther", wantMuni: "3907"},
+		{q: "Kari Nordmann Bærum", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Nordmann", wantMuni: "3201"},
+		{q: "Kari Nordmann Baerum", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Nordmann", wantMuni: "3201"},
+		{q: "Kari Nordmann Kautokeino", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Nordmann", wantMuni: "5612"},
+		{q: "Ánde Sara Guovdageaidnu", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Ánde Sara", wantMuni: "5612"},
+		{q: "Kari Nordmann Nord Fron", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Nordmann", wantMuni: "3436"},
+		{q: "Kari Nordmann Herøy Nordland", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Nordmann", wantMuni: "1818"},
+		{q: "Nordmann, Kari Sandefjord", wantFields: []string{"FullName", "FamilyName", "MunicipalityNumber"}, wantFull: "Kari", wantFamily: "Nordmann", wantMuni: "3907"},
+		{q: "Nordmann, Sandefjord", wantFields: []string{"FamilyName", "MunicipalityNumber"}, wantFamily: "Nordmann", wantMuni: "3907"},
+		{q: "Kari Lund", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari", wantMuni: "1112"},
+		{q: "Kari Herøy", wantKey: "search.error.municipality_ambiguous"},
+		{q: "Kari Nordmann Våler", wantKey: "search.error.municipality_ambiguous"},
+		// A surname that is also a municipality stays a name beside a date
+		// or a municipality number.
+		{q: "Kari Lund 01.01.1980", wantFields: []string{"FullName", "BirthDate"}, wantFull: "Kari Lund", wantBirth: "1980-01-01"},
+		{q: "Kari Time 1980", wantFields: []string{"FullName", "BirthDate"}, wantFull: "Kari Time", wantBirth: "1980"},
+		{q: "Kari Hole 0301", wantFields: []string{"FullName", "MunicipalityNumber"}, wantFull: "Kari Hole", wantMuni: "0301"},
+		{q: "Kari Herøy 1980", wantFields: []string{"FullName", "BirthDate"}, wantFull: "Kari Herøy", wantBirth: "1980"},
+		// A name is left, or it is not a municipality.
+		{q: "Sandefjord", wantKey: "search.error.need_date"},
+		{q: "Herøy", wantKey: "search.error.need_date"},
+		{q: "Al Sandefjord", wantKey: "search.error.name_short"},
+		{q: "Kari Nordmann Sandefjor", wantKey: "search.error.need_date"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -84,7 +109,8 @@ func TestSearchForm_Validate(t *testing.T) {
 // it accepts is a valid number or a query the API's rules allow.
 func FuzzSearchForm(f *testing.F) {
 	for _, s := range []string{"12057900499", "120579 00499", "Kari Nordmann 01.02.1980", "Nordmann, Kari 1980",
-		"Kari 0301", "", "  ", "1.1.1", "Ø Å 1900", "--,,", "12345678901234567890", "Kari\x00Nordmann 1980"} {
+		"Kari 0301", "", "  ", "1.1.1", "Ø Å 1900", "--,,", "12345678901234567890", "Kari\x00Nordmann 1980",
+		"Arne Sæther Sandefjord", "Kari Herøy", "Nordmann, Bø", "Ole Herøy Møre og Romsdal"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
@@ -170,6 +196,30 @@ func TestSearchRow(t *testing.T) {
 			}
 			if row.Href != "/person/h1" {
 				t.Errorf("href %q, want /person/h1", row.Href)
+			}
+		})
+	}
+}
+
+// TestMunicipalityChoice: an ambiguous municipality name is answered with
+// every candidate's county and number, in plain words.
+func TestMunicipalityChoice(t *testing.T) {
+	tests := []struct {
+		typed string
+		found []municipality.Municipality
+		want  string // bokmål
+	}{
+		{"Herøy", municipality.Lookup("Herøy"),
+			"Herøy finnes i Møre og Romsdal (1515) og Nordland (1818): skriv kommunenummeret i stedet for navnet."},
+		{"Våler", municipality.Lookup("Våler"),
+			"Våler finnes i Østfold (3114) og Innlandet (3419): skriv kommunenummeret i stedet for navnet."},
+		{"Sande", []municipality.Municipality{{Number: "1", Name: "Sande (A)"}, {Number: "2", Name: "Sande (B)"}, {Number: "3", Name: "Sande"}},
+			"Sande finnes i A (1), B (2) og Sande (3): skriv kommunenummeret i stedet for navnet."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typed, func(t *testing.T) {
+			if got := municipalityChoice(tt.typed, tt.found).Lang(i18n.NB); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -70,15 +70,17 @@ func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 	q := parseTimelineQuery(r.URL.Query())
 	p, number, err := h.lookup(r, "timeline", timelineParts, true)
 	if err != nil {
+		showPatient(r, nil)
 		return err
 	}
+	showPatient(r, p)
 	data, status := timelineData(p, r.PathValue("handle"), q, h.now())
 	if !IsFragment(r) {
 		// The graph is outside the swapped region, so a fragment needs no
 		// relatives. Their names come from one audited bulk call; when it
 		// fails the graph still shows roles, without names.
 		facts := familyFacts{href: linker(ctx)}
-		if rels, err := h.relatives(ctx, number, p); err == nil {
+		if rels, err := h.relatives(ctx, number, p, "view"); err == nil {
 			facts = familyFactsOf(rels, facts.href)
 		}
 		data.Family = facts.graph(p)

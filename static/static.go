@@ -4,6 +4,7 @@
 package static
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"io"
@@ -11,14 +12,15 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/benbjohnson/hashfs"
 )
 
-// Only CSS and JS are embedded: VENDOR.md and this package's Go files stay out
-// of the served tree.
+// Only CSS, JS and the icons are embedded: VENDOR.md and this package's Go
+// files stay out of the served tree.
 //
-//go:embed css/*.css js/*.js
+//go:embed css/*.css js/*.js img/*.svg img/*.ico
 var embedFS embed.FS
 
 // FS is the embedded asset tree with content-hashed names.
@@ -109,4 +111,20 @@ func serve(w http.ResponseWriter, r *http.Request, notFound http.Handler) {
 	// The embedded files carry no modification time, so ServeContent sends no
 	// Last-Modified; the content type comes from the extension of base.
 	http.ServeContent(w, r, base, fi.ModTime(), rs)
+}
+
+// Favicon answers /favicon.ico, which browsers and tools ask for on their
+// own whatever the page links to. It serves the icon itself rather than a
+// redirect to the hashed SVG: some clients do not follow a redirect for an
+// icon, and older ones read no SVG. The name is not hashed, so it is cached
+// for a day, not for a year.
+func Favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(embedFS, "img/favicon.ico")
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "favicon.ico", time.Time{}, bytes.NewReader(b))
 }

@@ -68,6 +68,24 @@ type Base struct {
 	Demo      bool        // show the DEMO band: synthetic data only
 	Path      string      // current local path, where the language switch returns to
 	Flash     string      // one-off notice shown at the top of main
+	// Patient is the patient banner at the top of main on every page about
+	// one patient; nil elsewhere.
+	Patient *PatientBanner
+}
+
+// PatientBanner says whose page this is, on every patient page and its
+// print (issue 12): with two tabs open, the name, birth date and number at
+// the top are what keep a clinician from reading the wrong patient's
+// results. It never carries an address (S19), only the protection label.
+// The browser tab title stays free of names; the banner is enough.
+type PatientBanner struct {
+	Name        string // the current name; "" when the session has no snapshot of the patient
+	NumberLabel Text   // "Fødselsnummer", "D-nummer", ...
+	Number      string // formatted "DDMMYY NNNNN"; text only, never in an attribute (S15)
+	Birth       Text   // the birth date; zero when unknown
+	Age         Text   // "46 år", "72 år (ved død)"; zero when unknown
+	Labels      []Tag  // deceased, protected address, D-number, synthetic
+	Overview    string // the overview's URL; "" on the overview itself
 }
 
 // ErrorData is what an error page or fragment shows: a plain message in the

@@ -26,6 +26,9 @@ type LabsChooser struct {
 	// an opening lasts.
 	EmergencyURL    string
 	EmergencyWindow time.Duration
+	// Notice confirms what was just done ("the access has ended"); zero
+	// for none.
+	Notice Text
 }
 
 // LabsOption is one radio button or select option.
@@ -66,6 +69,97 @@ type LabsData struct {
 	Ranges []LabsRange
 	Older  int
 	AllURL string
+	// Views switch between the reports by day and the cumulative sheet
+	// (not on the print view); Sheet is set when the sheet is shown.
+	Views []LabsTab
+	Sheet *LabsSheet
+	// OnlyAbnormal is true when only the deviations are shown;
+	// AbnormalURL is the same page with the filter turned over, and Hidden
+	// counts what the filter leaves out: reports, or the sheet's dates.
+	OnlyAbnormal bool
+	AbnormalURL  string
+	Hidden       int
+	// Summary is the latest deviation of each analysis, newest first.
+	Summary []LabsSummaryEntry
+	// ElevateURL, set under AKUTT, is the emergency form with
+	// FORHOYET_AKUTT chosen: what the restriction notice offers.
+	ElevateURL string
+	// Opened counts the reports shown that the patient had restricted
+	// (each marked); RestrictedUnknown says they could not be told apart.
+	Opened            int
+	RestrictedUnknown bool
+}
+
+// LabsTab is one of the results page's two views.
+type LabsTab struct {
+	Key     string // "reports" or "sheet"
+	Label   Text
+	URL     string
+	Current bool
+}
+
+// LabsSummaryEntry is one analysis in the summary of deviations: its
+// latest deviating value with its date, and a later result when there is
+// one, so an old deviation does not read as the state today.
+type LabsSummaryEntry struct {
+	Name       string
+	TrendURL   string // "" when the analysis has no trend
+	Value      LabsValue
+	At         time.Time // zero when the report gives no date
+	FlagSymbol string
+	FlagText   Text
+	Flag       string // lower-case level, for the highlight
+	Later      *LabsSummaryLater
+}
+
+// LabsSummaryLater is the latest result of an analysis, taken after its
+// latest deviation.
+type LabsSummaryLater struct {
+	Value LabsValue
+	At    time.Time
+}
+
+// LabsSheet is the cumulative sheet: an analysis a row, a time results
+// were taken a column (newest first), grouped by panel.
+type LabsSheet struct {
+	Columns []LabsSheetColumn
+	Groups  []LabsSheetGroup
+	Other   int // reports only the reports view shows (text, cultures, withdrawn)
+}
+
+// LabsSheetColumn is a time results were taken; Restricted marks results
+// the patient had restricted, opened by an elevated basis.
+type LabsSheetColumn struct {
+	At         time.Time // zero for undated reports
+	Restricted bool
+}
+
+// LabsSheetGroup is the rows of one panel.
+type LabsSheetGroup struct {
+	Name string
+	Rows []LabsSheetRow
+}
+
+// LabsSheetRow is one analysis across the columns.
+type LabsSheetRow struct {
+	Name     string
+	TrendURL string
+	Cells    []LabsSheetCell // one per column
+}
+
+// LabsSheetCell is what a column says of an analysis; no values when it
+// was not taken then.
+type LabsSheetCell struct{ Values []LabsSheetValue }
+
+// LabsSheetValue is one result in a cell: its value and flag, symbol and
+// word, as in the reports.
+type LabsSheetValue struct {
+	Value      LabsValue
+	FlagSymbol string
+	FlagText   Text
+	Flag       string
+	Status     Text // why a withdrawn result has no value
+	Withdrawn  bool
 }
 
 // LabsEmergency is the banner shown on every lab view while an emergency
@@ -107,8 +201,13 @@ func (f LabsEmergencyForm) HasErrors() bool {
 		!f.RoleError.IsZero() || !f.ConfirmError.IsZero()
 }
 
-// LabsRestriction announces withheld results and what would open them.
-type LabsRestriction struct{ Text, Opens Text }
+// LabsRestriction announces withheld results and what would open them;
+// ElevateURL, under AKUTT, is the emergency form with FORHOYET_AKUTT
+// chosen.
+type LabsRestriction struct {
+	Text, Opens Text
+	ElevateURL  string
+}
 
 // LabsDay is the reports of one date, newest day first.
 type LabsDay struct {
@@ -148,6 +247,9 @@ type LabsReport struct {
 	// Withdrawn is true for a cancelled or entered-in-error report: it
 	// has no rows, sections or groups, only the notice and any comment.
 	Withdrawn bool
+	// Restricted is true for a report the patient had restricted, shown
+	// because an elevated basis opened it.
+	Restricted bool
 	// Groups are named sets of results (KITH heading GR), each shown as
 	// its own table.
 	Groups []LabsGroup
@@ -403,3 +505,33 @@ func labsClock(ctx context.Context, t time.Time) string { return i18n.Clock(i18n
 
 // labsISODate is t's calendar day in Oslo as a <time> element's datetime.
 func labsISODate(t time.Time) string { return t.In(i18n.Oslo()).Format("2006-01-02") }
+
+// sheetCellFlag is the highlight of a sheet cell: its first flagged
+// result's, as a report row takes its result's.
+func sheetCellFlag(c LabsSheetCell) string {
+	for _, v := range c.Values {
+		if v.Flag != "" {
+			return v.Flag
+		}
+	}
+	return ""
+}
+
+// hasRestrictedColumn reports whether the sheet marks a column as
+// restricted, and so needs the legend that explains the mark.
+func hasRestrictedColumn(s LabsSheet) bool {
+	for _, c := range s.Columns {
+		if c.Restricted {
+			return true
+		}
+	}
+	return false
+}
+
+// labsDateText is t's day in the language of ctx, or "undated".
+func labsDateText(ctx context.Context, t time.Time) string {
+	if t.IsZero() {
+		return i18n.T(ctx, "labs.undated")
+	}
+	return i18n.Date(i18n.From(ctx), t)
+}

@@ -15,10 +15,23 @@ import (
 // a link made with an evicted handle answers "no longer valid".
 const maxHandles = 1000
 
-// handleEntry is one opaque handle and the identity number behind it.
+// handleEntry is one opaque handle and the identity number behind it, with
+// what the patient banner shows of that patient once a page has fetched
+// them (nil until then).
 type handleEntry struct {
-	Handle string `json:"h"`
-	NIN    string `json:"n"`
+	Handle  string           `json:"h"`
+	NIN     string           `json:"n"`
+	Patient *patientSnapshot `json:"p,omitempty"`
+}
+
+// patientSnapshot is request.PatientSnapshot as the session store keeps it.
+// It has no field for an address, so none can be stored (S19).
+type patientSnapshot struct {
+	Name         string `json:"name,omitempty"`
+	BirthDate    string `json:"birth,omitempty"`
+	Deceased     bool   `json:"dead,omitempty"`
+	DeceasedDate string `json:"death,omitempty"`
+	Protection   string `json:"prot,omitempty"`
 }
 
 // sessionAccess gives handlers what the session holds on their behalf:
@@ -31,8 +44,9 @@ type sessionAccess struct {
 }
 
 var (
-	_ request.Handles = sessionAccess{}
-	_ request.Tokens  = sessionAccess{}
+	_ request.Handles       = sessionAccess{}
+	_ request.PatientMemory = sessionAccess{}
+	_ request.Tokens        = sessionAccess{}
 )
 
 // Handle returns the session's handle for nin, making and storing one if needed.
@@ -90,6 +104,62 @@ func (a sessionAccess) Resolve(ctx context.Context, handle string) (string, bool
 		return find(fresh.Handles)
 	}
 	return "", false
+}
+
+// Remember keeps p with handle, so the lab pages, which fetch no person
+// document, can name the patient. Saving is skipped when the session
+// already holds the same snapshot: every overview view remembers, and most
+// change nothing.
+func (a sessionAccess) Remember(ctx context.Context, handle string, p request.PatientSnapshot) error {
+	rs := a.rs
+	if rs.sess.IsNew || handle == "" {
+		return ErrLoginRequired
+	}
+	snap := patientSnapshot(p)
+	if i := entryIndex(stateOf(rs.sess).Handles, handle); i >= 0 {
+		if old := stateOf(rs.sess).Handles[i].Patient; old != nil && *old == snap {
+			return nil
+		}
+	}
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	st := a.s.refresh(ctx, rs)
+	i := entryIndex(st.Handles, handle)
+	if i < 0 {
+		return nil
+	}
+	st.Handles[i].Patient = &snap
+	if err := a.s.sessions.Save(a.r, discardCookie{}, rs.sess); err != nil {
+		return fmt.Errorf("patient snapshot: keep in session: %w", err)
+	}
+	return nil
+}
+
+// Recall returns the snapshot kept with handle. It reads the session as
+// this request loaded it: a snapshot a parallel request is saving now shows
+// from the next page on.
+func (a sessionAccess) Recall(_ context.Context, handle string) (request.PatientSnapshot, bool) {
+	rs := a.rs
+	if rs.sess.IsNew || handle == "" {
+		return request.PatientSnapshot{}, false
+	}
+	entries := stateOf(rs.sess).Handles
+	i := entryIndex(entries, handle)
+	if i < 0 || entries[i].Patient == nil {
+		return request.PatientSnapshot{}, false
+	}
+	return request.PatientSnapshot(*entries[i].Patient), true
+}
+
+// entryIndex finds handle among entries, or -1.
+func entryIndex(entries []handleEntry, handle string) int {
+	for i, e := range entries {
+		if tokensEqual(e.Handle, handle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // AccessToken returns the session's access token for audience (see Server.accessToken).

@@ -168,7 +168,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.audit, err = audit.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "audit.db"))
+	h.audit, err = audit.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "audit.db"), audit.WithClock(h.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/labsim"
@@ -773,4 +775,333 @@ func TestHardening_OneMessagePerCause(t *testing.T) {
 			t.Error("no card said it was held back by the rate limit")
 		}
 	})
+}
+
+// within is the nodes under n with data-testid id.
+func within(n *html.Node, id string) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && attr(n, "data-testid") == id {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// hrefOf is the href of the one element with data-testid id.
+func hrefOf(t *testing.T, body, id string) string {
+	t.Helper()
+	ns := testids(t, body, id)
+	if len(ns) != 1 {
+		t.Fatalf("%d %s; want 1", len(ns), id)
+	}
+	return attr(ns[0], "href")
+}
+
+// flagWords are the words a deviation flag may end in.
+func flagWords() []string {
+	return []string{msg("labs.flag.h"), msg("labs.flag.hh"), msg("labs.flag.l"), msg("labs.flag.ll"), msg("labs.flag.a"), msg("labs.flag.o")}
+}
+
+func hasFlagWord(s string) bool {
+	for _, w := range flagWords() {
+		if strings.HasSuffix(s, " "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestIssue12_LabsSheet: the cumulative sheet is the results page's second
+// view, behind the same gate and the same one audit record; dates are
+// columns, newest first, and every flag is a symbol with its word.
+func TestIssue12_LabsSheet(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	number := labsPerson(t, h, "abnormal-labs")
+	path := b.labsPath(tok, number)
+	if p := b.get(path + "?view=sheet"); p.StatusCode != http.StatusForbidden || len(testids(t, p.body, "labs-chooser")) != 1 {
+		t.Fatalf("sheet without a basis: status %d; want 403 with the chooser", p.StatusCode)
+	}
+	reports := b.chooseBasis(tok, path, labs.BasisSamtykke)
+	sheetURL := hrefOf(t, reports.body, "labs-view-sheet")
+	if !strings.Contains(sheetURL, "view=sheet") || !strings.HasPrefix(sheetURL, path+"?") {
+		t.Fatalf("sheet tab links to %q", sheetURL)
+	}
+	if cur := testids(t, reports.body, "labs-view-reports"); len(cur) != 1 || attr(cur[0], "aria-current") != "page" {
+		t.Error("the reports tab is not marked current on the reports view")
+	}
+	before := len(h.records())
+	p := b.get(sheetURL + "&range=all")
+	if p.StatusCode != http.StatusOK {
+		t.Fatalf("sheet: status %d", p.StatusCode)
+	}
+	if recs := h.records()[before:]; len(recs) != 1 || recs[0].Action != "view" || recs[0].Patient != number || recs[0].Outcome != audit.Granted {
+		t.Errorf("records for the sheet = %+v; want one granted view", recs)
+	}
+	if cur := testids(t, p.body, "labs-view-sheet"); len(cur) != 1 || attr(cur[0], "aria-current") != "page" {
+		t.Error("the sheet tab is not marked current on the sheet")
+	}
+	if n := len(testids(t, p.body, "labs-report")); n != 0 {
+		t.Errorf("%d report cards on the sheet; want 0", n)
+	}
+	tables := testids(t, p.body, "labs-sheet-table")
+	if len(tables) != 1 {
+		t.Fatalf("%d sheet tables; want 1", len(tables))
+	}
+	if scroll := testids(t, p.body, "labs-sheet-scroll"); len(scroll) != 1 || attr(scroll[0], "tabindex") != "0" || attr(scroll[0], "role") != "region" {
+		t.Error("the sheet does not scroll in a keyboard-reachable region")
+	}
+	cols := within(tables[0], "labs-sheet-column")
+	if len(cols) < 2 {
+		t.Fatalf("%d columns; want the patient's sampling times", len(cols))
+	}
+	var prev time.Time
+	for i, c := range cols {
+		var at time.Time
+		for n := c.FirstChild; n != nil; n = n.NextSibling {
+			if n.Type == html.ElementNode && n.Data == "time" {
+				at, _ = time.Parse(time.RFC3339, attr(n, "datetime"))
+			}
+		}
+		if at.IsZero() {
+			continue // undated, last
+		}
+		if i > 0 && at.After(prev) {
+			t.Errorf("column %d (%v) is newer than the one before (%v): want newest first", i, at, prev)
+		}
+		prev = at
+	}
+	groups := within(tables[0], "labs-sheet-group")
+	if len(groups) == 0 {
+		t.Fatal("no panel groups in the sheet")
+	}
+	rows := within(tables[0], "labs-sheet-row")
+	for _, r := range rows {
+		cells := 0
+		for c := r.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.Data == "td" {
+				cells++
+			}
+		}
+		if cells != len(cols) {
+			t.Fatalf("a row has %d cells for %d columns", cells, len(cols))
+		}
+	}
+	flags := within(tables[0], "labs-sheet-flag")
+	if len(flags) == 0 {
+		t.Fatal("no flag in the sheet of an abnormal-labs person")
+	}
+	for _, f := range flags {
+		if got := nodeText(f); !hasFlagWord(got) {
+			t.Errorf("sheet flag %q: not a symbol with its word", got)
+		}
+	}
+	if len(testids(t, p.body, "labs-trend-link")) == 0 {
+		t.Error("no trend link from the sheet's rows")
+	}
+	if got := b.get(path + "?view=table").StatusCode; got != http.StatusBadRequest {
+		t.Errorf("unknown view: status %d; want 400", got)
+	}
+	if got := b.get(path + "?abnormal=yes").StatusCode; got != http.StatusBadRequest {
+		t.Errorf("unknown filter value: status %d; want 400", got)
+	}
+	print := b.get(hrefOf(t, p.body, "labs-print-link"))
+	if print.StatusCode != http.StatusOK || len(testids(t, print.body, "labs-sheet-table")) != 1 || len(testids(t, print.body, "labs-stamp")) != 1 {
+		t.Errorf("print of the sheet: status %d; want the stamped sheet", print.StatusCode)
+	}
+}
+
+// TestIssue12_OnlyAbnormal: the filter on both views, and the summary of
+// the latest deviation of each analysis with its date.
+func TestIssue12_OnlyAbnormal(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	path := b.labsPath(tok, labsPerson(t, h, "abnormal-labs"))
+	all := b.chooseBasis(tok, path, labs.BasisSamtykke)
+
+	entries := testids(t, all.body, "labs-summary-entry")
+	if len(entries) == 0 {
+		t.Fatal("no summary of deviations for an abnormal-labs person")
+	}
+	for _, e := range entries {
+		f, d := within(e, "labs-flag"), within(e, "labs-summary-date")
+		if len(f) != 1 || !hasFlagWord(nodeText(f[0])) {
+			t.Errorf("summary entry %q: no flag with its word", nodeText(e))
+		}
+		if len(d) != 1 || nodeText(d[0]) == "" {
+			t.Errorf("summary entry %q: no date", nodeText(e))
+		}
+	}
+
+	t.Run("reports", func(t *testing.T) {
+		p := b.get(hrefOf(t, all.body, "labs-abnormal-toggle"))
+		if p.StatusCode != http.StatusOK || len(testids(t, p.body, "labs-abnormal-on")) != 1 {
+			t.Fatalf("only abnormal: status %d, no notice", p.StatusCode)
+		}
+		if got, want := len(testids(t, p.body, "labs-report")), len(testids(t, all.body, "labs-report")); got == 0 || got >= want {
+			t.Errorf("%d reports with the filter, %d without; want fewer, not none", got, want)
+		}
+		for _, r := range testids(t, p.body, "labs-row") {
+			panel := false
+			for n := r.FirstChild; n != nil; n = n.NextSibling {
+				if n.Type == html.ElementNode && n.Data == "th" {
+					panel = strings.Contains(renderNode(n), "<strong>")
+				}
+			}
+			if attr(r, "data-flag") == "" && !panel {
+				t.Errorf("row %q without a flag under only abnormal", nodeText(r))
+			}
+		}
+		if !strings.Contains(hrefOf(t, p.body, "labs-view-sheet"), "abnormal=1") {
+			t.Error("the sheet tab drops the filter")
+		}
+		back := b.get(hrefOf(t, p.body, "labs-abnormal-toggle"))
+		if len(testids(t, back.body, "labs-abnormal-on")) != 0 || len(testids(t, back.body, "labs-report")) != len(testids(t, all.body, "labs-report")) {
+			t.Error("turning the filter off does not show every report again")
+		}
+	})
+	t.Run("sheet", func(t *testing.T) {
+		p := b.get(path + "?range=all&view=sheet&abnormal=1")
+		if p.StatusCode != http.StatusOK || len(testids(t, p.body, "labs-abnormal-on")) != 1 {
+			t.Fatalf("sheet, only abnormal: status %d", p.StatusCode)
+		}
+		rows := testids(t, p.body, "labs-sheet-row")
+		if len(rows) == 0 {
+			t.Fatal("no rows")
+		}
+		for _, r := range rows {
+			if len(within(r, "labs-sheet-flag")) == 0 {
+				t.Errorf("row %q without a deviation under only abnormal", nodeText(r))
+			}
+		}
+	})
+}
+
+// TestIssue12_RestrictedUnderEmergency: under AKUTT the restriction notice
+// offers FORHOYET_AKUTT, not consent; once FORHOYET_AKUTT opens them, the
+// reports the patient restricted are marked.
+func TestIssue12_RestrictedUnderEmergency(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	for _, kind := range []labsim.RestrictionKind{labsim.Specific, labsim.General} {
+		t.Run(kind.String(), func(t *testing.T) {
+			number := ""
+			var rec labsim.Record
+			for _, ps := range h.pop.Where("restricted-labs", 200) {
+				n := numberOf(t, ps)
+				if r, ok := h.pop.Lab(n); ok && r.Restriction.Kind == kind && len(r.Reports) > 0 {
+					number, rec = n, r
+					break
+				}
+			}
+			if number == "" {
+				t.Skipf("no %s person in the test population", kind)
+			}
+			path := b.labsPath(tok, number)
+			p := b.follow(b.post(path+"/emergency", emergencyForm(tok, labs.BasisAkutt)))
+			notices := testids(t, p.body, "labs-restricted")
+			if len(notices) != 1 {
+				t.Fatalf("%d restriction notices under AKUTT; want 1", len(notices))
+			}
+			if text := nodeText(notices[0]); strings.Contains(text, msg("labs.restricted."+strings.ToLower(kind.String())+".opens")) ||
+				!strings.Contains(text, msg("labs.restricted.opens_emergency")) {
+				t.Errorf("notice under AKUTT = %q; want FORHOYET_AKUTT offered, not consent", text)
+			}
+			elevate := hrefOf(t, p.body, "labs-restricted-elevate")
+			if elevate != path+"/emergency?basis="+labs.BasisForhoyetAkutt {
+				t.Errorf("elevate link = %q", elevate)
+			}
+			form := b.get(elevate)
+			if radios := testids(t, form.body, "emergency-basis-"+labs.BasisForhoyetAkutt); len(radios) != 1 || !hasAttr(radios[0], "checked") {
+				t.Error("the emergency form does not come with FORHOYET_AKUTT chosen")
+			}
+
+			before := len(h.records())
+			opened := b.follow(b.post(path+"/emergency", emergencyForm(tok, labs.BasisForhoyetAkutt)))
+			want := len(rec.Reports)
+			if kind == labsim.Specific {
+				want = len(rec.Restriction.Blocked)
+			}
+			if got := len(testids(t, opened.body, "labs-report-restricted")); got != want {
+				t.Errorf("%d reports marked restricted; want %d (of %d shown)", got, want, len(testids(t, opened.body, "labs-report")))
+			}
+			for _, r := range testids(t, opened.body, "labs-report") {
+				if hasAttr(r, "data-restricted") != (len(within(r, "labs-report-restricted")) == 1) {
+					t.Error("a report's mark and its words disagree")
+				}
+			}
+			if n := len(testids(t, opened.body, "labs-opened")); n != 1 {
+				t.Errorf("%d notices of opened reports; want 1", n)
+			}
+			recs := h.records()[before:]
+			if v := recs[len(recs)-1]; v.Action != "view" || v.AccessBasis != labs.BasisForhoyetAkutt ||
+				!strings.Contains(v.Reason, "compared with "+labs.BasisAkutt) {
+				t.Errorf("view record = %+v; want the comparison named", v.Event)
+			}
+			sheet := b.get(path + "?range=all&view=sheet")
+			if len(testids(t, sheet.body, "labs-sheet-restricted")) == 0 || len(testids(t, sheet.body, "labs-sheet-restricted-legend")) != 1 {
+				t.Error("the sheet does not mark the restricted columns")
+			}
+			b.post(path+"/end", url.Values{"csrf_token": {tok}})
+		})
+	}
+	t.Run("under consent the notice asks for consent", func(t *testing.T) {
+		number := labsPerson(t, h, "restricted-labs")
+		p := b.chooseBasis(tok, b.labsPath(tok, number), labs.BasisSamtykke)
+		if len(testids(t, p.body, "labs-restricted")) > 0 && len(testids(t, p.body, "labs-restricted-elevate")) != 0 {
+			t.Error("a consent basis is offered the emergency basis")
+		}
+	})
+}
+
+// TestIssue12_EndAccessConfirms: ending an emergency access ends on a
+// confirmation, not on a refusal that reads as if the choice had lapsed.
+func TestIssue12_EndAccessConfirms(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	path := b.labsPath(tok, labsPerson(t, h, "abnormal-labs"))
+	b.post(path+"/emergency", emergencyForm(tok, labs.BasisAkutt))
+	end := b.post(path+"/end", url.Values{"csrf_token": {tok}})
+	if end.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end: status %d; want 303", end.StatusCode)
+	}
+	p := b.follow(end)
+	if p.StatusCode != http.StatusOK {
+		t.Errorf("after ending: status %d; want 200", p.StatusCode)
+	}
+	if n := len(testids(t, p.body, "labs-ended")); n != 1 {
+		t.Errorf("%d confirmations; want 1", n)
+	}
+	if strings.Contains(p.body, msg("labs.chooser.required")) {
+		t.Error("the confirmation says the choice may have expired")
+	}
+	if n := len(testids(t, p.body, "labs-chooser")); n != 1 {
+		t.Error("no way back in after ending")
+	}
+	// The confirmation is never shown while a basis is bound.
+	b.bindBasis(tok, path, labs.BasisSamtykke)
+	if p := b.get(path + "/basis?ended=1"); len(testids(t, p.body, "labs-ended")) != 0 {
+		t.Error("a link claims an ending while a basis is bound")
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func renderNode(n *html.Node) string {
+	var sb strings.Builder
+	_ = html.Render(&sb, n)
+	return sb.String()
 }

@@ -56,6 +56,8 @@ func (s *Server) routes() http.Handler {
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, EmergencyWindow: s.cfg.EmergencyWindow}
+	mine := handlers.Lookups{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
+		EmergencyWindow: s.cfg.EmergencyWindow, Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	personnel := handlers.HPR{Site: s.site, API: s.cfg.HPRAPI, Index: s.cfg.HPRIndex, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, Batches: s.hprBatches}
 
@@ -64,6 +66,8 @@ func (s *Server) routes() http.Handler {
 	// Public: no login needed.
 	r.Get("/static/*", staticFiles.ServeHTTP)
 	r.Head("/static/*", staticFiles.ServeHTTP)
+	r.Get("/favicon.ico", static.Favicon)
+	r.Head("/favicon.ico", static.Favicon)
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Get("/", s.handle(start.ServeHTTP))
@@ -94,11 +98,13 @@ func (s *Server) routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(request.RoleClinician), handlers.AccessGate(s.renderError))
 			r.Method(http.MethodPost, "/search", s.form(people.Search))
+			r.Get("/me/lookups", s.handle(mine.Mine)) // names patients: behind the gate, though no {handle}
 			r.Route("/person/{handle}", func(r chi.Router) {
 				r.Use(handlers.LoadPatient(s.renderError))
 				r.Get("/", s.handle(people.Overview))
 				r.Get("/panel/{panel}", s.handle(people.Panel))
 				r.Get("/timeline", s.handle(people.Timeline))
+				r.Get("/print", s.handle(people.Print))
 				r.Get("/labs", s.handle(labResults.View))
 				r.Get("/labs/basis", s.handle(labResults.Choose))
 				r.Method(http.MethodPost, "/labs/basis", s.form(labResults.Bind))

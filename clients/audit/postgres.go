@@ -171,6 +171,10 @@ func (p *Postgres) schemaDDL() []string {
 		`CREATE INDEX IF NOT EXISTS audit_records_patient ON ` + records + ` (patient)`,
 		`CREATE INDEX IF NOT EXISTS audit_records_event_time ON ` + records + ` (event_time)`,
 		`CREATE INDEX IF NOT EXISTS audit_records_action ON ` + records + ` (action)`,
+		// A user's own records of a day (audit.Own) are one range of this
+		// index. A database created before it lacks it and is served by
+		// audit_records_actor_pid: init runs no DDL on an existing schema.
+		`CREATE INDEX IF NOT EXISTS audit_records_actor_time ON ` + records + ` (actor_pid, event_time)`,
 		`CREATE TABLE IF NOT EXISTS ` + head + ` (
 			id SMALLINT PRIMARY KEY CHECK (id = 1),
 			seq BIGINT NOT NULL,

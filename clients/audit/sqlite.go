@@ -50,6 +50,8 @@ var sqliteSchema = []string{
 	`CREATE INDEX IF NOT EXISTS audit_records_patient ON audit_records (patient)`,
 	`CREATE INDEX IF NOT EXISTS audit_records_event_time ON audit_records (event_time)`,
 	`CREATE INDEX IF NOT EXISTS audit_records_action ON audit_records (action)`,
+	// A user's own records of a day (audit.Own) are one range of this index.
+	`CREATE INDEX IF NOT EXISTS audit_records_actor_time ON audit_records (actor_pid, event_time)`,
 	`CREATE TABLE IF NOT EXISTS audit_head (
 		id INTEGER PRIMARY KEY CHECK (id = 1),
 		seq INTEGER NOT NULL,

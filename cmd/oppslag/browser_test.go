@@ -520,6 +520,84 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Error("flag without text")
 		}
 
+		// Issue 12: "/" and the part jumps work on the lab pages too; the
+		// cumulative sheet and the "only abnormal" filter by keyboard; and
+		// every lab page at 390 px: axe clean, and nothing wider than the
+		// page but a table's own scroll region (WCAG 1.4.10).
+		narrow := func(t *testing.T, name string) {
+			t.Helper()
+			must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
+			checkPage(t, ctx, shots, name+"-390")
+			over, err := chromedp.Run(step(t), chromedp.Evaluate[int](
+				`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+			must(t, err)
+			if over > 0 {
+				t.Errorf("%s at 390 px: the page scrolls sideways by %d px", name, over)
+			}
+			must(t, chromedp.Do(step(t), chromedp.EmulateViewport(1280, 900)))
+		}
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("1")))
+		if id := activeID(t); id != "labs-summary-heading" {
+			t.Errorf("after '1' on the results, focus is on %q; want the summary of deviations", id)
+		}
+		must(t, chromedp.Do(step(t), chromedp.KeyEvent("/")))
+		if id := activeID(t); id != "search-q" {
+			t.Errorf("after '/' on the results, focus is on %q; want search-q", id)
+		}
+		clearSlash(t)
+		narrow(t, "labs-2-results")
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-view-sheet"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-sheet-table"]`),
+		))
+		sheetFlags, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="labs-sheet-flag"]').length`))
+		must(t, err)
+		if sheetFlags == 0 {
+			t.Error("the sheet of an abnormal-labs patient shows no flag")
+		}
+		checkPage(t, ctx, shots, "labs-2b-sheet")
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-abnormal-toggle"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-abnormal-on"]`),
+		))
+		checkPage(t, ctx, shots, "labs-2c-sheet-abnormal")
+		narrow(t, "labs-2c-sheet-abnormal")
+		// At 390 px the sheet scrolls inside its region, which takes the
+		// keyboard, while the analysis column stays in view.
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
+		scroll, err := chromedp.Run(step(t), chromedp.Evaluate[[]float64](`(() => {
+			const r = document.querySelector('[data-testid="labs-sheet-scroll"]');
+			r.scrollLeft = r.scrollWidth;
+			const name = r.querySelector('tbody th[scope="row"]').getBoundingClientRect();
+			return [r.scrollWidth - r.clientWidth, r.scrollLeft, name.left - r.getBoundingClientRect().left];
+		})()`))
+		must(t, err)
+		if len(scroll) == 3 && scroll[0] > 0 && (scroll[1] == 0 || scroll[2] < -1 || scroll[2] > 1) {
+			t.Errorf("sheet at 390 px: overflow %v, scrolled %v, first column at %v; want it to scroll with the first column kept", scroll[0], scroll[1], scroll[2])
+		}
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(1280, 900)))
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-view-reports"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-abnormal-on"]`),
+		))
+		checkPage(t, ctx, shots, "labs-2d-results-abnormal")
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-abnormal-toggle"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-range-all"][aria-current="page"]`),
+		))
+
 		// Trend of one analysis: chart and table twin, then the whole history.
 		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-trend-link"]`),
@@ -539,6 +617,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Errorf("trend: %d table rows, %d chart markers; want every marker in the table", rows, points)
 		}
 		checkPage(t, ctx, shots, "labs-3-trend")
+		narrow(t, "labs-3-trend")
 		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-trend-back"]`),
 			chromedp.KeyEvent(kb.Enter),
@@ -558,6 +637,7 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Errorf("print stamp does not name who printed: %q", stamp)
 		}
 		checkPage(t, ctx, shots, "labs-4-print")
+		narrow(t, "labs-4-print")
 		must(t, chromedp.Do(step(t),
 			chromedp.Focus(`[data-testid="labs-stamp"] [data-testid="labs-back"]`),
 			chromedp.KeyEvent(kb.Enter),
@@ -611,6 +691,8 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.Focus(`[data-testid="labs-emergency-end"] button`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
+			// Ending confirms that it ended (issue 12).
+			chromedp.WaitVisible(`[data-testid="labs-ended"]`),
 			chromedp.Focus(`[data-testid="labs-back"]`),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="panel-family"]`),
@@ -690,12 +772,83 @@ func TestBrowserPersonFlow(t *testing.T) {
 		}
 	})
 
+	t.Run("patient banner and overview print", func(t *testing.T) {
+		family := subject.CurrentName().FamilyName
+		bannerNames := func(t *testing.T) {
+			t.Helper()
+			text, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="patient-banner"]`))
+			must(t, err)
+			if !strings.Contains(text, family) {
+				t.Errorf("banner %q does not name the patient", text)
+			}
+			title, err := chromedp.Run(step(t), chromedp.Title())
+			must(t, err)
+			if strings.Contains(title, family) {
+				t.Errorf("tab title %q names the patient", title)
+			}
+		}
+		searchFor(t, subject.CurrentNIN())
+		bannerNames(t)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="person-print-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="print-stamp"]`),
+			chromedp.WaitVisible(`[data-testid="print-button"]`),
+		))
+		bannerNames(t)
+		stamp, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="print-stamp"]`))
+		must(t, err)
+		if !strings.Contains(stamp, "Haugland") || !strings.Contains(stamp, "565501872") {
+			t.Errorf("print stamp does not name who printed: %q", stamp)
+		}
+		closed, err := chromedp.Run(step(t), chromedp.Evaluate[int](
+			`[...document.querySelectorAll("main details")].filter(d => !d.open).length`))
+		must(t, err)
+		if closed != 0 {
+			t.Errorf("%d details closed on the print; want every one expanded", closed)
+		}
+		checkPage(t, ctx, shots, "person-8-print")
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="print-back"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+			chromedp.Focus(`[data-testid="labs-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
+		))
+		bannerNames(t)
+		checkPage(t, ctx, shots, "labs-10-chooser-banner")
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="patient-banner"] [data-testid="banner-name"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="panel-family"]`),
+		))
+	})
+
 	t.Run("name search", func(t *testing.T) {
+		// One hit opens the person, as a number does (issue 12).
 		n := subject.CurrentName()
+		searchFor(t, n.GivenName+" "+n.FamilyName+" "+subject.CurrentBirth().BirthDate.Format("02.01.2006"))
+		// Several are listed: a given name and birth year some persons share.
+		list := ""
+		for _, c := range pop.All() {
+			n, b := c.CurrentName(), c.CurrentBirth()
+			if n == nil || b == nil || b.BirthYear == "" || len(strings.Fields(n.GivenName)) == 0 {
+				continue
+			}
+			given := strings.Fields(n.GivenName)[0]
+			if k := len(pop.Search(person.SearchQuery{FullName: given, BirthDate: b.BirthYear})); k >= 2 && k < 20 && !strings.ContainsAny(given, "'’") {
+				list = given + " " + b.BirthYear
+				break
+			}
+		}
+		if list == "" {
+			t.Fatal("no given name and birth year shared in the population")
+		}
 		must(t, chromedp.Do(step(t), chromedp.KeyEvent("/")))
 		clearSlash(t)
 		must(t, chromedp.Do(step(t),
-			chromedp.KeyEvent(n.GivenName+" "+n.FamilyName+" "+subject.CurrentBirth().BirthDate.Format("02.01.2006")),
+			chromedp.KeyEvent(list),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="search-results"]`),
 		))

@@ -140,6 +140,36 @@ type Handles interface {
 	Resolve(ctx context.Context, handle string) (string, bool)
 }
 
+// PatientSnapshot is what a session remembers of the patient behind one of
+// its handles, so that every patient page can say whose it is (the patient
+// banner) without fetching the person again. A page that fetches the
+// person document takes it; the lab pages, which fetch none, read it back.
+// It never holds an address (S19): of the address protection only the level,
+// which the banner names.
+type PatientSnapshot struct {
+	Name         string // the current name, given names first; "" when unknown
+	BirthDate    string // YYYY-MM-DD; "" when unknown
+	Deceased     bool
+	DeceasedDate string // YYYY-MM-DD; "" when not deceased or the date is unknown
+	// Protection is the person's address protection level as the Person
+	// API names it ("Confidential", "StrictlyConfidential", or a level it
+	// does not document); "" when the address is not protected.
+	Protection string
+}
+
+// PatientMemory is the part of a session's Handles that keeps a snapshot
+// of each handle's patient. It is a separate interface that the session's
+// Handles also implement, found by a type assertion like http.Flusher, so a
+// Handles without it (a test's) still works: its banner shows the number
+// alone.
+type PatientMemory interface {
+	// Remember keeps p as the snapshot of handle's patient, replacing any
+	// earlier one; a handle this session did not make is ignored.
+	Remember(ctx context.Context, handle string, p PatientSnapshot) error
+	// Recall returns the snapshot kept for handle, if any.
+	Recall(ctx context.Context, handle string) (PatientSnapshot, bool)
+}
+
 // Tokens gives handlers the signed-in user's access to an upstream API: a
 // single-audience access token and a DPoP proof for each call.
 type Tokens interface {

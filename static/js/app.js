@@ -1,16 +1,9 @@
-// Oppslag keyboard shortcuts. Runs under a strict CSP: no eval, no inline
-// handlers, no injected styles. Without this file every page still works.
-//
-//   /  focuses the search field (id "search-q")
-//   ?  opens or closes the shortcut help (<dialog id="shortcuts">)
-//   1–9 jump to the person page's panels in order (section.app-panel)
-//
-// It also keeps the emergency-access countdown current ([data-countdown])
-// and shows the print view's print button ([data-print]).
-//
-// WCAG 2.1.4 (character key shortcuts): the switch in the help dialog turns
-// the single-key shortcuts off; the choice (a plain "off" flag, nothing
-// personal) is kept in localStorage.
+// Oppslag's keyboard shortcuts and small helpers, under a strict CSP; every
+// page works without this file. "/" focuses #search-q, "?" toggles the help
+// <dialog id="shortcuts">, 1–9 jump to section.app-panel / [data-jump] parts.
+// Also: the emergency countdown ([data-countdown]) and print buttons
+// ([data-print]). WCAG 2.1.4: the help dialog's switch turns single-key
+// shortcuts off (an "off" flag in localStorage).
 (function () {
   "use strict";
 
@@ -93,9 +86,10 @@
     }
   });
 
-  // jumpToPanel moves focus to the heading of the n-th panel, if there is one.
+  // jumpToPanel moves focus to the heading of the n-th panel or part, if
+  // there is one.
   function jumpToPanel(n) {
-    var panels = document.querySelectorAll("section.app-panel");
+    var panels = document.querySelectorAll("section.app-panel, [data-jump]");
     var panel = panels[n - 1];
     var heading = panel && panel.querySelector("h2");
     if (!heading) {
@@ -157,10 +151,8 @@
     });
   }
 
-  // Emergency access: the server writes the time left when it makes the
-  // page; this keeps it current. It is not a live region, so a screen
-  // reader is not interrupted every minute; the "until" time beside it is
-  // fixed text.
+  // Keeps the server-written time left current; not a live region, so a
+  // screen reader is not interrupted every minute.
   function tickCountdowns() {
     var els = document.querySelectorAll("[data-countdown]");
     for (var i = 0; i < els.length; i++) {
@@ -213,13 +205,26 @@
       toggle.hidden = false;
     }
 
+    // WCAG 1.4.10: a table wrap that really scrolls takes the keyboard.
+    var markScrollable = function () {
+      var wraps = document.querySelectorAll(".app-table-wrap:not([role])");
+      for (var w = 0; w < wraps.length; w++) {
+        if (wraps[w].scrollWidth > wraps[w].clientWidth + 1) {
+          wraps[w].setAttribute("tabindex", "0");
+        } else {
+          wraps[w].removeAttribute("tabindex");
+        }
+      }
+    };
+    markScrollable();
+    window.addEventListener("resize", markScrollable);
+
     // Copying needs this script; show the copy buttons only now.
     var copies = document.querySelectorAll("button.app-copy");
     for (var i = 0; i < copies.length; i++) {
       copies[i].hidden = false;
     }
-    // A page with extra shortcuts (the person page's panel jumps) lists them
-    // in the help dialog from a <template> in its own, translated markup.
+    // A page's extra shortcuts come from its own translated <template>.
     var extra = document.getElementById("shortcuts-extra");
     var list = document.querySelector("#shortcuts .app-shortcuts");
     if (extra && list && extra.content) {
