@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -823,6 +824,73 @@ func TestBrowserPersonFlow(t *testing.T) {
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(`[data-testid="panel-family"]`),
 		))
+	})
+
+	t.Run("back to the start page, reopen from today's lookups", func(t *testing.T) {
+		// Issue 12's walk ends here: the start page lists the patients of
+		// today's lookups (loaded from /me/lookups), and one reopens from
+		// there through a new session handle, with the banner.
+		family := subject.CurrentName().FamilyName
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`a.app-brand`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="start"]`),
+			chromedp.WaitVisible(`[data-testid="start-lookups"] [data-testid="lookups-visits"]`),
+		))
+		names, err := chromedp.Run(step(t), chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="start-lookups"] a[data-testid="lookups-patient"]')].map(a => a.textContent)`))
+		must(t, err)
+		found := -1
+		for i, n := range names {
+			if strings.Contains(n, family) {
+				found = i
+			}
+		}
+		if found < 0 {
+			t.Fatalf("today's lookups %q do not list the patient looked up", names)
+		}
+		links, err := chromedp.Run(step(t), chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="start-lookups"] a[data-testid="lookups-patient"]')].map(a => a.getAttribute("href"))`))
+		must(t, err)
+		for _, l := range links {
+			if regexp.MustCompile(`\d{11}`).MatchString(l) {
+				t.Errorf("a lookup link carries an identity number: %s", l)
+			}
+		}
+		checkPage(t, ctx, shots, "start-1-lookups")
+		_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(fmt.Sprintf(`[data-testid="start-lookups"] li:nth-of-type(%d) a[data-testid="lookups-patient"]`, found+1)),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="panel-family"]`),
+		))
+		text, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="patient-banner"]`))
+		must(t, err)
+		if !strings.Contains(text, family) {
+			t.Errorf("reopened overview's banner %q does not name the patient", text)
+		}
+	})
+
+	t.Run("dark", func(t *testing.T) {
+		// The overview and the lab sheet in the dark colour scheme, wide and
+		// narrow: axe checks contrast in the scheme the page really shows.
+		scheme := func(value string) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
+				return err
+			})
+		}
+		must(t, chromedp.Do(step(t), scheme("dark")))
+		t.Cleanup(func() { chromedp.Do(ctx, scheme("light")) })
+		searchFor(t, subject.CurrentNIN())
+		checkPage(t, ctx, shots, "dark-1-overview")
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
+		checkPage(t, ctx, shots, "dark-2-overview-390")
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(1280, 900)))
 	})
 
 	t.Run("name search", func(t *testing.T) {
