@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/clients/upstream"
@@ -20,6 +21,7 @@ import (
 type Person struct {
 	Site    Site
 	API     *person.Client // nil when the Person API is not configured
+	Labs    *labs.Client   // the timeline's lab reports; nil when the lab service is not configured
 	Audit   Auditor
 	Timeout time.Duration // per upstream call (S32)
 	Log     *slog.Logger  // panel failures, with their correlation id

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,9 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/labs"
+	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/person/timeline"
+	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 )
 
@@ -26,13 +30,19 @@ type timelineQuery struct {
 	asOf    string                 // YYYY-MM-DD, "" for none
 	asOfErr string                 // catalog key of the field's message
 	a, b    string                 // entry ids to compare
+	// order is the order asked for (order=oldest|newest); "" when the
+	// query does not say, and the remembered one applies (timelineOrder).
+	order timeline.Order
 }
 
 // parseTimelineQuery reads the form. Without the form's marker field f
 // (first visit, or a bare link) every kind is shown; once the form was sent,
-// exactly the ticked kinds are. Unknown kinds are ignored.
+// exactly the ticked kinds are. Unknown kinds and orders are ignored.
 func parseTimelineQuery(v url.Values) timelineQuery {
 	q := timelineQuery{kinds: map[timeline.Kind]bool{}, a: v.Get("a"), b: v.Get("b")}
+	if o, ok := timeline.ParseOrder(v.Get("order")); ok {
+		q.order = o
+	}
 	if v.Get("f") == "" {
 		for _, k := range timelineKinds {
 			q.kinds[k] = true
@@ -59,12 +69,20 @@ func parseTimelineQuery(v url.Values) timelineQuery {
 }
 
 // Timeline answers GET /person/{handle}/timeline: every part's history on one
-// axis, filtered by kind (kind=…, with f=1 once the form was sent), the
-// person as registered on a date (asof=YYYY-MM-DD) and a comparison of two
-// entries (a=…&b=…), with the family graph below. The lookup is audited
-// before anything is written (S20). With htmx the results region alone
-// comes back. The rules are package timeline's; this reads the form and
-// writes the page.
+// axis, filtered by kind (kind=…, with f=1 once the form was sent), in the
+// order chosen (order=oldest|newest, remembered: timelineOrder), the person
+// as registered on a date (asof=YYYY-MM-DD) and a comparison of two entries
+// (a=…&b=…), with the family graph below. With htmx the results region
+// alone comes back. The rules are package timeline's; this reads the form,
+// fetches and writes the page.
+//
+// Beside the person it fetches, and audits before anything is written
+// (S20, S27): the relatives in the one bulk call the family panel makes
+// (resource "family", their numbers as results), for their names, births
+// and deaths; and, when a lab access basis is bound for this patient in
+// this session, the lab reports, recorded as a lab view under that basis.
+// Either failing leaves a note on the page, not an error page; only the
+// audit store failing is one.
 func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := parseTimelineQuery(r.URL.Query())
@@ -74,15 +92,33 @@ func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	showPatient(r, p)
-	data, status := timelineData(p, r.PathValue("handle"), q, h.now())
+	q.order = timelineOrder(w, r, q.order)
+	// When the bulk call fails the page shows roles without names, and says
+	// so; the graph too.
+	facts := familyFacts{href: linker(ctx)}
+	var more timeline.More
+	var relativesNote *views.TimelineNote
+	rels, rerr := h.relatives(ctx, number, p, "view")
+	switch {
+	case isAuditError(rerr):
+		return rerr
+	case rerr != nil:
+		relativesNote = &views.TimelineNote{Text: views.Msg("timeline.relatives.failed"), TestID: "timeline-relatives-failed"}
+	default:
+		more.Relatives = timeline.RelativesOf(rels)
+		facts = familyFactsOf(rels, facts.href)
+	}
+	base := "/person/" + url.PathEscape(r.PathValue("handle"))
+	reports, labsNote, err := h.timelineLabs(ctx, number, base)
+	if err != nil {
+		return err
+	}
+	more.Labs = reports
+	data, status := timelineData(p, r.PathValue("handle"), q, h.now(), more)
+	data.RelativesNote = relativesNote
+	data.LabsNote = labsNote
 	if !IsFragment(r) {
-		// The graph is outside the swapped region, so a fragment needs no
-		// relatives. Their names come from one audited bulk call; when it
-		// fails the graph still shows roles, without names.
-		facts := familyFacts{href: linker(ctx)}
-		if rels, err := h.relatives(ctx, number, p, "view"); err == nil {
-			facts = familyFactsOf(rels, facts.href)
-		}
+		// The graph is outside the swapped region.
 		data.Family = facts.graph(p)
 	}
 	w.Header().Add("Vary", "HX-Request")
@@ -90,6 +126,83 @@ func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 		return Render(w, r, status, views.TimelineResults(data))
 	}
 	return Render(w, r, status, views.TimelinePage(h.Site.Base(r, "timeline.title"), data))
+}
+
+// timelineOrderCookie remembers the order a user last chose for the
+// timeline. It is a cookie like the language one, not a session value: it
+// is a display preference, not a secret, and needs nothing of the session
+// store. The logout's Clear-Site-Data removes it with the session, so on a
+// shared workstation the next user starts from oldest first.
+const timelineOrderCookie = "timeline_order"
+
+// timelineOrder is the order to show: the one asked for, which is then
+// remembered for the next timeline; else the remembered one; else oldest
+// first.
+func timelineOrder(w http.ResponseWriter, r *http.Request, asked timeline.Order) timeline.Order {
+	var kept timeline.Order
+	if c, err := r.Cookie(timelineOrderCookie); err == nil {
+		if o, ok := timeline.ParseOrder(c.Value); ok {
+			kept = o
+		}
+	}
+	if asked == "" {
+		if kept == "" {
+			return timeline.OldestFirst
+		}
+		return kept
+	}
+	if asked != kept {
+		http.SetCookie(w, &http.Cookie{Name: timelineOrderCookie, Value: string(asked), Path: "/", MaxAge: 365 * 24 * 3600,
+			Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
+	return asked
+}
+
+// timelineLabs fetches the patient's lab reports for the timeline when a
+// lab access basis is bound for them in this session (S16), with the lab
+// pages' own fetch, so the look is recorded as theirs is: resource "lab",
+// action "view", the basis and its reason. Without a basis nothing is
+// fetched or recorded and the note offers the chooser; a failing call is a
+// note too. err is set only when the record could not be written.
+func (h Person) timelineLabs(ctx context.Context, nin, base string) ([]timeline.LabReport, *views.TimelineNote, error) {
+	if h.Labs == nil {
+		return nil, nil, nil
+	}
+	var bound request.AccessBasis
+	ok := false
+	if bases := request.AccessBasesFrom(ctx); bases != nil {
+		bound, ok = bases.Bound(ctx, nin, h.now())
+	}
+	if !ok {
+		return nil, &views.TimelineNote{Text: views.Msg("timeline.labs.none"),
+			Link: views.Msg("timeline.labs.choose"), Href: base + "/labs/basis", TestID: "timeline-labs-none"}, nil
+	}
+	l := Labs{API: h.Labs, Audit: h.Audit, Timeout: h.Timeout, Log: h.Log, Now: h.Now}
+	got, err := l.fetch(ctx, nin, bound, "view", false)
+	open := base + "/labs?range=" + trend.KeyAll
+	switch {
+	case isAuditError(err):
+		return nil, nil, err
+	case err != nil:
+		if h.Log != nil && !errors.Is(err, labs.ErrNothingMore) {
+			e := AsError(err)
+			h.Log.ErrorContext(ctx, "timeline: labs failed", "status", e.Status, "err", e.Err,
+				"correlation_id", request.CorrelationID(ctx))
+		}
+		return nil, &views.TimelineNote{Text: views.Msg("timeline.labs.failed"),
+			Link: views.Msg("timeline.lab.open"), Href: open, TestID: "timeline-labs-failed"}, nil
+	}
+	var out []timeline.LabReport
+	for _, rep := range got.res.Reports {
+		out = append(out, timeline.LabReport{When: trend.When(rep), Name: firstNonEmpty(rep.Code.Display, rep.Code.Code),
+			Category: rep.Category.Display, Withdrawn: rep.Withdrawn})
+	}
+	var note *views.TimelineNote
+	if len(got.res.Restrictions) > 0 {
+		note = &views.TimelineNote{Text: views.Msg("timeline.labs.restricted"),
+			Link: views.Msg("timeline.lab.open"), Href: open, TestID: "timeline-labs-restricted"}
+	}
+	return out, note, nil
 }
 
 // tlDiffErrors are the messages for the reasons two entries cannot be
@@ -117,13 +230,18 @@ func tlDiffError(err error) string {
 
 // timelineData fills the page's view model and returns the status to answer
 // with: 422 when the form had an error.
-func timelineData(p *person.Person, handle string, q timelineQuery, now time.Time) (views.TimelineData, int) {
+func timelineData(p *person.Person, handle string, q timelineQuery, now time.Time, more timeline.More) (views.TimelineData, int) {
 	status := http.StatusOK
-	entries := timeline.Build(p, now)
+	entries := timeline.BuildWith(p, now, more)
 	base := "/person/" + url.PathEscape(handle)
+	order := q.order
+	if order == "" {
+		order = timeline.OldestFirst
+	}
 	d := views.TimelineData{
 		Action:      base + "/timeline",
 		OverviewURL: base,
+		Order:       string(order),
 		AsOf:        q.asOf,
 		A:           q.a,
 		B:           q.b,
@@ -164,10 +282,17 @@ func timelineData(p *person.Person, handle string, q timelineQuery, now time.Tim
 			}
 		}
 	}
-	for _, e := range entries {
-		if q.kinds[e.Kind] {
-			d.Entries = append(d.Entries, tlEntryView(e, q))
+	for _, e := range timeline.Sorted(entries, order) {
+		if !q.kinds[e.Kind] {
+			continue
 		}
+		v := tlEntryView(e, q)
+		if e.Kind == timeline.KindLab {
+			// The labs page shows every report with range=all, so the one
+			// clicked is there whatever its age.
+			v.Href = base + "/labs?range=" + trend.KeyAll
+		}
+		d.Entries = append(d.Entries, v)
 	}
 	return d, status
 }

@@ -37,7 +37,7 @@ func TestTimelineData_Diff(t *testing.T) {
 			if tt.name == "protected" {
 				doc = prot
 			}
-			d, status := timelineData(doc, "h1", q, tlNow)
+			d, status := timelineData(doc, "h1", q, tlNow, timeline.More{})
 			if status != tt.status {
 				t.Errorf("status %d, want %d", status, tt.status)
 			}
@@ -93,7 +93,7 @@ func TestParseTimelineQuery(t *testing.T) {
 }
 
 func TestTimelineData_Filter(t *testing.T) {
-	d, status := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(url.Values{"f": {"1"}, "kind": {"name"}}), tlNow)
+	d, status := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(url.Values{"f": {"1"}, "kind": {"name"}}), tlNow, timeline.More{})
 	if status != http.StatusOK {
 		t.Errorf("status %d", status)
 	}
@@ -152,7 +152,7 @@ func TestS19_TimelineProtectedAddress(t *testing.T) {
 			p := tlProtectedPerson(t, level)
 			for _, lang := range i18n.Supported() {
 				q := parseTimelineQuery(url.Values{"asof": {"2020-01-01"}, "a": {"residentialaddress-1"}, "b": {"residentialaddress-2"}})
-				d, status := timelineData(p, "h1", q, tlNow)
+				d, status := timelineData(p, "h1", q, tlNow, timeline.More{})
 				if status != http.StatusUnprocessableEntity || d.Diff != nil {
 					t.Errorf("%s: diff of protected addresses: status %d diff %v", lang, status, d.Diff)
 				}
@@ -168,7 +168,7 @@ func TestS19_TimelineProtectedAddress(t *testing.T) {
 				}
 			}
 			html := tlRender(t, i18n.EN, func() views.TimelineData {
-				d, _ := timelineData(p, "h1", parseTimelineQuery(nil), tlNow)
+				d, _ := timelineData(p, "h1", parseTimelineQuery(nil), tlNow, timeline.More{})
 				return d
 			}())
 			if !strings.Contains(html, "Residential address changed (protected address)") {
@@ -187,7 +187,7 @@ func TestS19_TimelineHistoricProtection(t *testing.T) {
 		{Meta: tlMeta("2000-01-01", "2003-01-01"), ProtectionLevel: person.StrictlyConfidential},
 		{Meta: tlMeta("2003-01-01", ""), ProtectionLevel: person.Unclassified},
 	}
-	d, status := timelineData(p, "h1", parseTimelineQuery(url.Values{"asof": {"2000-06-01"}}), tlNow)
+	d, status := timelineData(p, "h1", parseTimelineQuery(url.Values{"asof": {"2000-06-01"}}), tlNow, timeline.More{})
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
 	}
@@ -216,7 +216,7 @@ func TestTimelinePage_Render(t *testing.T) {
 	p := tlLifePerson(t)
 	q := parseTimelineQuery(url.Values{"asof": {"2009-01-01"}, "a": {"name-0"}, "b": {"name-1"}})
 	for _, lang := range i18n.Supported() {
-		d, status := timelineData(p, "h1", q, tlNow)
+		d, status := timelineData(p, "h1", q, tlNow, timeline.More{})
 		if status != http.StatusOK {
 			t.Fatalf("status %d", status)
 		}
@@ -240,7 +240,7 @@ func TestTimelinePage_Render(t *testing.T) {
 }
 
 func TestTimelineResults_Fragment(t *testing.T) {
-	d, _ := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(nil), tlNow)
+	d, _ := timelineData(tlLifePerson(t), "h1", parseTimelineQuery(nil), tlNow, timeline.More{})
 	var buf bytes.Buffer
 	if err := views.TimelineResults(d).Render(i18n.WithLang(context.Background(), i18n.NB), &buf); err != nil {
 		t.Fatal(err)

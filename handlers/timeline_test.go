@@ -218,7 +218,8 @@ func TestTimeline_Handler(t *testing.T) {
 			[]string{self, child}, []string{"timeline", "family"}},
 		{"fragment", "f=1&kind=name", true, http.StatusOK,
 			[]string{`<div id="timeline-results"`, "Navneendring"},
-			[]string{"<html", "family-graph", "Flyttet", self}, []string{"timeline"}},
+			// The results name relatives, so a fragment fetches them too.
+			[]string{"<html", "family-graph", "Flyttet", self}, []string{"timeline", "family"}},
 		{"bad date", "asof=17.05.2010", false, http.StatusUnprocessableEntity,
 			[]string{`data-testid="timeline-asof-error"`, `aria-invalid="true"`}, nil, []string{"timeline", "family"}},
 	}

@@ -47,7 +47,7 @@ func TestTimelineText(t *testing.T) {
 		{"citizenship-0", "Statsborgerskap: Norge", "Norge", ""},
 		{"addressprotection-0", "Adressebeskyttelse: ugradert", "ugradert", ""},
 		{"familyrelation-0", "Familierelasjon registrert: barn", "barn", ""},
-		{"familyrelation-0-birth", "Fødsel: barn", "01.06.2010", ""},
+		{"familyrelation-0-birth", "Fødsel: barn", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -191,5 +191,38 @@ func TestS44_TimelineUnreadableDate(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// TestTimelineText_More: a named child's birth, a relative's death and a
+// lab report read as a clinician would say them, in every language.
+func TestTimelineText_More(t *testing.T) {
+	p, rels := tlFamily(t)
+	docs := map[string]*person.Person{}
+	for _, r := range rels {
+		docs[r.NorwegianIdentificationNumber[0].IdentificationNumber] = r
+	}
+	es := timeline.BuildWith(p, tlNow, timeline.More{Relatives: timeline.RelativesOf(docs),
+		Labs: []timeline.LabReport{{When: tlNow, Name: "Blodstatus"}}})
+	tests := []struct {
+		id         string
+		nb, nn, en string
+	}{
+		{"familyrelation-0-birth", "Fødsel: Emil Nordmann (barn)", "Fødsel: Emil Nordmann (barn)", "Birth: Emil Nordmann (child)"},
+		{"relative-0-death", "Død: Kari Hansen (mor)", "Død: Kari Hansen (mor)", "Death: Kari Hansen (mother)"},
+		{"lab-0", "Prøvesvar: Blodstatus", "Prøvesvar: Blodstatus", "Lab report: Blodstatus"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			e, ok := tlFind(es, tt.id)
+			if !ok {
+				t.Fatalf("no entry %q in %v", tt.id, tlIDs(es))
+			}
+			for l, want := range map[i18n.Lang]string{i18n.NB: tt.nb, i18n.NN: tt.nn, i18n.EN: tt.en} {
+				if got := tlWords(e.Title).Lang(l); got != want {
+					t.Errorf("%s: %q, want %q", l, got, want)
+				}
+			}
+		})
 	}
 }

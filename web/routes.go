@@ -52,7 +52,7 @@ func (s *Server) routes() http.Handler {
 	r.MethodNotAllowed(s.methodNotAllowed)
 
 	start := handlers.Start{Site: s.site}
-	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
+	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Labs: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, EmergencyWindow: s.cfg.EmergencyWindow}

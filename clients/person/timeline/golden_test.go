@@ -42,9 +42,14 @@ func TestGolden(t *testing.T) {
 		}
 		docs["person-"+strings.TrimSuffix(filepath.Base(f), ".json")] = &p
 	}
+	// life-more is life with what the relatives' documents and the lab
+	// service add (BuildWith).
+	lifeWith, more := lifeMore(t)
+	docs["life-more"] = lifeWith
+	extra := map[string]More{"life-more": more}
 	for name, p := range docs {
 		t.Run(name, func(t *testing.T) {
-			got := goldenText(p)
+			got := goldenText(p, extra[name])
 			path := filepath.Join("testdata", name+".golden")
 			if *update {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
@@ -63,10 +68,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// goldenText is p's timeline and as-of views as text.
-func goldenText(p *person.Person) []byte {
+// goldenText is p's timeline, with more, and as-of views as text.
+func goldenText(p *person.Person, more More) []byte {
 	var b bytes.Buffer
-	es := Build(p, now)
+	es := BuildWith(p, now, more)
 	days := []string{now.Format("2006-01-02")}
 	for _, e := range es {
 		head := []string{e.ID, string(e.Kind), "undated"}

@@ -205,7 +205,8 @@ func (b *builder) addAll() {
 
 // addFamily adds family relations and the births the document can date: a
 // relative without an identity number carries a birth date, and a child's
-// or sibling's identity number encodes one. Parents' and partners' births
+// or sibling's identity number encodes one; the relative's own document
+// (More.Relatives) names them and dates it better. Parents' and partners' births
 // are left out (they say nothing about this person's history), and so is
 // anything without a date.
 func (b *builder) addFamily() {
@@ -237,6 +238,17 @@ func (b *builder) addFamily() {
 				name = joinName(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName)
 			}
 		}
+		// The relative's own document, when the bulk call fetched it, names
+		// them and has the registered birth date, which a D-number does not
+		// encode.
+		if r, ok := b.more.Relatives[it.RelatedPerson]; ok && it.RelatedPerson != "" {
+			if r.Name != "" {
+				name = r.Name
+			}
+			if !r.Born.IsZero() {
+				born = r.Born
+			}
+		}
 		if born.IsZero() && it.RelatedPerson != "" {
 			if n, err := nin.Parse(it.RelatedPerson); err == nil {
 				if d, ok := n.BirthDate(); ok {
@@ -247,7 +259,6 @@ func (b *builder) addFamily() {
 		if born.IsZero() {
 			continue
 		}
-		role := Join(it.RelatedPersonsRole)
 		b.out = append(b.out, Entry{
 			ID:      "familyrelation-" + strconv.Itoa(i) + "-birth",
 			Part:    person.PartFamilyRelation,
@@ -258,8 +269,7 @@ func (b *builder) addFamily() {
 			Current: it.Current(),
 			Future:  born.After(b.now),
 			Derived: true,
-			Title:   Key("timeline.event.relative_birth", role),
-			After:   Join(name, born),
+			Title:   relativeTitle("timeline.event.relative_birth", name, it.RelatedPersonsRole),
 		})
 	}
 }

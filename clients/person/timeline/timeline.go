@@ -39,11 +39,12 @@ const (
 	KindIdentity    Kind = "identity"    // identity numbers
 	KindCitizenship Kind = "citizenship" // citizenship and residence permits
 	KindProtection  Kind = "protection"  // address protection
-	KindFamily      Kind = "family"      // family relations and relatives' births
+	KindFamily      Kind = "family"      // family relations, relatives' births and deaths
+	KindLab         Kind = "lab"         // lab reports (More.Labs)
 )
 
 var kinds = []Kind{KindMove, KindPostal, KindName, KindMarital, KindStatus,
-	KindIdentity, KindCitizenship, KindProtection, KindFamily}
+	KindIdentity, KindCitizenship, KindProtection, KindFamily, KindLab}
 
 // Kinds lists every kind in the order the filter shows them.
 func Kinds() []Kind { return slices.Clone(kinds) }
@@ -60,8 +61,9 @@ var parts = []person.InformationPart{
 // history.
 func Parts() []person.InformationPart { return slices.Clone(parts) }
 
-// Entry is one event on the timeline: one item of one information part (or,
-// for a relative's birth, the birth date an item carries).
+// Entry is one event on the timeline: one item of one information part, or
+// an event derived from elsewhere (a relative's birth or death, a lab
+// report; Part is "" for a lab report).
 type Entry struct {
 	// ID is stable for one document: the part in lower case and the item's
 	// index in its list ("name-2"); a derived event adds a suffix.
@@ -80,8 +82,9 @@ type Entry struct {
 	// says only that the address changed. Before, After and Fields are
 	// empty and Reason is dropped.
 	Protected bool
-	// Derived marks an event read out of another item (a relative's birth);
-	// it has no fields of its own and cannot be compared.
+	// Derived marks an event read out of another item or another source (a
+	// relative's birth or death, a lab report); it has no fields of its own
+	// and cannot be compared.
 	Derived bool
 	Title   Text
 	Before  Text // the part's previous item, for parts with one current item
@@ -118,6 +121,7 @@ type builder struct {
 	now time.Time
 	// rule decides which address items may be shown (S19).
 	rule protection.Rule
+	more More
 	out  []Entry
 }
 
@@ -216,13 +220,12 @@ func compareDates(a, c person.DateTime) int {
 
 // Build merges every information part of p, current and historic, into one
 // chronological list, oldest first; events without any date come last. now
-// marks events registered ahead of time as future.
-func Build(p *person.Person, now time.Time) []Entry {
-	if p == nil {
-		return nil
-	}
-	b := newBuilder(p, now)
-	b.addAll()
+// marks events registered ahead of time as future. BuildWith adds what the
+// relatives' documents and the lab reports say.
+func Build(p *person.Person, now time.Time) []Entry { return BuildWith(p, now, More{}) }
+
+// sorted orders the entries oldest first, undated last.
+func (b *builder) sorted() []Entry {
 	order := map[Kind]int{}
 	for i, k := range kinds {
 		order[k] = i
