@@ -15,19 +15,24 @@ type familyFacts struct {
 	// href returns the page of a relative (a per-session handle, never the
 	// number itself), or "" for no link.
 	href func(nin string) string
+	// rels are the relatives' documents the facts were read from; the
+	// parents' among them name the siblings.
+	rels map[string]*person.Person
 }
 
 // familyFactsOf reads names, protection and death out of the relatives
 // fetched by the bulk call (keyed by identity number); link makes the link
 // to a relative's page.
 func familyFactsOf(rels map[string]*person.Person, link func(string) string) familyFacts {
-	return familyFacts{Facts: family.FactsOf(rels), href: link}
+	return familyFacts{Facts: family.FactsOf(rels), href: link, rels: rels}
 }
 
 // graph is the family graph of p as the view draws it; family.Of decides
 // who stands where.
 func (f familyFacts) graph(p *person.Person) views.FamilyGraph {
-	g := family.Of(p, f.Facts)
+	facts := f.Facts
+	facts.Siblings = family.Siblings(p, f.rels)
+	g := family.Of(p, facts)
 	nodes := func(ns []family.Node) []views.FamilyNode {
 		var out []views.FamilyNode
 		for _, n := range ns {
@@ -49,7 +54,10 @@ func (f familyFacts) graph(p *person.Person) views.FamilyGraph {
 // catalog key, and the number turned into a link, never shown.
 func (f familyFacts) node(n family.Node) views.FamilyNode {
 	v := views.FamilyNode{Name: n.Name, Born: n.Born, Deceased: n.Deceased, Protected: n.Protected}
-	if n.Role != "" {
+	switch {
+	case n.Role == family.Sibling:
+		v.RoleKey = siblingRole(n.Kin, n.Via, n.Twin)
+	case n.Role != "":
 		v.RoleKey, v.RoleArg = familyRole(n.Role), n.RawRole
 	}
 	if n.NIN != "" && f.href != nil {
@@ -60,6 +68,22 @@ func (f familyFacts) node(n family.Node) views.FamilyNode {
 
 // familyRole is the catalog key of a role in the family graph.
 func familyRole(r family.Role) string { return "familygraph.role." + string(r) }
+
+// siblingRole is the catalog key of a sibling's role: twin, half-sibling
+// on the shared parent's side, full sibling, or sibling when the kind is not
+// known. A half-sibling born on the person's day is named half-sibling:
+// the shared parent matters more than the day.
+func siblingRole(kin family.Kin, via family.Role, twin bool) string {
+	switch {
+	case kin == family.Half && via != "":
+		return "familygraph.role.half_sibling." + string(via)
+	case twin:
+		return "familygraph.role.twin"
+	case kin == family.Full:
+		return "familygraph.role.sibling_full"
+	}
+	return familyRole(family.Sibling)
+}
 
 // familyRoleKey is the catalog key of a relative's role.
 func familyRoleKey(r person.FamilyRelationType) string { return familyRole(family.RoleOf(r)) }

@@ -148,6 +148,38 @@ func TestFamilyRoleKey(t *testing.T) {
 	}
 }
 
+// TestSiblingRole: a sibling found in the parents' documents is named by
+// kind, and every key is in the catalog.
+func TestSiblingRole(t *testing.T) {
+	tests := []struct {
+		name string
+		kin  family.Kin
+		via  family.Role
+		twin bool
+		want string
+	}{
+		{"full", family.Full, "", false, "familygraph.role.sibling_full"},
+		{"twin", family.Full, "", true, "familygraph.role.twin"},
+		{"twin, kind not known", family.KinUnknown, family.Mother, true, "familygraph.role.twin"},
+		{"half on the mother's side", family.Half, family.Mother, false, "familygraph.role.half_sibling.mother"},
+		{"half on the father's side", family.Half, family.Father, false, "familygraph.role.half_sibling.father"},
+		{"half on the co-mother's side", family.Half, family.CoMother, false, "familygraph.role.half_sibling.comother"},
+		{"half, born the same day: half first", family.Half, family.Father, true, "familygraph.role.half_sibling.father"},
+		{"kind not known", family.KinUnknown, family.Mother, false, "familygraph.role.sibling"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := siblingRole(tt.kin, tt.via, tt.twin)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if !i18n.Has(got) {
+				t.Errorf("got %q, not in the catalog", got)
+			}
+		})
+	}
+}
+
 func TestFamilyGraph_Deceased(t *testing.T) {
 	spouse := tlTestNIN(t, "1940-01-01", 30)
 	p := &person.Person{

@@ -16,23 +16,36 @@ import (
 	"github.com/oppslag/oppslag/views"
 )
 
-// relatives fetches every relative in ONE bulk call under h.Timeout and
-// audits it (resource "family", the relatives' numbers as results) before
-// anything is shown. No relatives: no call, no record.
+// relatives fetches every relative the person's document names in ONE
+// bulk call under h.Timeout, then the siblings the parents' documents name
+// (family.SiblingNumbers) in a second one, and audits both in one record
+// (resource "family", every fetched number as results) before anything is
+// shown. No relatives: no call, no record. No siblings beyond those already
+// fetched: no second call. FREG keeps no sibling relation, so the second
+// call is the price of siblings; it cannot join the first, which must
+// bring the parents' children before anyone knows them.
+//
+// A failed second call does not fail the family: the record keeps the
+// first call's outcome with the numbers actually fetched, the failure is
+// logged, and the siblings are shown without names, as the graph shows
+// relatives when the bulk call fails.
 func (h Person) relatives(ctx context.Context, nin string, p *person.Person, action string) (map[string]*person.Person, error) {
 	nins := family.RelativeNumbers(p)
 	byNIN := map[string]*person.Person{}
 	if len(nins) == 0 {
 		return byNIN, nil
 	}
-	var found []person.Person
-	var err error
-	if h.API == nil {
-		err = errNoAPI
-	} else {
-		cctx, cancel := h.callContext(ctx)
-		found, err = h.API.BulkByNIN(cctx, tokens(ctx), nins, family.RelativeParts())
-		cancel()
+	found, err := h.bulk(ctx, nins, family.RelativeParts())
+	if err == nil {
+		index(byNIN, found)
+		if sibs := family.SiblingNumbers(p, byNIN); len(sibs) > 0 {
+			more, serr := h.bulk(ctx, sibs, family.SiblingParts())
+			if serr != nil && !errors.Is(serr, upstream.ErrNotFound) && h.Log != nil {
+				h.Log.WarnContext(ctx, "the siblings' bulk call failed; siblings shown without names",
+					"error", serr, "correlation_id", request.CorrelationID(ctx))
+			}
+			found = append(found, more...)
+		}
 	}
 	e := audit.Event{Patient: nin, Resource: "family", Action: action, Outcome: outcomeOf(err)}
 	if err == nil {
@@ -52,19 +65,35 @@ func (h Person) relatives(ctx context.Context, nin string, p *person.Person, act
 		return nil, upstreamError(servicePerson, err)
 	}
 	for i := range found {
-		r := &found[i]
-		if len(r.Unread) > 0 && h.Log != nil {
+		if r := &found[i]; len(r.Unread) > 0 && h.Log != nil {
 			h.Log.WarnContext(ctx, "person document has values the client could not read",
 				"resource", "family", "relative", i, "fields", tolerant.Paths(r.Unread),
 				"correlation_id", request.CorrelationID(ctx))
 		}
-		for _, n := range r.NorwegianIdentificationNumber {
+	}
+	index(byNIN, found)
+	return byNIN, nil
+}
+
+// bulk is one bulk call under its own deadline.
+func (h Person) bulk(ctx context.Context, nins []string, parts []person.InformationPart) ([]person.Person, error) {
+	if h.API == nil {
+		return nil, errNoAPI
+	}
+	cctx, cancel := h.callContext(ctx)
+	defer cancel()
+	return h.API.BulkByNIN(cctx, tokens(ctx), nins, parts)
+}
+
+// index files the documents under each of their numbers.
+func index(byNIN map[string]*person.Person, docs []person.Person) {
+	for i := range docs {
+		for _, n := range docs[i].NorwegianIdentificationNumber {
 			if n.IdentificationNumber != "" {
-				byNIN[n.IdentificationNumber] = r
+				byNIN[n.IdentificationNumber] = &docs[i]
 			}
 		}
 	}
-	return byNIN, nil
 }
 
 // familyPanel lists the relatives with names from the bulk call, both roles,
@@ -83,7 +112,7 @@ func familyPanel(p *person.Person, rels map[string]*person.Person,
 		out.Notices = append(out.Notices, views.Notice{Color: "info", Title: views.Msg("person.address.shared"),
 			Text: text, TestID: "shared-residence"})
 	}
-	for _, rel := range family.Relations(p) {
+	for _, rel := range family.RelationsWith(p, family.Siblings(p, rels)) {
 		it := relativeItem(p, rel, rels, link, now)
 		place(&out, rel.Meta, it)
 	}
@@ -113,6 +142,17 @@ func relativeItem(p *person.Person, rel family.Relation, rels map[string]*person
 		kv("person.family.role", enumName("person.enum.relation", string(rel.Role))),
 		kv("person.family.mine", enumName("person.enum.relation", string(rel.Mine))),
 	}
+	var tags []views.Tag
+	if s := rel.Sibling; s != nil {
+		roleFacts = append(roleFacts, kv("person.family.kin", siblingKin(*s)),
+			kv("person.family.kin.source", views.Msg("person.family.kin.derived")))
+		if s.Twin {
+			tags = append(tags, views.Tag{Text: views.Msg("person.family.kin.twin"), Color: "info"})
+		}
+		if s.Kin == family.Half {
+			tags = append(tags, views.Tag{Text: views.Msg("person.family.kin.half"), Color: "neutral"})
+		}
+	}
 	if rel.NIN == "" {
 		w := rel.Without
 		title := views.Msg("person.name.unknown")
@@ -134,6 +174,7 @@ func relativeItem(p *person.Person, rel family.Relation, rels map[string]*person
 	r := rels[rel.NIN]
 	if r == nil {
 		it := item(views.Msg("person.family.not_found"), rel.Meta, roleFacts...)
+		it.Tags = tags
 		it.TestID = "relative"
 		return it
 	}
@@ -153,7 +194,6 @@ func relativeItem(p *person.Person, rel family.Relation, rels map[string]*person
 		}
 		facts = append(facts, kv("person.address.shared", text))
 	}
-	var tags []views.Tag
 	if rule := protection.OfRelative(r); rule.Protected() {
 		tags = append(tags, protectionTag(rule.Level()))
 		facts = append(facts, kv("person.family.address", views.Msg("person.protected.why.relative")))
@@ -170,6 +210,21 @@ func relativeItem(p *person.Person, rel family.Relation, rels map[string]*person
 	it.Href = link(rel.NIN)
 	it.TestID = "relative"
 	return it
+}
+
+// siblingKin says how a sibling found through the parents is related:
+// full, half on which side, or a shared parent with the rest not known.
+func siblingKin(s family.DerivedSibling) views.Text {
+	switch s.Kin {
+	case family.Full:
+		return views.Msg("person.family.kin.full")
+	case family.Half:
+		return views.Msg("person.family.kin.half." + string(s.Via))
+	}
+	if s.Via == "" {
+		return views.Text{}
+	}
+	return views.Msg("person.family.kin.unknown." + string(s.Via))
 }
 
 // responsibility says who has parental responsibility between the person

@@ -189,7 +189,18 @@ func TestF14_HPRCardStates(t *testing.T) {
 	h := newHarness(t)
 	b, _ := hprUser(t, h, "admin")
 	t.Run("expiring", func(t *testing.T) {
-		p := b.get("/hpr/" + strconv.Itoa(hprOf(t, h, "expiring")))
+		// The kind is read on the population's reference day and the
+		// harness clock runs 20 days later: take one still valid then.
+		now, num := hpr.Date{Time: h.clock.Now()}, 0
+		for _, x := range h.pop.Where("expiring", 0) {
+			n, ok := h.pop.HPRNumber(numberOf(t, x))
+			e, _ := h.pop.Personnel(n)
+			if ok && slices.ContainsFunc(e.Approvals, func(a hpr.Approval) bool { return a.Ended == nil && a.Period.Covers(now) }) {
+				num = n
+				break
+			}
+		}
+		p := b.get("/hpr/" + strconv.Itoa(num))
 		if len(testids(t, p.body, "hpr-expiring")) == 0 {
 			t.Error("an approval ending within 90 days is not flagged")
 		}

@@ -407,7 +407,8 @@ func (g *gen) marryIn(r *rand.Rand, x int, depth int) {
 	g.family(r, ci, depth)
 }
 
-// remarry lets a divorced or widowed partner of ci marry again.
+// remarry lets a divorced or widowed partner of ci marry again and have
+// children with the new spouse.
 func (g *gen) remarry(r *rand.Rand, ci coupleInfo) {
 	if len(g.d) >= maxUnit-1 || !chance(r, 0.2) {
 		return
@@ -436,7 +437,14 @@ func (g *gen) remarry(r *rand.Rand, ci coupleInfo) {
 		if !xf {
 			a, b = y, x
 		}
-		g.couple(r, a, b, t, marry)
+		ci2 := g.couple(r, a, b, t, marry)
+		// A second family: its children are half-siblings of the first
+		// couple's, the families the family panel's sibling rule must show
+		// (issue 12). Fewer than a first couple's, and only while the
+		// mother is young enough (haveChildren).
+		for _, k := range g.haveChildren(r, ci2, pickWeighted(r, []float64{0.3, 0.4, 0.24, 0.06})) {
+			g.raise(r, k, ci2)
+		}
 		return
 	}
 }

@@ -66,6 +66,7 @@ var kindTable = []kind{
 		return false
 	}},
 	{"twin", func(p *Population, i int) bool { return p.recs[i].multiple != 0 }},
+	{"half-sibling", func(p *Population, i int) bool { return p.hasHalfSibling(i) }},
 	{"shared-residence", func(p *Population, i int) bool { return p.recs[i].sharedWith >= 0 }},
 	{"married", func(p *Population, i int) bool { return p.maritalNow(i) == msMarried }},
 	{"registered-partner", func(p *Population, i int) bool { return p.maritalNow(i) == msPartner }},
@@ -189,6 +190,25 @@ func (p *Population) converted(i int) bool {
 	for k := 1; k < len(items); k++ {
 		if items[k].status == msMarried && items[k-1].status == msPartner && items[k].spouse == items[k-1].spouse {
 			return true
+		}
+	}
+	return false
+}
+
+// hasHalfSibling reports whether one of person i's parents has a child
+// with someone else: the children of a remarriage (remarry) and of the
+// first marriage are half-siblings.
+func (p *Population) hasHalfSibling(i int) bool {
+	r := &p.recs[i]
+	for _, par := range []int32{r.mother, r.father} {
+		if par < 0 {
+			continue
+		}
+		pr := &p.recs[par]
+		for _, c := range p.children[pr.childOff : pr.childOff+uint32(pr.childN)] {
+			if cr := &p.recs[c]; int(c) != i && (cr.mother != r.mother || cr.father != r.father) {
+				return true
+			}
 		}
 	}
 	return false

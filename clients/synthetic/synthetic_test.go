@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"maps"
 	"reflect"
 	"slices"
 	"sync"
@@ -410,6 +411,34 @@ func TestKinds_MeanWhatTheySay(t *testing.T) {
 					sib, _ := p.ByNIN(c.RelatedPerson)
 					if c.RelatedPersonsRole == person.RelationChild && sib.ID != x.ID &&
 						sib.CurrentBirth().BirthDate.Equal(x.CurrentBirth().BirthDate.Time) {
+						return true
+					}
+				}
+			}
+			return false
+		}},
+		{"half-sibling", func(x *person.Person) bool {
+			// A parent has a child whose other parent is not the person's.
+			mine := map[string]bool{}
+			for _, rel := range x.FamilyRelation {
+				if rel.MyRoleForRelatedPerson == person.RelationChild {
+					mine[rel.RelatedPerson] = true
+				}
+			}
+			for parent := range mine {
+				pd, _ := p.ByNIN(parent)
+				for _, c := range pd.FamilyRelation {
+					sib, _ := p.ByNIN(c.RelatedPerson)
+					if c.RelatedPersonsRole != person.RelationChild || sib.ID == x.ID {
+						continue
+					}
+					theirs := map[string]bool{}
+					for _, sr := range sib.FamilyRelation {
+						if sr.MyRoleForRelatedPerson == person.RelationChild {
+							theirs[sr.RelatedPerson] = true
+						}
+					}
+					if !maps.Equal(mine, theirs) {
 						return true
 					}
 				}

@@ -17,10 +17,21 @@ import (
 	"github.com/oppslag/oppslag/clients/person"
 )
 
-// RelativeParts are the parts the portal fetches of each relative. No
-// address part is asked for except SharedResidence, of which only the
-// existence and the contract dates are ever read (S19).
+// RelativeParts are the parts the portal fetches of each relative the
+// person's document names. No address part is asked for except
+// SharedResidence, of which only the existence and the contract dates are
+// ever read (S19). FamilyRelation is asked for because a parent's children
+// are the person's siblings (Siblings): one list for the whole bulk call,
+// so a spouse's or child's relations come along too, and nothing reads
+// them.
 func RelativeParts() []person.InformationPart {
+	return append(SiblingParts(), person.PartFamilyRelation)
+}
+
+// SiblingParts are the parts the portal fetches of each sibling, in the
+// second bulk call (SiblingNumbers): what the panel and the graph show of
+// any relative, without their own relations.
+func SiblingParts() []person.InformationPart {
 	return []person.InformationPart{
 		person.PartName, person.PartBirth, person.PartDeath, person.PartStatus, person.PartGender,
 		person.PartAddressProtection, person.PartNorwegianIdentificationNumber, person.PartSharedResidence,
@@ -35,6 +46,9 @@ type Relation struct {
 	Mine    person.FamilyRelationType // the person's role for the relative
 	Meta    person.Meta
 	Without *person.RelatedPersonWithoutIdentifier
+	// Sibling is set for a sibling found in the parents' documents
+	// (RelationsWith): the kind, the shared parent, a twin.
+	Sibling *DerivedSibling
 }
 
 // Relations lists the person's relatives in panel order (parents, spouse or
@@ -59,20 +73,65 @@ func Relations(p *person.Person) []Relation {
 		out = append(out, Relation{NIN: m.RelatedByMaritalStatus, Role: person.RelationSpouseOrPartner,
 			Mine: person.RelationSpouseOrPartner, Meta: m.Meta})
 	}
-	order := func(t person.FamilyRelationType) int {
-		switch t {
-		case person.RelationMother, person.RelationFather, person.RelationCoMother:
-			return 0
-		case person.RelationSpouseOrPartner:
-			return 1
-		case person.RelationChild, person.RelationStillbornChild:
-			return 2
-		case person.RelationSibling:
-			return 3
-		}
-		return 4
+	slices.SortStableFunc(out, func(a, b Relation) int { return relationOrder(a.Role) - relationOrder(b.Role) })
+	return out
+}
+
+// relationOrder is a role's group in panel order.
+func relationOrder(t person.FamilyRelationType) int {
+	switch t {
+	case person.RelationMother, person.RelationFather, person.RelationCoMother:
+		return 0
+	case person.RelationSpouseOrPartner:
+		return 1
+	case person.RelationChild, person.RelationStillbornChild:
+		return 2
+	case person.RelationSibling:
+		return 3
 	}
-	slices.SortStableFunc(out, func(a, b Relation) int { return order(a.Role) - order(b.Role) })
+	return 4
+}
+
+// RelationsWith is Relations with the siblings found in the parents'
+// documents (Siblings) in the siblings' place: oldest first, then the
+// siblings only the person's own document names. A sibling both name is
+// one relation, with the own document's metadata; one found only through
+// the parents carries no metadata of its own, since no item says it.
+func RelationsWith(p *person.Person, sibs []DerivedSibling) []Relation {
+	own := Relations(p)
+	listed := map[string]Relation{}
+	for _, r := range own {
+		if r.Role == person.RelationSibling && r.NIN != "" && r.Meta.Current() {
+			if _, dup := listed[r.NIN]; !dup {
+				listed[r.NIN] = r
+			}
+		}
+	}
+	derived := map[string]bool{}
+	var found []Relation
+	for _, s := range sibs {
+		derived[s.NIN] = true
+		r, ok := listed[s.NIN]
+		if !ok {
+			r = Relation{NIN: s.NIN, Role: person.RelationSibling, Mine: person.RelationSibling}
+		}
+		r.Sibling = &s
+		found = append(found, r)
+	}
+	var out []Relation
+	placed := false
+	for _, r := range own {
+		if !placed && relationOrder(r.Role) >= relationOrder(person.RelationSibling) {
+			out, placed = append(out, found...), true
+		}
+		if r.Role == person.RelationSibling && derived[r.NIN] && r.Meta.Current() {
+			continue
+		}
+		out = append(out, r)
+	}
+	if !placed {
+		out = append(out, found...)
+	}
 	return out
 }
 

@@ -100,17 +100,24 @@ func TestRelativeNumbers(t *testing.T) {
 func TestS19_RelativeParts(t *testing.T) {
 	addresses := []person.InformationPart{person.PartResidentialAddress, person.PartPresentAddress, person.PartPostalAddress,
 		person.PartForeignPostalAddress, person.PartPreferredContactAddress}
+	for _, parts := range [][]person.InformationPart{RelativeParts(), SiblingParts()} {
+		for _, a := range addresses {
+			if slices.Contains(parts, a) {
+				t.Errorf("got %s among the relative's parts, want no address", a)
+			}
+		}
+		for _, need := range []person.InformationPart{person.PartName, person.PartAddressProtection, person.PartNorwegianIdentificationNumber} {
+			if !slices.Contains(parts, need) {
+				t.Errorf("got %v, want %s: the panel and graph read it", parts, need)
+			}
+		}
+	}
+	// The parents' children are the siblings; the siblings' own relations
+	// are nobody's business here.
+	if !slices.Contains(RelativeParts(), person.PartFamilyRelation) || slices.Contains(SiblingParts(), person.PartFamilyRelation) {
+		t.Errorf("got relative parts %v and sibling parts %v, want FamilyRelation in the first only", RelativeParts(), SiblingParts())
+	}
 	parts := RelativeParts()
-	for _, a := range addresses {
-		if slices.Contains(parts, a) {
-			t.Errorf("got %s among the relative's parts, want no address", a)
-		}
-	}
-	for _, need := range []person.InformationPart{person.PartName, person.PartAddressProtection, person.PartNorwegianIdentificationNumber} {
-		if !slices.Contains(parts, need) {
-			t.Errorf("got %v, want %s: the panel and graph read it", parts, need)
-		}
-	}
 	parts[0] = person.PartResidentialAddress
 	if slices.Contains(RelativeParts(), person.PartResidentialAddress) {
 		t.Errorf("got a changed list back: a caller changed the rule")

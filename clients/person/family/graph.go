@@ -107,6 +107,12 @@ type Node struct {
 	Born      string // birth year; "" when not known
 	Deceased  bool
 	Protected bool // the address is protected (S19): show that, never where
+	// Kin, Via and Twin say, for a sibling found in the parents' documents:
+	// full or half, the shared parent of a half sibling, and a birth on the
+	// person's day.
+	Kin  Kin
+	Via  Role
+	Twin bool
 }
 
 // Facts is what the portal knows about the relatives beyond the person's
@@ -116,6 +122,10 @@ type Facts struct {
 	Names     map[string]string // display names
 	Protected map[string]bool   // a protected address, as protection.OfRelative decides (S19)
 	Deceased  map[string]bool
+	// Siblings are the siblings found in the parents' documents
+	// (Siblings); nil when none are known, and the graph shows the
+	// siblings the person's own document names, if any.
+	Siblings []DerivedSibling
 }
 
 // FactsOf reads names, protection and death out of the relatives fetched
@@ -157,6 +167,19 @@ func Of(p *person.Person, f Facts) Graph {
 	}
 	var parents, partners, siblings, children, others []placed
 	seen := map[string]bool{} // partners already placed, by number
+	derived := map[string]bool{}
+	for _, s := range f.Siblings {
+		derived[s.NIN] = true
+		n, born := f.node(s.NIN, nil)
+		if s.born != "" {
+			born = s.born
+		}
+		n.Role, n.Kin, n.Via, n.Twin = Sibling, s.Kin, s.Via, s.Twin
+		if s.Kin != Half {
+			n.Via = ""
+		}
+		siblings = append(siblings, placed{n, born})
+	}
 
 	for _, rel := range person.Valid(p.FamilyRelation) {
 		n, born := f.node(rel.RelatedPerson, rel.RelatedPersonWithoutIdentifier)
@@ -170,7 +193,9 @@ func Of(p *person.Person, f Facts) Graph {
 			n.Deceased = true
 			children = append(children, placed{n, born})
 		case Sibling:
-			siblings = append(siblings, placed{n, born})
+			if !derived[rel.RelatedPerson] { // else already placed, with the kind
+				siblings = append(siblings, placed{n, born})
+			}
 		case SpouseOrPartner:
 			if rel.RelatedPerson != "" {
 				seen[rel.RelatedPerson] = true
