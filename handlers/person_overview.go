@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/phone"
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -38,7 +39,9 @@ var fregPanels = []panelSpec{
 		person.PartImmigrationToNorway, person.PartResidencePermit}, statusPanel},
 	{"birth", "person", []person.InformationPart{person.PartBirth, person.PartBirthInNorway, person.PartDeath}, birthPanel},
 	{"citizenship", "person", []person.InformationPart{person.PartCitizenship, person.PartCitizenshipRetention}, citizenshipPanel},
-	{"marital", "person", []person.InformationPart{person.PartMaritalStatus}, maritalPanel},
+	// The marital panel names the spouse from the relatives (buildPanel).
+	{"marital", "person", []person.InformationPart{person.PartMaritalStatus},
+		func(p *person.Person) views.PersonPanel { return maritalPanel(p, kin{}) }},
 }
 
 // krrParts is KRR alone: a separate call, so its failure costs only its
@@ -205,7 +208,7 @@ func (h Person) overview(r *http.Request, action string) (views.PersonPage, erro
 		if coreErr != nil {
 			pn.Error = h.errorData(ctx, coreErr)
 		} else {
-			pn = withUnread(s.build(core), core, s.parts)
+			pn = withUnread(buildPanel(s, core, kin{byNIN: rels, link: link}), core, s.parts)
 		}
 		page.Panels = append(page.Panels, frame(pn, s.id, handle, fetched))
 	}
@@ -271,9 +274,14 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		i := slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })
 		s := fregPanels[i]
 		var p *person.Person
-		p, _, err = h.lookup(r, s.resource, s.parts, true)
+		var number string
+		p, number, err = h.lookup(r, s.resource, s.parts, true)
+		var k kin
 		if err == nil {
-			pn = withUnread(s.build(p), p, s.parts)
+			k, err = h.panelKin(ctx, id, number, p)
+		}
+		if err == nil {
+			pn = withUnread(buildPanel(s, p, k), p, s.parts)
 		}
 	}
 	// Every failure (an audit failure too: no data is shown either way)
@@ -411,7 +419,7 @@ func krrPanel(p *person.Person, now time.Time) views.PersonPanel {
 		out.Items = append(out.Items, it)
 	}
 	if ci := k.ContactInformation; ci != nil {
-		contact(views.Msg("person.krr.phone"), ci.PhoneNumber, ci.PhoneNumberLastUpdated, ci.PhoneNumberLastVerified, "krr-phone")
+		contact(views.Msg("person.krr.phone"), phone.Format(ci.PhoneNumber), ci.PhoneNumberLastUpdated, ci.PhoneNumberLastVerified, "krr-phone")
 		contact(views.Msg("person.krr.email"), ci.Email, ci.EmailLastUpdated, ci.EmailLastVerified, "krr-email")
 	}
 	if dp := k.DigitalPost; dp != nil && (dp.DigitalPostAddress != "" || dp.DigitalPostVendorAddress != "") {

@@ -430,23 +430,3 @@ func citizenshipPanel(p *person.Person) views.PersonPanel {
 	out.Empty = views.Msg("person.empty")
 	return out
 }
-
-// --- marital status ---------------------------------------------------------
-
-func maritalPanel(p *person.Person) views.PersonPanel {
-	var out views.PersonPanel
-	for _, m := range p.MaritalStatus {
-		where := placeText(m.MunicipalityNumber, m.MunicipalityName)
-		if m.Place != "" {
-			where = strings.TrimSpace(m.Place + ", " + where)
-			where = strings.TrimSuffix(where, ",")
-		}
-		place(&out, m.Meta, item(enumName("person.enum.marital", string(m.Status)), m.Meta,
-			kv("person.marital.date", dateOf(m.StatusDate)),
-			kv("person.marital.authority", plain(m.Authority)),
-			kv("person.marital.place", plain(where)),
-			kv("person.marital.abroad", country(m.Abroad))))
-	}
-	out.Empty = views.Msg("person.empty")
-	return out
-}

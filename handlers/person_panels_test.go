@@ -109,3 +109,81 @@ func TestPanelValues(t *testing.T) {
 		})
 	}
 }
+
+// The marital panel names the spouse of a current status from the
+// relatives fetched, protected or not, and no one else.
+func TestMaritalPanelSpouse(t *testing.T) {
+	cur := person.Meta{IsValid: person.Bool(true)}
+	old := person.Meta{IsValid: person.Bool(false)}
+	named := func(given, family string) *person.Person {
+		return &person.Person{Name: []person.PersonName{{Meta: cur, GivenName: given, FamilyName: family}}}
+	}
+	protected := named("Skjult", "Ektefelle")
+	protected.AddressProtection = []person.AddressProtection{{Meta: cur, ProtectionLevel: person.StrictlyConfidential}}
+	late := named("Avdød", "Partner")
+	late.Death = &person.Death{Meta: cur, DeceasedDate: person.Date(2020, time.May, 1)}
+	rels := map[string]*person.Person{"11111111111": named("Nåværende", "Ektefelle"), "22222222222": named("Tidligere", "Ektefelle"),
+		"33333333333": protected, "44444444444": late}
+	link := func(n string) string { return "/person/h-" + n[:2] }
+	tests := []struct {
+		name     string
+		statuses []person.MaritalStatus
+		k        kin
+		want     []string // in the rendered panel, bokmål
+		not      []string
+	}{
+		{"current spouse named and linked",
+			[]person.MaritalStatus{{Meta: cur, Status: person.MaritalMarried, RelatedByMaritalStatus: "11111111111"}},
+			kin{rels, link}, []string{"Ektefelle", "Nåværende Ektefelle", `href="/person/h-11"`}, nil},
+		{"former spouse not named",
+			[]person.MaritalStatus{{Meta: old, Status: person.MaritalMarried, RelatedByMaritalStatus: "22222222222"},
+				{Meta: cur, Status: person.MaritalDivorced, RelatedByMaritalStatus: "22222222222"}},
+			kin{rels, link}, nil, []string{"Tidligere", `data-testid="marital-spouse"`}},
+		{"protected spouse named with the tag, nothing of the address",
+			[]person.MaritalStatus{{Meta: cur, Status: person.MaritalMarried, RelatedByMaritalStatus: "33333333333"}},
+			kin{rels, link}, []string{"Skjult Ektefelle", `data-testid="label-protected"`, i18n.TL(i18n.NB, "person.protected.strict")}, nil},
+		{"late partner named, deceased",
+			[]person.MaritalStatus{{Meta: cur, Status: person.MaritalSurvivingPartner, RelatedByMaritalStatus: "44444444444"}},
+			kin{rels, link}, []string{"Partner", "Avdød Partner", i18n.TL(i18n.NB, "person.label.deceased")}, nil},
+		{"spouse not fetched",
+			[]person.MaritalStatus{{Meta: cur, Status: person.MaritalMarried, RelatedByMaritalStatus: "55555555555"}},
+			kin{rels, link}, []string{"Gift"}, []string{`data-testid="marital-spouse"`}},
+		{"no relatives at all",
+			[]person.MaritalStatus{{Meta: cur, Status: person.MaritalMarried, RelatedByMaritalStatus: "11111111111"}},
+			kin{}, []string{"Gift"}, []string{"Nåværende"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := i18n.WithLang(context.Background(), i18n.NB)
+			var page strings.Builder
+			pn := maritalPanel(&person.Person{MaritalStatus: tt.statuses}, tt.k)
+			if err := views.PersonPanelSection(pn).Render(ctx, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(page.String(), w) {
+					t.Errorf("panel lacks %q", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(page.String(), n) {
+					t.Errorf("panel has %q", n)
+				}
+			}
+		})
+	}
+}
+
+// The KRR panel groups the phone number (clients/person/phone).
+func TestKRRPanelPhone(t *testing.T) {
+	p := &person.Person{CommonContactRegisterInformation: &person.CommonContactRegisterInformation{
+		ContactInformation: &person.KRRContactInformation{PhoneNumber: "+4740480675"}}}
+	ctx := i18n.WithLang(context.Background(), i18n.NB)
+	var page strings.Builder
+	if err := views.PersonPanelSection(krrPanel(p, time.Now())).Render(ctx, &page); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := page.String(), "+47 404 80 675"; !strings.Contains(got, want) {
+		t.Errorf("panel lacks %q", want)
+	}
+}

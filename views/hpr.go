@@ -260,9 +260,9 @@ func hprValidText(ctx context.Context, a HPRApproval) string {
 func hprRestrictionsText(ctx context.Context, r HPRBatchRow) string {
 	var limits []string
 	for _, s := range r.Suspensions {
-		limits = append(limits, s.Name+" ("+hprPeriodText(ctx, s.Period)+")")
+		limits = append(limits, hprTermText(ctx, s.Name)+" ("+hprPeriodText(ctx, s.Period)+")")
 	}
-	limits = append(limits, r.Conditions...)
+	limits = append(limits, hprTermsText(ctx, r.Conditions)...)
 	return strings.Join(limits, "; ")
 }
 
@@ -280,4 +280,127 @@ func HPRBatchCSV(ctx context.Context, d HPRBatch) (head []string, records [][]st
 			hprStatusText(ctx, r.StatusKind), r.Expiry.In(ctx), hprRestrictionsText(ctx, r)})
 	}
 	return head, records
+}
+
+// hprTerm is a register value the catalog translates: its key, and whether
+// the English is the authorities' own term.
+type hprTerm struct {
+	key      string
+	official bool
+}
+
+// hprTerms are the values of HPR's code sets (approval kinds, code set
+// 7704; specialities, 7426; requisition rights, additional competences,
+// conditions, administrative reactions and end statuses) by the register's
+// own bokmål name, lower-cased. The register sends each value as a code
+// and its bokmål name; the portal keys on the name because it is the
+// register's word for the value and the only part of most of these code
+// sets that is public (clients/synthetic/hpr_codes.go says which codes are
+// inferred). Official English: Helsedirektoratet's English pages use
+// "authorisation", "licence" and "temporary provision of services"; the
+// other English terms are the portal's own.
+var hprTerms = map[string]hprTerm{
+	"autorisasjon":                           {"hpr.term.approval.authorisation", true},
+	"turnuslisens":                           {"hpr.term.approval.internship_licence", false},
+	"studentlisens":                          {"hpr.term.approval.student_licence", false},
+	"lisens":                                 {"hpr.term.approval.licence", true},
+	"midlertidig tjenesteyting":              {"hpr.term.approval.temporary", true},
+	"autorisasjon med vilkår":                {"hpr.term.approval.conditional", false},
+	"lis1-lisens":                            {"hpr.term.approval.lis1", false},
+	"full rekvisisjonsrett":                  {"hpr.term.requisition.full", false},
+	"begrenset rekvisisjonsrett":             {"hpr.term.requisition.limited", false},
+	"rekvisisjonsrett for prevensjonsmidler": {"hpr.term.requisition.contraceptives", false},
+	"rekvisisjonsrett for diagnostiske legemidler til øyet": {"hpr.term.requisition.eye_drops", false},
+	"godkjent implantatprotetisk behandler":                 {"hpr.term.competence.implant", false},
+	"kompetanseområde alders- og sykehjemsmedisin":          {"hpr.term.competence.nursing_home", false},
+	"kompetanseområde akuttmedisin":                         {"hpr.term.competence.emergency", false},
+	"kompetanseområde palliativ medisin":                    {"hpr.term.competence.palliative", false},
+	"manuellterapeut":                                       {"hpr.term.competence.manual_therapy", false},
+	"kun arbeid under veiledning":                           {"hpr.term.condition.supervised", false},
+	"begrenset til stilling ved angitt virksomhet":          {"hpr.term.condition.position", false},
+	"ikke adgang til selvstendig næringsvirksomhet":         {"hpr.term.condition.no_private_practice", false},
+	"begrenset til bestemte arbeidsoppgaver":                {"hpr.term.condition.tasks", false},
+	"suspensjon av autorisasjon":                            {"hpr.term.reaction.suspension", false},
+	"tilbakekall av autorisasjon":                           {"hpr.term.reaction.withdrawal", false},
+	"begrensning av autorisasjon":                           {"hpr.term.reaction.limitation", false},
+	"advarsel":                                              {"hpr.term.reaction.warning", false},
+	"suspensjon av lisens":                                  {"hpr.term.reaction.licence_suspension", false},
+	"tilbakekall av lisens":                                 {"hpr.term.reaction.licence_withdrawal", false},
+	"tilbakekall av rekvisisjonsrett":                       {"hpr.term.reaction.requisition_withdrawal", false},
+	"suspensjon i påvente av vedtak":                        {"hpr.term.reaction.pending", false},
+	"utløpt":                                                {"hpr.term.ended.expired", false},
+	"tilbakekalt":                                           {"hpr.term.ended.withdrawn", false},
+	"død":                                                   {"hpr.term.ended.deceased", false},
+	"bortfalt ved aldersgrense":                             {"hpr.term.ended.age_limit", false},
+	"erstattet av autorisasjon":                             {"hpr.term.ended.replaced", false},
+	"allmennmedisin":                                        {"hpr.term.speciality.general_practice", false},
+	"psykiatri":                                             {"hpr.term.speciality.psychiatry", false},
+	"ortopedisk kirurgi":                                    {"hpr.term.speciality.orthopaedic_surgery", false},
+	"anestesiologi":                                         {"hpr.term.speciality.anaesthesiology", false},
+	"barnesykdommer":                                        {"hpr.term.speciality.paediatrics", false},
+	"barne- og ungdomspsykiatri":                            {"hpr.term.speciality.child_psychiatry", false},
+	"fødselshjelp og kvinnesykdommer":                       {"hpr.term.speciality.obstetrics", false},
+	"generell kirurgi":                                      {"hpr.term.speciality.general_surgery", false},
+	"indremedisin":                                          {"hpr.term.speciality.internal_medicine", false},
+	"kardiologi":                                            {"hpr.term.speciality.cardiology", false},
+	"nevrologi":                                             {"hpr.term.speciality.neurology", false},
+	"radiologi":                                             {"hpr.term.speciality.radiology", false},
+	"øre-nese-halssykdommer":                                {"hpr.term.speciality.ent", false},
+	"øyesykdommer":                                          {"hpr.term.speciality.ophthalmology", false},
+	"onkologi":                                              {"hpr.term.speciality.oncology", false},
+	"patologi":                                              {"hpr.term.speciality.pathology", false},
+	"samfunnsmedisin":                                       {"hpr.term.speciality.community_medicine", false},
+	"arbeidsmedisin":                                        {"hpr.term.speciality.occupational_medicine", false},
+	"geriatri":                                              {"hpr.term.speciality.geriatrics", false},
+	"hud- og veneriske sykdommer":                           {"hpr.term.speciality.dermatology", false},
+	"urologi":                                               {"hpr.term.speciality.urology", false},
+	"revmatologi":                                           {"hpr.term.speciality.rheumatology", false},
+	"lungesykdommer":                                        {"hpr.term.speciality.pulmonology", false},
+	"fysikalsk medisin og rehabilitering":                   {"hpr.term.speciality.rehabilitation", false},
+	"medisinsk mikrobiologi":                                {"hpr.term.speciality.microbiology", false},
+	"rus- og avhengighetsmedisin":                           {"hpr.term.speciality.addiction", false},
+	"akutt- og mottaksmedisin":                              {"hpr.term.speciality.emergency", false},
+	"kjeveortopedi":                                         {"hpr.term.speciality.orthodontics", false},
+	"oral kirurgi og oral medisin":                          {"hpr.term.speciality.oral_surgery", false},
+	"periodonti":                                            {"hpr.term.speciality.periodontics", false},
+	"pedodonti":                                             {"hpr.term.speciality.paediatric_dentistry", false},
+	"endodonti":                                             {"hpr.term.speciality.endodontics", false},
+	"protetikk":                                             {"hpr.term.speciality.prosthodontics", false},
+	"kjeve- og ansiktsradiologi":                            {"hpr.term.speciality.maxillofacial_radiology", false},
+}
+
+// hprTermText is a register value in the reader's language. Bokmål shows
+// it as the register wrote it. Nynorsk shows the catalog's nynorsk form
+// (the same legal term in the other written standard). English shows the
+// official English term alone, the portal's own translation with the
+// register's bokmål term beside it — "Full right to prescribe (Full
+// rekvisisjonsrett)" — because the bokmål term is the legal one a reader
+// may need to look up, and a value the catalog does not know marked as
+// Norwegian: "Xyz (Norwegian term)". A value is never dropped.
+func hprTermText(ctx context.Context, name string) string {
+	l := i18n.From(ctx)
+	if l == i18n.NB || strings.TrimSpace(name) == "" {
+		return name
+	}
+	t, ok := hprTerms[strings.ToLower(strings.TrimSpace(name))]
+	switch {
+	case !ok && l == i18n.EN:
+		return i18n.T(ctx, "hpr.term.norwegian", name)
+	case !ok:
+		return name
+	}
+	text := i18n.T(ctx, t.key)
+	if l == i18n.NN || t.official || strings.EqualFold(text, name) {
+		return text
+	}
+	return i18n.T(ctx, "hpr.term.beside", text, name)
+}
+
+// hprTermsText is register values in the reader's language (hprTermText).
+func hprTermsText(ctx context.Context, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = hprTermText(ctx, n)
+	}
+	return out
 }

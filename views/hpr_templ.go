@@ -40,9 +40,9 @@ func hprApprovalHeading(ctx context.Context, a HPRApproval) string {
 	case a.Authorization == "":
 		return category
 	case category == "":
-		return a.Authorization
+		return hprTermText(ctx, a.Authorization)
 	}
-	return i18n.T(ctx, "hpr.approval.heading", category, a.Authorization)
+	return i18n.T(ctx, "hpr.approval.heading", category, hprTermText(ctx, a.Authorization))
 }
 
 // hprBool is a boolean as a data attribute value, so CSS and tests can
@@ -1607,7 +1607,7 @@ func hprApproval(a HPRApproval, id string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = labsFact(i18n.T(ctx, "hpr.approval.ended"), a.Ended).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = labsFact(i18n.T(ctx, "hpr.approval.ended"), hprTermText(ctx, a.Ended)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1719,9 +1719,9 @@ func hprApproval(a HPRApproval, id string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var91 string
-				templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs(cond)
+				templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs(hprTermText(ctx, cond))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 363, Col: 44}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 363, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var91))
 				if templ_7745c5c3_Err != nil {
@@ -1935,9 +1935,9 @@ func hprRights(heading string, rights []HPRRight, id, testID, rowTestID string) 
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var104 string
-			templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(r.Name)
+			templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(hprTermText(ctx, r.Name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 395, Col: 16}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 395, Col: 34}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var104))
 			if templ_7745c5c3_Err != nil {
@@ -1971,9 +1971,9 @@ func hprRights(heading string, rights []HPRRight, id, testID, rowTestID string) 
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var106 string
-					templ_7745c5c3_Var106, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "hpr.reaction.inline", x.Name, hprPeriodText(ctx, x.Period)))
+					templ_7745c5c3_Var106, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "hpr.reaction.inline", hprTermText(ctx, x.Name), hprPeriodText(ctx, x.Period)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 400, Col: 86}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 400, Col: 104}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var106))
 					if templ_7745c5c3_Err != nil {
@@ -2082,9 +2082,9 @@ func hprRights(heading string, rights []HPRRight, id, testID, rowTestID string) 
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var113 string
-				templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "hpr.ended", r.Ended))
+				templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "hpr.ended", hprTermText(ctx, r.Ended)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 421, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 421, Col: 90}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var113))
 				if templ_7745c5c3_Err != nil {
@@ -2206,9 +2206,9 @@ func hprReactions(rows []HPRPeriodRow, labelID string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var120 string
-			templ_7745c5c3_Var120, templ_7745c5c3_Err = templ.JoinStringErrs(r.Name)
+			templ_7745c5c3_Var120, templ_7745c5c3_Err = templ.JoinStringErrs(hprTermText(ctx, r.Name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 447, Col: 30}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `hpr.templ`, Line: 447, Col: 48}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var120))
 			if templ_7745c5c3_Err != nil {

@@ -1304,7 +1304,9 @@ func TestHPRBatchCSV(t *testing.T) {
 		}},
 		{i18n.EN, "HPR number|Name|Category|Status|Expires|Restrictions", [][]string{
 			{"1234567", "Kari Hansen", "Physician (LE)", "Valid authorisation/licence", "31 Dec 2026",
-				"Suspensjon (1 Jan 2026 –); Kan bare arbeide under veiledning"},
+				// Register values the catalog does not know are marked
+				// as Norwegian in English (hprTermText).
+				"Suspensjon (Norwegian term) (1 Jan 2026 –); Kan bare arbeide under veiledning (Norwegian term)"},
 			{"7654321", "", "", "Not in HPR", "", ""},
 			{"1111111", "", "", i18n.TL(i18n.EN, "hpr.status.unchecked"), "", ""},
 		}},

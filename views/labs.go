@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/labs/unit"
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
@@ -419,9 +420,20 @@ func (m *LabsMeasure) Lang(l i18n.Lang) string {
 	}
 	s := m.number(l)
 	if m.Unit != "" {
-		s += " " + m.Unit
+		s += " " + LabsUnit(l, m.Unit)
 	}
 	return s
+}
+
+// LabsUnit is a lab unit typeset for reading in language l ("10*9/L" as
+// "10⁹/L", "umol/L" as "µmol/L"; clients/labs/unit decides what changes).
+// Units are compared and grouped as received; only their writing changes.
+func LabsUnit(l i18n.Lang, u string) string {
+	decimal := ','
+	if l == i18n.EN {
+		decimal = '.'
+	}
+	return unit.Typeset(u, decimal)
 }
 
 // LabsInterval is a range (a reference range, or a value given as one):
@@ -440,7 +452,7 @@ func (iv *LabsInterval) Lang(l i18n.Lang) string {
 	case iv.Low != nil && iv.High != nil:
 		s := iv.Low.number(l) + "–" + iv.High.number(l)
 		if iv.High.Unit != "" {
-			s += " " + iv.High.Unit
+			s += " " + LabsUnit(l, iv.High.Unit)
 		}
 		return s
 	case iv.Low != nil:

@@ -48,7 +48,7 @@ func (d LabsTrendData) Chart(l i18n.Lang) *TrendChart {
 		}
 		points = append(points, p)
 	}
-	return NewTrendChart(l, TrendSeries{Name: d.Name, Unit: d.Unit, From: d.From, To: d.To, Points: points})
+	return NewTrendChart(l, TrendSeries{Name: d.Name, Unit: LabsUnit(l, d.Unit), From: d.From, To: d.To, Points: points})
 }
 
 // LabsTrendBasis is the bound access basis line, as the results page shows it.

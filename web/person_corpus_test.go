@@ -186,7 +186,7 @@ func TestS44_SeedPersonRendersEveryValue(t *testing.T) {
 		"11.03.2022",               // moveDate, and validFrom 2022-03-10T23:00:00Z read in Norwegian time
 		"Test 61", "2863 VESTSIDA", // the postal address
 		"På militærtjeneste", // present address: stay elsewhere, military
-		"+4741522179", "kjetil.braadland@capgemini.com", "15.11.2023",
+		"+47 415 22 179", "kjetil.braadland@capgemini.com", "15.11.2023",
 		"Bra Testinstitusjon", "06.09.1964",
 		"Gift", "Sist Testkirke",
 		"Far", "Mor", "Ektefelle eller partner", "Barn",
@@ -283,7 +283,7 @@ func TestS44_OneOddFieldCostsOnlyThatField(t *testing.T) {
 				at(m, "commonContactRegisterInformation", "contactInformation")["emailLastUpdated"] = "15. nov 2023"
 			},
 			panel:    "krr",
-			shows:    []string{"15. nov 2023 — ukjent format", "kjetil.braadland@capgemini.com", "+4741522179"},
+			shows:    []string{"15. nov 2023 — ukjent format", "kjetil.braadland@capgemini.com", "+47 415 22 179"},
 			logPath:  "commonContactRegisterInformation.contactInformation.emailLastUpdated",
 			rawValue: "15. nov 2023",
 		},
@@ -349,7 +349,7 @@ func TestS44_OneOddFieldCostsOnlyThatField(t *testing.T) {
 			}
 			// The rest of the page is all there.
 			all := visible(t, p.body)
-			for _, want := range []string{"FRISK BÅT", "Bra Testinstitusjon", "+4741522179"} {
+			for _, want := range []string{"FRISK BÅT", "Bra Testinstitusjon", "+47 415 22 179"} {
 				if !strings.Contains(all, want) {
 					t.Errorf("page lacks %q", want)
 				}

@@ -68,7 +68,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.login(w, r, requestURI, persona, now)
 		return
 	}
-	s.showPicker(w, requestURI, now)
+	s.showPicker(w, r, requestURI, now)
 }
 
 // handlePick takes the persona chosen on the picker.

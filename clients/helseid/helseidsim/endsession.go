@@ -58,7 +58,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 		redirect(w, withQuery(postLogout, params))
 		return
 	}
-	s.renderPage(w, http.StatusOK, signedOutTemplate, pageData{}, "")
+	s.renderPage(w, http.StatusOK, signedOutTemplate, pageData{Lang: langOf(r)}, "")
 }
 
 // idTokenHint returns the client and sid of an ID token this simulator

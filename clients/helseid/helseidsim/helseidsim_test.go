@@ -1065,3 +1065,34 @@ func TestGarbageNeverPanics(t *testing.T) {
 		})
 	}
 }
+
+// The picker speaks the portal's language: its "lang" cookie first, then
+// Accept-Language, then bokmål.
+func TestPickerLanguage(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		want   []string
+	}{
+		{"default", nil, []string{`<html lang="nb">`, "<h1>Velg testperson</h1>", "sikkerhetsnivå 4"}},
+		{"accept english", http.Header{"Accept-Language": {"en-GB,en;q=0.9"}},
+			[]string{`<html lang="en">`, "<h1>Choose a test user</h1>", "Doctor (LE), GP — security level 4"}},
+		{"cookie nynorsk", http.Header{"Cookie": {"lang=nn"}, "Accept-Language": {"en"}},
+			[]string{`<html lang="nn">`, "<h1>Vel testperson</h1>", "Sjukepleiar (SP) — tryggleiksnivå 4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			pr := e.par(e.parParams(newPKCE(), ""))
+			page := e.get(e.authorizeURL(pr.str("request_uri")), tt.header)
+			if page.StatusCode != http.StatusOK {
+				t.Fatalf("picker: status %d: %s", page.StatusCode, page.body)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(page.body, want) {
+					t.Errorf("picker lacks %q", want)
+				}
+			}
+		})
+	}
+}

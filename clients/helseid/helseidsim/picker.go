@@ -19,18 +19,18 @@ button:hover,button:focus-visible{background:#e8f0fe;outline:3px solid #1a56db;o
 .note{color:#4a5560;font-size:.9rem}`
 
 var pickerTemplate = template.Must(template.New("picker").Parse(`<!doctype html>
-<html lang="nb">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Velg testperson – HelseID-simulator</title>
+<title>{{index .T "picker.title"}}</title>
 <style nonce="{{.Nonce}}">{{.Style}}</style>
 </head>
 <body>
 <main>
-<h1>Velg testperson</h1>
-<p>Dette er HelseID-simulatoren. Velg hvem du vil logge inn som.</p>
+<h1>{{index .T "picker.heading"}}</h1>
+<p>{{index .T "picker.lead"}}</p>
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
 <input type="hidden" name="request_uri" value="{{.RequestURI}}">
@@ -41,25 +41,25 @@ var pickerTemplate = template.Must(template.New("picker").Parse(`<!doctype html>
 {{- end}}
 </ul>
 </form>
-<p class="note">Alle personer og fødselsnumre er syntetiske testdata.</p>
+<p class="note">{{index .T "picker.note"}}</p>
 </main>
 </body>
 </html>
 `))
 
 var signedOutTemplate = template.Must(template.New("signedout").Parse(`<!doctype html>
-<html lang="nb">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Logget ut – HelseID-simulator</title>
+<title>{{index .T "signedout.title"}}</title>
 <style nonce="{{.Nonce}}">{{.Style}}</style>
 </head>
 <body>
 <main>
-<h1>Du er logget ut</h1>
-<p>Økten i HelseID-simulatoren er avsluttet. Du kan lukke dette vinduet.</p>
+<h1>{{index .T "signedout.head"}}</h1>
+<p>{{index .T "signedout.text"}}</p>
 </main>
 </body>
 </html>
@@ -68,6 +68,8 @@ var signedOutTemplate = template.Must(template.New("signedout").Parse(`<!doctype
 type pickerPersona struct{ ID, Name, Description string }
 
 type pageData struct {
+	Lang       lang
+	T          map[string]string // the page's texts in Lang (messages)
 	Nonce      string
 	Style      template.CSS
 	Action     string
@@ -80,7 +82,7 @@ type pageData struct {
 // showPicker renders the persona picker for a pushed request. The CSRF value
 // lives with the pushed request, so only this page can post the choice; the
 // user gets pickerLifetime to choose.
-func (s *Server) showPicker(w http.ResponseWriter, requestURI string, now time.Time) {
+func (s *Server) showPicker(w http.ResponseWriter, r *http.Request, requestURI string, now time.Time) {
 	s.mu.Lock()
 	p, ok := s.pars[requestURI]
 	if ok && p.csrf == "" {
@@ -98,8 +100,9 @@ func (s *Server) showPicker(w http.ResponseWriter, requestURI string, now time.T
 		oauthError(w, http.StatusBadRequest, "invalid_request_uri", "request_uri unknown, used or expired")
 		return
 	}
+	data.Lang = langOf(r)
 	for _, pe := range s.personas {
-		data.Personas = append(data.Personas, pickerPersona{ID: pe.ID, Name: pe.name(), Description: pe.Description})
+		data.Personas = append(data.Personas, pickerPersona{ID: pe.ID, Name: pe.name(), Description: data.Lang.describe(pe)})
 	}
 	// Chrome applies form-action to the redirect that follows the POST, so
 	// the client's origin must be allowed next to our own.
@@ -112,6 +115,10 @@ func (s *Server) showPicker(w http.ResponseWriter, requestURI string, now time.T
 
 // renderPage renders an HTML page with a strict CSP and a fresh style nonce.
 func (s *Server) renderPage(w http.ResponseWriter, status int, t *template.Template, data pageData, formAction string) {
+	if data.Lang == "" {
+		data.Lang = langNB
+	}
+	data.T = messages[data.Lang]
 	data.Nonce = randomToken(16)
 	data.Style = template.CSS(pageStyle)
 	var buf bytes.Buffer
