@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,6 +185,28 @@ func TestLabsTrendUndatedRow(t *testing.T) {
 			}
 			if got := len(all(byAttr("data-testid", "labs-trend-not-charted"), row[0])); got != 1 {
 				t.Errorf("got %d not-charted notes, want 1", got)
+			}
+		})
+	}
+}
+
+// TestLabsNothingMoreSaysWhichBasis: an elevated basis that opens nothing
+// more says so in the words of the basis chosen.
+func TestLabsNothingMoreSaysWhichBasis(t *testing.T) {
+	em := &LabsEmergency{Basis: Msg("labs.basis.forhoyet_akutt"), Until: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC),
+		UntilISO: "2026-12-07T18:00:00Z", Remaining: time.Hour, EndAction: "/person/h/labs/end"}
+	for _, tt := range []struct {
+		name      string
+		emergency *LabsEmergency
+		want      string
+	}{
+		{"elevated consent", nil, "labs.nothing_more"},
+		{"elevated emergency access", em, "labs.nothing_more.emergency"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _ := render(t, LabsPage(Base{Path: "/person/h/labs"}, LabsData{NothingMore: true, Emergency: tt.emergency}), i18n.EN, "")
+			if !strings.Contains(out, i18n.TL(i18n.EN, tt.want)) {
+				t.Errorf("the page does not say %q", i18n.TL(i18n.EN, tt.want))
 			}
 		})
 	}
