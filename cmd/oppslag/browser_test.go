@@ -891,6 +891,31 @@ func TestBrowserPersonFlow(t *testing.T) {
 		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
 		checkPage(t, ctx, shots, "dark-2-overview-390")
 		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(1280, 900)))
+		// The lab results and the cumulative sheet, with their flags.
+		labsPatient := pop.Where("abnormal-labs", 1)
+		searchFor(t, labsPatient[0].CurrentNIN())
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-link"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-chooser"]`),
+			chromedp.Focus(`[data-testid="basis-UNNTAK"]`),
+			chromedp.KeyEvent(" "),
+			chromedp.Focus(`[data-testid="labs-basis-submit"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`[data-testid="labs-table"]`),
+		))
+		checkPage(t, ctx, shots, "dark-3-labs")
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(`[data-testid="labs-view-sheet"]`),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) [data-testid="labs-sheet-table"]`),
+		))
+		checkPage(t, ctx, shots, "dark-4-sheet")
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
+		checkPage(t, ctx, shots, "dark-5-sheet-390")
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(1280, 900)))
 	})
 
 	t.Run("name search", func(t *testing.T) {
