@@ -12,6 +12,7 @@ import (
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/family"
 	"github.com/oppslag/oppslag/clients/person/protection"
 	"github.com/oppslag/oppslag/clients/person/timeline"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -106,6 +107,7 @@ func (h Person) Timeline(w http.ResponseWriter, r *http.Request) error {
 		relativesNote = &views.TimelineNote{Text: views.Msg("timeline.relatives.failed"), TestID: "timeline-relatives-failed"}
 	default:
 		more.Relatives = timeline.RelativesOf(rels)
+		more.Siblings = family.Siblings(p, rels)
 		facts = familyFactsOf(rels, facts.href)
 	}
 	base := "/person/" + url.PathEscape(r.PathValue("handle"))

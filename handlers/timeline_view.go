@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/family"
 	"github.com/oppslag/oppslag/clients/person/timeline"
 	"github.com/oppslag/oppslag/views"
 )
@@ -23,6 +24,8 @@ func tlWords(t timeline.Text) views.TimelineText {
 			args[i] = timeline.Text(tlWords(v))
 		case person.FamilyRelationType:
 			args[i] = tlRole(v)
+		case family.DerivedSibling:
+			args[i] = views.Msg(siblingRole(v.Kin, v.Via, v.Twin))
 		default:
 			args[i] = v
 		}

@@ -112,6 +112,11 @@ func TestSiblings_Twin(t *testing.T) {
 	if g := graphItem(t, page.body, name); !strings.HasPrefix(g, msg("familygraph.role.twin")+":") {
 		t.Errorf("graph item %q; want it to start with %q", g, msg("familygraph.role.twin"))
 	}
+	// The timeline has the twin's birth, named, with the same word.
+	tl := b.get(personPath(page) + "/timeline")
+	if want := msg("timeline.event.relative_birth.named", name, msg("familygraph.role.twin")); !strings.Contains(tl.body, want) {
+		t.Errorf("timeline lacks %q", want)
+	}
 
 	var family []string
 	for _, r := range h.records() {

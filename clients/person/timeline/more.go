@@ -20,6 +20,10 @@ type More struct {
 	// Labs are the patient's lab reports, fetched under a bound access
 	// basis; nil without one.
 	Labs []LabReport
+	// Siblings are the siblings read from the parents' documents
+	// (family.Siblings); their births and deaths are events, named from
+	// Relatives, which holds their documents too.
+	Siblings []family.DerivedSibling
 }
 
 // Relative is what the timeline reads of one relative: the name, birth and
@@ -115,6 +119,7 @@ func BuildWith(p *person.Person, now time.Time, more More) []Entry {
 	b.more = more
 	b.addAll()
 	b.addRelativeDeaths()
+	b.addSiblings()
 	b.addLabs()
 	return b.sorted()
 }
@@ -150,6 +155,43 @@ func (b *builder) addRelativeDeaths() {
 			Derived: true,
 			Title:   relativeTitle("timeline.event.relative_death", r.Name, rel.Role),
 		})
+	}
+}
+
+// addSiblings adds each derived sibling's birth and death (F5): "Fødsel:
+// Ola Nordmann (tvilling)". A sibling the person's own document already
+// names (Listed) has their events from it. The role argument is the
+// family.DerivedSibling itself, which the page words as the family graph
+// does (full, half on which side, twin).
+func (b *builder) addSiblings() {
+	for i, s := range b.more.Siblings {
+		r, ok := b.more.Relatives[s.NIN]
+		if s.Listed || !ok {
+			continue
+		}
+		for _, ev := range []struct {
+			what, key string
+			d         person.DateTime
+		}{{"birth", "timeline.event.relative_birth", r.Born}, {"death", "timeline.event.relative_death", r.Died}} {
+			if ev.d.IsZero() {
+				continue
+			}
+			day := person.Local(ev.d)
+			title := Key(ev.key, Join(s))
+			if r.Name != "" {
+				title = Key(ev.key+".named", r.Name, Join(s))
+			}
+			b.out = append(b.out, Entry{
+				ID:      "sibling-" + strconv.Itoa(i) + "-" + ev.what,
+				Part:    person.PartFamilyRelation,
+				Kind:    KindFamily,
+				Date:    day,
+				Current: true,
+				Future:  day.Known() && day.After(b.now),
+				Derived: true,
+				Title:   title,
+			})
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/family"
 )
 
 // relative is a relative's document as the bulk call returns it.
@@ -246,5 +247,42 @@ func TestParseOrder(t *testing.T) {
 				t.Errorf("ParseOrder(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestBuildWith_Siblings: a twin's and a half-sibling's births and a
+// sibling's death are events, named from their documents; a sibling the
+// person's own document lists, or one not fetched, adds none.
+func TestBuildWith_Siblings(t *testing.T) {
+	p, more := lifeMore(t)
+	twin := testNIN(t, "1980-03-12", 7)
+	half := testNIN(t, "1984-09-09", 9)
+	listed := testNIN(t, "1982-01-01", 11)
+	more.Relatives[twin] = Relative{Name: "Per Nordmann", Born: day("1980-03-12")}
+	more.Relatives[half] = Relative{Name: "Lise Hansen", Born: day("1984-09-09"), Died: day("2019-05-05")}
+	more.Siblings = []family.DerivedSibling{
+		{NIN: twin, Kin: family.Full, Twin: true},
+		{NIN: half, Kin: family.Half, Via: family.Mother},
+		{NIN: listed, Kin: family.Full, Listed: true},
+		{NIN: testNIN(t, "1990-01-01", 13), Kin: family.KinUnknown},
+	}
+	es := BuildWith(p, now, more)
+	for _, tt := range []struct{ id, date, name string }{
+		{"sibling-0-birth", "1980-03-12", "Per Nordmann"},
+		{"sibling-1-birth", "1984-09-09", "Lise Hansen"},
+		{"sibling-1-death", "2019-05-05", "Lise Hansen"},
+	} {
+		e := mustFind(t, es, tt.id)
+		if e.Date.DateOnly() != tt.date || len(e.Title.Args) != 2 || e.Title.Args[0] != tt.name {
+			t.Errorf("%s: %s %v; want %s and %s", tt.id, e.Date.DateOnly(), e.Title, tt.date, tt.name)
+		}
+		if sib, ok := e.Title.Args[1].(Text); !ok || len(sib.Args) != 1 {
+			t.Errorf("%s: the role argument is %v; want the sibling", tt.id, e.Title.Args[1])
+		}
+	}
+	for _, e := range es {
+		if e.ID == "sibling-2-birth" || e.ID == "sibling-3-birth" {
+			t.Errorf("%s: a listed or unfetched sibling has an event", e.ID)
+		}
 	}
 }
