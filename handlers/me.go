@@ -29,6 +29,7 @@ func (h Start) Me(w http.ResponseWriter, r *http.Request) error {
 	m.Roles = append(m.Roles, views.Msg("me.role.hpr"))
 	if u.Has(request.RoleAuditor) {
 		m.Roles = append(m.Roles, views.Msg("me.role.auditor"))
+		m.Pages = append(m.Pages, views.Link{Text: views.Msg("start.audit.search"), Href: "/audit"})
 	}
 	for _, a := range u.Approvals {
 		auth := a.AuthorizationText

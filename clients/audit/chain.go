@@ -53,8 +53,9 @@ import (
 // record differs from the head. The head lives in the same database, so
 // someone who can write the database can still rewrite the chain from some
 // point on, recompute every later hash and the head; detecting that needs
-// the head copied somewhere they cannot write (an exported checkpoint, a
-// signed timestamp) or a key they do not have. That is not done here. Both
+// the head copied somewhere they cannot write: VerifyAnchored checks the
+// chain against such copies (anchor.go), and package checkpoint signs and
+// keeps them outside the database. Both
 // backends also refuse UPDATE and DELETE on the records with triggers, which
 // stops mistakes, not an administrator.
 const chainVersionLine = "oppslag-audit-chain/v1\n"
@@ -182,12 +183,13 @@ func cleanList(vs []string) []string {
 // verifier walks records in Seq order and collects the chain's problems.
 type verifier struct {
 	report   Report
-	next     int64  // the Seq expected next
-	prevHash string // the stored Hash of the previous record
+	next     int64     // the Seq expected next
+	prevHash string    // the stored Hash of the previous record
+	anchors  anchorSet // heads recorded outside the database not yet met (anchor.go)
 }
 
-func newVerifier() *verifier {
-	return &verifier{next: 1, prevHash: genesisHash}
+func newVerifier(anchors []Head) *verifier {
+	return &verifier{next: 1, prevHash: genesisHash, anchors: newAnchorSet(anchors)}
 }
 
 // add checks one record; records must come in ascending Seq order. bad
@@ -207,6 +209,7 @@ func (v *verifier) add(r Record, bad error) error {
 	if r.PrevHash != v.prevHash {
 		v.problem(r.Seq, ReasonBrokenLink)
 	}
+	v.checkAnchors(r.Seq, r.Hash)
 	v.next = r.Seq + 1
 	v.prevHash = r.Hash
 	return nil
@@ -218,6 +221,7 @@ func (v *verifier) finish(headSeq int64, headHash string, found bool) Report {
 	if !found || headSeq != v.next-1 || headHash != v.prevHash {
 		v.problem(headSeq, ReasonHeadMismatch)
 	}
+	v.finishAnchors()
 	return v.report
 }
 

@@ -175,6 +175,13 @@ func (p *Postgres) schemaDDL() []string {
 		// index. A database created before it lacks it and is served by
 		// audit_records_actor_pid: init runs no DDL on an existing schema.
 		`CREATE INDEX IF NOT EXISTS audit_records_actor_time ON ` + records + ` (actor_pid, event_time)`,
+		// The auditor's search (search.go) pages newest first within a
+		// filter; each of these is one backward range for its filter. A
+		// database created before them is searched without them.
+		`CREATE INDEX IF NOT EXISTS audit_records_hpr_seq ON ` + records + ` (actor_hpr_number, seq)`,
+		`CREATE INDEX IF NOT EXISTS audit_records_org_parent_seq ON ` + records + ` (actor_org_parent, seq)`,
+		`CREATE INDEX IF NOT EXISTS audit_records_org_child_seq ON ` + records + ` (actor_org_child, seq)`,
+		`CREATE INDEX IF NOT EXISTS audit_records_basis_seq ON ` + records + ` (access_basis, seq)`,
 		`CREATE TABLE IF NOT EXISTS ` + head + ` (
 			id SMALLINT PRIMARY KEY CHECK (id = 1),
 			seq BIGINT NOT NULL,
@@ -342,6 +349,12 @@ func (p *Postgres) Query(ctx context.Context, f Filter) ([]Record, error) {
 // Verify walks the whole chain in one repeatable-read snapshot, so appends
 // may go on meanwhile without being half seen.
 func (p *Postgres) Verify(ctx context.Context) (Report, error) {
+	return p.VerifyAnchored(ctx, nil)
+}
+
+// VerifyAnchored is Verify that also checks the anchors (anchor.go) in the
+// same snapshot.
+func (p *Postgres) VerifyAnchored(ctx context.Context, anchors []Head) (Report, error) {
 	var rep Report
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
 	err := pgx.BeginTxFunc(ctx, p.pool, opts, func(tx pgx.Tx) error {
@@ -349,7 +362,7 @@ func (p *Postgres) Verify(ctx context.Context) (Report, error) {
 		if err != nil {
 			return err
 		}
-		v := newVerifier()
+		v := newVerifier(anchors)
 		if err := scanPG(rows, v.add); err != nil {
 			return err
 		}
@@ -387,6 +400,15 @@ func scanPG(rows pgx.Rows, each func(r Record, bad error) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// Head returns the newest record's Seq and Hash.
+func (p *Postgres) Head(ctx context.Context) (Head, error) {
+	var h Head
+	if err := p.pool.QueryRow(ctx, "SELECT seq, hash FROM "+p.t("audit_head")+" WHERE id = 1").Scan(&h.Seq, &h.Hash); err != nil {
+		return Head{}, unavailable("head", err)
+	}
+	return h, nil
 }
 
 // Ping checks the database answers and the head is readable.

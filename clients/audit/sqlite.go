@@ -52,6 +52,12 @@ var sqliteSchema = []string{
 	`CREATE INDEX IF NOT EXISTS audit_records_action ON audit_records (action)`,
 	// A user's own records of a day (audit.Own) are one range of this index.
 	`CREATE INDEX IF NOT EXISTS audit_records_actor_time ON audit_records (actor_pid, event_time)`,
+	// The auditor's search (search.go) pages newest first within a filter;
+	// each of these is one backward range for its filter.
+	`CREATE INDEX IF NOT EXISTS audit_records_hpr_seq ON audit_records (actor_hpr_number, seq)`,
+	`CREATE INDEX IF NOT EXISTS audit_records_org_parent_seq ON audit_records (actor_org_parent, seq)`,
+	`CREATE INDEX IF NOT EXISTS audit_records_org_child_seq ON audit_records (actor_org_child, seq)`,
+	`CREATE INDEX IF NOT EXISTS audit_records_basis_seq ON audit_records (access_basis, seq)`,
 	`CREATE TABLE IF NOT EXISTS audit_head (
 		id INTEGER PRIMARY KEY CHECK (id = 1),
 		seq INTEGER NOT NULL,
@@ -256,6 +262,12 @@ func (s *SQLite) Query(ctx context.Context, f Filter) ([]Record, error) {
 // Verify walks the whole chain in one read snapshot, so appends may go on
 // meanwhile without being half seen.
 func (s *SQLite) Verify(ctx context.Context) (Report, error) {
+	return s.VerifyAnchored(ctx, nil)
+}
+
+// VerifyAnchored is Verify that also checks the anchors (anchor.go) in the
+// same snapshot.
+func (s *SQLite) VerifyAnchored(ctx context.Context, anchors []Head) (Report, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // plain BEGIN: no write lock
 	if err != nil {
 		return Report{}, unavailable("verify", err)
@@ -265,7 +277,7 @@ func (s *SQLite) Verify(ctx context.Context) (Report, error) {
 	if err != nil {
 		return Report{}, unavailable("verify", err)
 	}
-	v := newVerifier()
+	v := newVerifier(anchors)
 	err = scanSQLite(rows, v.add)
 	rows.Close()
 	if err != nil {
@@ -301,6 +313,15 @@ func scanSQLite(rows *sql.Rows, each func(r Record, bad error) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// Head returns the newest record's Seq and Hash.
+func (s *SQLite) Head(ctx context.Context) (Head, error) {
+	var h Head
+	if err := s.db.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&h.Seq, &h.Hash); err != nil {
+		return Head{}, unavailable("head", err)
+	}
+	return h, nil
 }
 
 // Ping checks the head is readable; opening a file proves little.

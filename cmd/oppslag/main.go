@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return app.Synth(args[1:], getenv, stdout, stderr)
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
 		return app.VerifyAudit(ctx, getenv, stdout)
+	case cmd == "audit" && len(args) > 1 && (args[1] == "export" || args[1] == "search"):
+		return app.AuditCLI(ctx, args[1:], getenv, stdout, stderr)
 	case cmd == "bench":
 		// The harness links chromedp and the load generator; the shipped
 		// binary does not.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"net"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oppslag/oppslag/clients/audit/checkpoint"
 	"github.com/oppslag/oppslag/clients/helseid"
 )
 
@@ -46,6 +48,17 @@ type Config struct {
 	TrustedProxies       []netip.Prefix
 	AuditorPIDs          []string
 	LogFormat            string
+	// Signed checkpoints of the audit chain's head (S43, checkpoint.go).
+	AuditCheckpoints        string        // append-only file; "" when off
+	AuditCheckpointInterval time.Duration // how often the head is signed (and at shutdown)
+	AuditCheckpointKeyFile  string        // Ed25519 PKCS#8 PEM
+	// auditCheckpointKeyNamed says the key file was configured: it must
+	// then exist, since generating a key at a mistyped path would hide the
+	// mistake. Only the default path is generated on first start.
+	auditCheckpointKeyNamed bool
+	// AuditCheckpointPublicKeys are the pinned keys `audit verify` trusts;
+	// empty: not pinned (verify then says what to pin).
+	AuditCheckpointPublicKeys []ed25519.PublicKey
 }
 
 // configError names the variable that is wrong, so start-up stops with one clear line.
@@ -68,6 +81,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		HPRScopes:       []string{"nhn:hpr/basic"},
 		HPRIndexRefresh: 24 * time.Hour,
 		LogFormat:       "text",
+
+		AuditCheckpointInterval: 5 * time.Minute,
 	}
 	str := func(name string, dst *string) {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -155,6 +170,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	duration("OPPSLAG_UPSTREAM_TIMEOUT", &c.UpstreamTimeout)
 	duration("OPPSLAG_EMERGENCY_WINDOW", &c.EmergencyWindow)
 	duration("OPPSLAG_HPR_INDEX_REFRESH", &c.HPRIndexRefresh)
+	duration("OPPSLAG_AUDIT_CHECKPOINT_INTERVAL", &c.AuditCheckpointInterval)
 	str("OPPSLAG_MASKINPORTEN_CLIENT_ID", &c.MaskinportenClientID)
 	str("OPPSLAG_MASKINPORTEN_KEY_FILE", &c.MaskinportenKeyFile)
 	str("OPPSLAG_HPR_CACHE_SECRET", &c.HPRCacheSecret)
@@ -204,6 +220,32 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			if s = strings.TrimSpace(s); s != "" {
 				c.AuditorPIDs = append(c.AuditorPIDs, s)
 			}
+		}
+	}
+	// Checkpoints live beside the SQLite database, as the HPR index does,
+	// or in the working directory when the audit trail is in PostgreSQL
+	// (as the session database then does); on by default, because a
+	// checkpoint never written cannot catch a rewrite later.
+	c.AuditCheckpoints = "audit-checkpoints.jsonl"
+	if path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok && path != "" {
+		c.AuditCheckpoints = filepath.Join(filepath.Dir(path), "audit-checkpoints.jsonl")
+	}
+	str("OPPSLAG_AUDIT_CHECKPOINTS", &c.AuditCheckpoints)
+	if c.AuditCheckpoints == "off" {
+		c.AuditCheckpoints = ""
+	}
+	c.AuditCheckpointKeyFile = filepath.Join(filepath.Dir(c.AuditCheckpoints), "audit-checkpoint-key.pem")
+	if v := strings.TrimSpace(getenv("OPPSLAG_AUDIT_CHECKPOINT_KEY_FILE")); v != "" {
+		c.AuditCheckpointKeyFile, c.auditCheckpointKeyNamed = v, true
+	}
+	if v := getenv("OPPSLAG_AUDIT_CHECKPOINT_PUBLIC_KEY"); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			k, err := checkpoint.ParsePublicKey(strings.TrimSpace(s))
+			if err != nil {
+				fail("OPPSLAG_AUDIT_CHECKPOINT_PUBLIC_KEY", "want comma-separated Ed25519 public keys in base64url (as `oppslag audit verify` prints them)")
+				break
+			}
+			c.AuditCheckpointPublicKeys = append(c.AuditCheckpointPublicKeys, k)
 		}
 	}
 	str("OPPSLAG_LOG_FORMAT", &c.LogFormat)

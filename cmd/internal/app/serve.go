@@ -77,6 +77,13 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_DATABASE_URL: %w", err)
 	}
 	defer auditStore.Close()
+	// Deferred after Close, so it runs before it: the last checkpoint
+	// follows the server's shutdown and precedes the store's.
+	stopCheckpoints, err := startCheckpoints(ctx, cfg, auditStore, logger)
+	if err != nil {
+		return err
+	}
+	defer stopCheckpoints()
 	sessions, err := sessionstore.Open(ctx, sessionURL(cfg))
 	if err != nil {
 		return fmt.Errorf("session store: %w", err)

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/oppslag/oppslag/clients/helseid/helseidsim"
+	"github.com/oppslag/oppslag/clients/synthetic"
+)
+
+// TestBrowserAuditFlow walks the auditor's pages with the keyboard: a
+// doctor opens a patient, then the auditor finds that access under "who
+// has seen this patient", opens its full record, makes the letter to the
+// patient, and searches the log by the doctor's HPR number; axe clean.
+func TestBrowserAuditFlow(t *testing.T) {
+	ctx := browserFor(t)
+	const seed, size = 1, 2000
+	p := startPortal(t, "OPPSLAG_DEMO_SEED", fmt.Sprint(seed), "OPPSLAG_DEMO_PERSONS", fmt.Sprint(size))
+	pop, err := synthetic.Generate(synthetic.Options{Seed: seed, Persons: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	patients := pop.Where("parent", 1)
+	if len(patients) == 0 {
+		t.Fatal("no parent in the population")
+	}
+	number := patients[0].CurrentNIN()
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	step := func(t *testing.T) context.Context {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		t.Cleanup(cancel)
+		return sctx
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			loc, _ := chromedp.Run(sctx, chromedp.Location())
+			t.Fatalf("%v (page: %s)", err, loc)
+		}
+	}
+	// leave marks the page on screen, so a wait after a navigation can
+	// only be met by the next page.
+	leave := func(t *testing.T) {
+		t.Helper()
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+	}
+	enter := func(t *testing.T, selector, wait string) {
+		t.Helper()
+		leave(t)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(selector),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) `+wait),
+		))
+	}
+
+	// The doctor's lookup, then logout.
+	must(t, chromedp.Do(step(t),
+		chromedp.Navigate(p.url+"/login?login_hint=doctor"),
+		chromedp.WaitVisible(`#search-q`),
+		chromedp.Focus(`#search-q`),
+		chromedp.KeyEvent(number),
+	))
+	enter(t, `#search-q`, `[data-testid="person-header"]`)
+	enter(t, `form[action="/logout"] button`, `a[href="/login"]`)
+
+	// The auditor, from the start page.
+	must(t, chromedp.Do(step(t),
+		chromedp.Navigate(p.url+"/login?login_hint=auditor"),
+		chromedp.WaitVisible(`[data-testid="start-audit-search"]`),
+	))
+	checkPage(t, ctx, shots, "audit-0-start")
+	enter(t, `[data-testid="start-audit-search"]`, `#audit-nin`)
+	checkPage(t, ctx, shots, "audit-1-search")
+	must(t, chromedp.Do(step(t), chromedp.Focus(`#audit-nin`), chromedp.KeyEvent(number)))
+	enter(t, `[data-testid="audit-patient-submit"]`, `[data-testid="audit-accesses"]`)
+	doctor := helseidsim.Personas()[0]
+	who, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="audit-accesses"]`))
+	must(t, err)
+	if !strings.Contains(who, doctor.FamilyName) {
+		t.Errorf("who has seen the patient does not name the doctor:\n%s", who)
+	}
+	checkPage(t, ctx, shots, "audit-2-patient")
+
+	enter(t, `[data-testid="audit-print"]`, `[data-testid="audit-letter"]`)
+	checkPage(t, ctx, shots, "audit-3-letter")
+
+	must(t, chromedp.Do(step(t),
+		chromedp.Navigate(p.url+"/audit?hpr="+doctor.HPRNumber),
+		chromedp.WaitVisible(`[data-testid="audit-rows"]`),
+	))
+	checkPage(t, ctx, shots, "audit-4-search-hpr")
+	enter(t, `[data-testid="audit-open"]`, `[data-testid="audit-record"]`)
+	corr, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="audit-field-correlation"]`))
+	must(t, err)
+	if strings.TrimSpace(corr) == "" {
+		t.Error("the full record shows no correlation id")
+	}
+	checkPage(t, ctx, shots, "audit-5-record")
+}
