@@ -4,7 +4,9 @@
 //	oppslag                serve (the default)
 //	oppslag serve          serve
 //	oppslag synth          print synthetic persons as JSON lines (--where KIND, --limit N, --full)
-//	oppslag audit verify   check the audit trail's hash chain
+//	oppslag audit verify   check the audit trail's hash chain against its signed checkpoints
+//	oppslag audit search   list audit records by filter (--hpr, --user, --org, --from, --to, --resource, --action, --outcome, --basis)
+//	oppslag audit export   the same records as FHIR AuditEvent NDJSON on stdout
 //
 // The wiring is in cmd/internal/app; the benchmark harness is its own
 // command, cmd/oppslag-bench.
@@ -51,7 +53,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// binary does not.
 		return fmt.Errorf("bench is its own command now: %s", strings.TrimSpace("go run ./cmd/oppslag-bench "+strings.Join(args[1:], " ")))
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify]\n"+
+		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify | audit search [filters] | audit export [filters]]\n"+
 			"configuration: OPPSLAG_* environment variables (see README.md); the benchmark harness: go run ./cmd/oppslag-bench")
 		return nil
 	default:
