@@ -83,8 +83,15 @@ func (h AuditPages) Search(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	form, f, ok := searchFormOf(q)
-	d := views.AuditSearchData{Filter: form}
+	d := views.AuditSearchData{Filter: form, ExportURL: exportURL(q, ok)}
 	status := http.StatusOK
+	if s, ok := h.Audit.Store.(audit.Searcher); ok {
+		chain, err := lastCheck(r, s)
+		if err != nil {
+			return err
+		}
+		d.Chain = chain
+	}
 	e := audit.Event{Resource: "audit", Action: "search", Fields: usedFields(q), Outcome: audit.Success}
 	if ok {
 		s, err := h.searcher()
@@ -196,6 +203,16 @@ func searchURL(q url.Values, before int64) string {
 		return "/audit"
 	}
 	return "/audit?" + v.Encode()
+}
+
+// exportURL is the export of q's filters; only a valid filter is carried
+// over, so a refused value never reaches a link.
+func exportURL(q url.Values, valid bool) string {
+	u := searchURL(q, 0)
+	if !valid {
+		u = "/audit"
+	}
+	return strings.Replace(u, "/audit", "/audit/export.ndjson", 1)
 }
 
 func recordURL(seq int64) string { return "/audit/record/" + strconv.FormatInt(seq, 10) }

@@ -45,6 +45,9 @@ type AuditSearchData struct {
 	NextURL  string // "" on the last page
 	FirstURL string // "" on the first page
 	Patient  AuditPatientForm
+	Chain    AuditChain // the newest chain check
+	// ExportURL is the export of the current filter.
+	ExportURL string
 }
 
 // AuditPatientForm is "who looked at this patient": the number goes in a

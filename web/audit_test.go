@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,6 +18,7 @@ type auditRoute struct {
 	method, pattern string
 	path            string                      // what to request
 	form            func(tok string) url.Values // for a POST
+	status          int                         // the auditor's answer; 0 is 200
 }
 
 // auditRoutes is every /audit route. TestS21_AuditPagesNeedAnAuditor fails
@@ -30,6 +32,11 @@ var auditRoutes = []auditRoute{
 	{method: "POST", pattern: "/audit/patient/print", path: "/audit/patient/print",
 		form: func(tok string) url.Values { return url.Values{"csrf_token": {tok}, "nin": {"12057900499"}} }},
 	{method: "GET", pattern: "/audit/export.ndjson", path: "/audit/export.ndjson"},
+	{method: "GET", pattern: "/audit/reviews", path: "/audit/reviews"},
+	{method: "POST", pattern: "/audit/reviews/{seq}", path: "/audit/reviews/1", status: http.StatusNotFound,
+		form: func(tok string) url.Values { return url.Values{"csrf_token": {tok}, "verdict": {"justified"}} }},
+	{method: "POST", pattern: "/audit/verify", path: "/audit/verify", status: http.StatusSeeOther,
+		form: func(tok string) url.Values { return url.Values{"csrf_token": {tok}} }},
 }
 
 func isAuditRoute(route string) bool { return route == "/audit" || strings.HasPrefix(route, "/audit/") }
@@ -98,8 +105,9 @@ func TestS21_AuditPagesNeedAnAuditor(t *testing.T) {
 		b := h.browser()
 		tok := csrfToken(t, b.login("auditor").body)
 		for _, rt := range auditRoutes {
-			if p := b.call(rt, tok); p.StatusCode != http.StatusOK {
-				t.Errorf("%s %s: status %d; want 200", rt.method, rt.path, p.StatusCode)
+			want := cmp.Or(rt.status, http.StatusOK)
+			if p := b.call(rt, tok); p.StatusCode != want {
+				t.Errorf("%s %s: status %d; want %d", rt.method, rt.path, p.StatusCode, want)
 			}
 		}
 	})

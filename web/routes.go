@@ -59,6 +59,8 @@ func (s *Server) routes() http.Handler {
 	mine := handlers.Lookups{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		EmergencyWindow: s.cfg.EmergencyWindow, Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	auditPages := handlers.AuditPages{Site: s.site, Audit: handlers.Auditor{Store: s.cfg.Audit}, Now: s.cfg.Now}
+	auditReviews := handlers.AuditReviews{Site: s.site, Audit: handlers.Auditor{Store: s.cfg.Audit}, Now: s.cfg.Now,
+		EmergencyWindow: s.cfg.EmergencyWindow}
 	personnel := handlers.HPR{Site: s.site, API: s.cfg.HPRAPI, Index: s.cfg.HPRIndex, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, Batches: s.hprBatches}
 
@@ -129,8 +131,9 @@ func (s *Server) routes() http.Handler {
 			r.Method(http.MethodPost, "/audit/patient", s.form(auditPages.Patient))
 			r.Method(http.MethodPost, "/audit/patient/print", s.form(auditPages.PatientPrint))
 			r.Get("/audit/export.ndjson", s.handle(handlers.AuditExport{Audit: handlers.Auditor{Store: s.cfg.Audit}, Now: s.cfg.Now, Log: s.log}.Export))
-			// Issue 13: the export (/audit/export.ndjson) and the review
-			// queue (/audit/reviews) go here.
+			r.Get("/audit/reviews", s.handle(auditReviews.Queue))
+			r.Method(http.MethodPost, "/audit/reviews/{seq}", s.form(auditReviews.Review))
+			r.Method(http.MethodPost, "/audit/verify", s.form(auditReviews.Verify))
 		})
 	})
 	s.bodies = bodiesOf(r)
