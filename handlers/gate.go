@@ -10,7 +10,7 @@ import (
 // The access gate makes S20 ("the audit record is committed before any
 // patient data is written") a property of the response rather than a habit
 // of each handler. Every route that can show patient data runs behind
-// AccessGate (web/routes.go puts the whole clinician group there, and a
+// AccessGate (web/routes.go puts the clinician and auditor groups there, and a
 // route-table test fails for a patient route outside it). The gate holds
 // the response shut: a success (2xx) can be written only once Auditor.Record
 // has committed a record in the same request. A handler that forgets to
@@ -35,7 +35,7 @@ func gateFrom(ctx context.Context) *gate {
 	return g
 }
 
-// Gated reports whether ctx is a request's behind an access gate. The
+// Gated reports whether ctx belongs to a request behind an access gate. The
 // route-table test uses it to find the gate among a route's middleware.
 func Gated(ctx context.Context) bool { return gateFrom(ctx) != nil }
 
