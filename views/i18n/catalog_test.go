@@ -317,3 +317,17 @@ func BenchmarkTL(b *testing.B) {
 		}
 	})
 }
+
+// TestPlurals_AuditPageViews: the review queue's count of page views reads
+// right for one and for several.
+func TestPlurals_AuditPageViews(t *testing.T) {
+	for _, tt := range []struct {
+		l    Lang
+		n    int
+		want string
+	}{{NB, 1, "1 sidevisning"}, {NB, 2, "2 sidevisninger"}, {NN, 1, "1 sidevising"}, {NN, 3, "3 sidevisingar"}, {EN, 1, "1 page view"}, {EN, 2, "2 page views"}} {
+		if got := TL(tt.l, "audit.reviews.pages", tt.n); got != tt.want {
+			t.Errorf("%s %d: got %q, want %q", tt.l, tt.n, got, tt.want)
+		}
+	}
+}
