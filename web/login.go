@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/handlers"
@@ -342,6 +343,17 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, safeReturn(r.PostFormValue("return")), http.StatusSeeOther)
+	http.Redirect(w, r, s.readable(safeReturn(r.PostFormValue("return"))), http.StatusSeeOther)
 	return nil
+}
+
+// readable is target if a GET can read it, else the front page: a page
+// answered to a POST (the auditor's patient lookup) has no address the
+// browser could load again, and a redirect there would end on a 405.
+func (s *Server) readable(target string) string {
+	path, _, _ := strings.Cut(target, "?")
+	if s.router == nil || s.router.Match(chi.NewRouteContext(), http.MethodGet, path) {
+		return target
+	}
+	return "/"
 }

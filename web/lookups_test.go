@@ -356,6 +356,24 @@ func TestLanguageSwitchKeepsTheWholeURL(t *testing.T) {
 	}
 }
 
+// TestLanguageSwitchOnAPostOnlyPage: a page answered to a POST (the
+// auditor's patient lookup) has no address a GET can load; the switch
+// goes to the front page instead of ending on a 405.
+func TestLanguageSwitchOnAPostOnlyPage(t *testing.T) {
+	h := newHarness(t)
+	b, tok := clinician(t, h)
+	for _, ret := range []string{"/audit/patient", "/search"} {
+		sw := b.post("/lang", url.Values{"csrf_token": {tok}, "lang": {"nn"}, "return": {ret}})
+		if loc := sw.Header.Get("Location"); sw.StatusCode != http.StatusSeeOther || loc != "/" {
+			t.Errorf("switch on %s: status %d to %q; want 303 to /", ret, sw.StatusCode, loc)
+		}
+	}
+	sw := b.post("/lang", url.Values{"csrf_token": {tok}, "lang": {"nn"}, "return": {"/me"}})
+	if loc := sw.Header.Get("Location"); loc != "/me" {
+		t.Errorf("switch on /me: to %q; want /me", loc)
+	}
+}
+
 func TestFavicon(t *testing.T) {
 	h := newHarness(t)
 	b := h.browser()
