@@ -83,6 +83,8 @@ type benchOptions struct {
 	b13Dur    time.Duration // B13: load per round; the kill falls in its middle third
 	b13Rounds int           // B13: kill -9 and restart rounds
 
+	audit auditOptions // B11: the audit log and its searches (bench_audit.go)
+
 	only map[string]bool // figure ids to measure; nil: all
 }
 
@@ -149,6 +151,7 @@ func run(ctx context.Context, args []string, _ func(string) string, stdout, stde
 	b13Dur := fs.Duration("b13duration", 0, "B13: load per kill -9 round (default 8s, quick 2s)")
 	b13Rounds := fs.Int("b13rounds", 0, "B13: kill -9 and restart rounds (default 3)")
 	oppslagBin := fs.String("oppslag", "", "B9, B13: the oppslag binary to run as its own process (default: go build ./cmd/oppslag into the run's temporary directory)")
+	b11 := auditFlags(fs)
 	world := fs.Bool("world", false, "internal: run as the bench world (HelseID simulator and load generator), reading requests on stdin")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: oppslag-bench [-quick] [-only B12,B13] [-n requests] [-c connections] [-t duration] [-sessions count] [-b4rate per-second] [-cpuprofile file]\n"+
@@ -191,6 +194,7 @@ func run(ctx context.Context, args []string, _ func(string) string, stdout, stde
 		return fmt.Errorf("bench: %w", err)
 	}
 	opts.only = ids
+	b11(&opts)
 	for _, v := range []struct {
 		set int
 		to  *int
@@ -342,6 +346,9 @@ func measureAll(ctx context.Context, opts benchOptions, progress func(string, ..
 				emit(f)
 			}
 		}
+	}
+	if opts.want("B11") {
+		measureAuditSearch(ctx, opts.audit, progress, emit)
 	}
 	// B7 runs last: its 600,000-entry index and population stay in this
 	// process's memory, which would count in B9's sessions figure, measured
