@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strings"
-
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/family"
 	"github.com/oppslag/oppslag/views"
@@ -87,15 +85,3 @@ func siblingRole(kin family.Kin, via family.Role, twin bool) string {
 
 // familyRoleKey is the catalog key of a relative's role.
 func familyRoleKey(r person.FamilyRelationType) string { return familyRole(family.RoleOf(r)) }
-
-// familyName joins the non-empty parts with single spaces; the timeline
-// joins names and places with it.
-func familyName(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
-}

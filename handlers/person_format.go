@@ -237,31 +237,3 @@ func languageName(code string) views.Words {
 	}
 	return views.LanguageName(code)
 }
-
-// placeText is "0301 Oslo" from a number and a name, either may be empty.
-// The address text of every page (the overview's addresses panel, the
-// timeline's entries and as-of card) is built from these, so an address
-// reads the same everywhere. Whether an address may be shown at all is not
-// decided here: clients/person/protection decides (S19).
-
-// streetLine is "Skolegata 1 B".
-func streetLine(name string, n *person.AddressNumber) string {
-	s := name
-	if n != nil {
-		s = strings.TrimSpace(s + " " + n.HouseNumber + " " + n.HouseLetter)
-	}
-	return s
-}
-
-func cityLine(c *person.City) string {
-	if c == nil {
-		return ""
-	}
-	return strings.TrimSpace(c.PostalCode + " " + c.CityName)
-}
-
-// placeText is "0301 Oslo": a municipality, county or district with its
-// number first.
-func placeText(number, name string) string {
-	return strings.TrimSpace(number + " " + name)
-}

@@ -35,7 +35,7 @@ type kin struct {
 func maritalPanel(p *person.Person, k kin) views.PersonPanel {
 	var out views.PersonPanel
 	for _, m := range p.MaritalStatus {
-		where := placeText(m.MunicipalityNumber, m.MunicipalityName)
+		where := person.PlaceText(m.MunicipalityNumber, m.MunicipalityName)
 		if m.Place != "" {
 			where = strings.TrimSpace(m.Place + ", " + where)
 			where = strings.TrimSuffix(where, ",")

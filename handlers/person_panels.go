@@ -228,19 +228,19 @@ func locationFacts(sa *person.StreetAddress, ca *person.CadastralAddress, ur *pe
 	case sa != nil:
 		return []views.Fact{
 			kv("person.address.co", plain(sa.CoAddressName)),
-			kv("person.address.address", plain(streetLine(sa.AddressName, sa.AddressNumber))),
+			kv("person.address.address", plain(person.StreetLine(sa.AddressName, sa.AddressNumber))),
 			kv("person.address.additional", plain(sa.AddressAdditionalName)),
 			kv("person.address.unit", unitText(sa.SeparatelyOccupiedUnitNumber, sa.SeparatelyOccupiedUnitType)),
-			kv("person.address.city", plain(cityLine(sa.City))),
-			kv("person.address.municipality", plain(placeText(sa.MunicipalityNumber, sa.MunicipalityName))),
-			kv("person.address.county", plain(placeText(sa.CountyNumber, sa.CountyName))),
+			kv("person.address.city", plain(person.CityLine(sa.City))),
+			kv("person.address.municipality", plain(person.PlaceText(sa.MunicipalityNumber, sa.MunicipalityName))),
+			kv("person.address.county", plain(person.PlaceText(sa.CountyNumber, sa.CountyName))),
 		}
 	case ca != nil:
 		facts := []views.Fact{
 			kv("person.address.co", plain(ca.CoAddressName)),
 			kv("person.address.additional", plain(ca.AddressAdditionalName)),
 			kv("person.address.unit", unitText(ca.SeparatelyOccupiedUnitNumber, ca.SeparatelyOccupiedUnitType)),
-			kv("person.address.city", plain(cityLine(ca.City))),
+			kv("person.address.city", plain(person.CityLine(ca.City))),
 		}
 		if cn := ca.CadastralNumber; cn != nil {
 			var cad views.Words = views.Msg("person.address.cadastral.value", cn.MunicipalityLandNumber, cn.TitleNumber, cn.LeaseholdNumber)
@@ -249,15 +249,15 @@ func locationFacts(sa *person.StreetAddress, ca *person.CadastralAddress, ur *pe
 			}
 			facts = append([]views.Fact{kv("person.address.cadastral", cad)}, facts...)
 			facts = append(facts,
-				kv("person.address.municipality", plain(placeText(cn.MunicipalityNumber, cn.MunicipalityName))),
-				kv("person.address.county", plain(placeText(cn.CountyNumber, cn.CountyName))))
+				kv("person.address.municipality", plain(person.PlaceText(cn.MunicipalityNumber, cn.MunicipalityName))),
+				kv("person.address.county", plain(person.PlaceText(cn.CountyNumber, cn.CountyName))))
 		}
 		return facts
 	case ur != nil:
 		return []views.Fact{
 			kv("person.address.address", views.Msg("person.address.unknown_residence")),
-			kv("person.address.municipality", plain(placeText(ur.MunicipalityNumber, ur.MunicipalityName))),
-			kv("person.address.county", plain(placeText(ur.CountyNumber, ur.CountyName))),
+			kv("person.address.municipality", plain(person.PlaceText(ur.MunicipalityNumber, ur.MunicipalityName))),
+			kv("person.address.county", plain(person.PlaceText(ur.CountyNumber, ur.CountyName))),
 		}
 	}
 	return nil
@@ -275,8 +275,8 @@ func districtFacts(d person.District) []views.Fact {
 	if s := strings.TrimSpace(unit + " " + d.BasicStatisticalUnitName); s != "" {
 		out = append(out, kv("person.address.unit_stat", plain(s)))
 	}
-	service := placeText(d.UrbanDistrictCode, d.UrbanDistrictName)
-	geo := placeText(d.GeographicalUrbanDistrictCode, d.GeographicalUrbanDistrictName)
+	service := person.PlaceText(d.UrbanDistrictCode, d.UrbanDistrictName)
+	geo := person.PlaceText(d.GeographicalUrbanDistrictCode, d.GeographicalUrbanDistrictName)
 	switch {
 	case service != "" && (geo == "" || geo == service):
 		out = append(out, kv("person.address.district", plain(service)))
@@ -312,16 +312,16 @@ func postalFacts(a person.ContactAddress) []views.Fact {
 		return []views.Fact{
 			kv("person.address.owner", plain(pb.PostBoxOwner)),
 			kv("person.address.postbox", plain(pb.PostBoxIdentification)),
-			kv("person.address.city", plain(cityLine(pb.City))),
+			kv("person.address.city", plain(person.CityLine(pb.City))),
 		}
 	case a.StreetAddress != nil:
 		sa := a.StreetAddress
 		return []views.Fact{
 			kv("person.address.co", plain(sa.CoAddressName)),
-			kv("person.address.address", plain(streetLine(sa.AddressName, sa.StreetAddressNumber))),
+			kv("person.address.address", plain(person.StreetLine(sa.AddressName, sa.StreetAddressNumber))),
 			kv("person.address.additional", plain(sa.AddressAdditionalName)),
 			kv("person.address.unit", plain(sa.SeparatelyOccupiedUnitNumber)),
-			kv("person.address.city", plain(cityLine(sa.City))),
+			kv("person.address.city", plain(person.CityLine(sa.City))),
 		}
 	case a.FreeFormPostalAddress != nil:
 		ff := a.FreeFormPostalAddress
@@ -331,7 +331,7 @@ func postalFacts(a person.ContactAddress) []views.Fact {
 		}
 		return []views.Fact{
 			kv("person.address.address", plain(strings.Join(lines, ", "))),
-			kv("person.address.city", plain(cityLine(ff.City))),
+			kv("person.address.city", plain(person.CityLine(ff.City))),
 		}
 	}
 	return nil
@@ -379,8 +379,8 @@ func birthPanel(p *person.Person) views.PersonPanel {
 		facts := []views.Fact{
 			kv("person.birth.date", dateOf(b.BirthDate)),
 			kv("person.birth.place", plain(b.BirthPlace)),
-			kv("person.birth.municipality", plain(placeText(b.BirthMunicipalityNumber, b.BirthMunicipalityName))),
-			kv("person.birth.county", plain(placeText(b.BirthCountyNumber, b.BirthCountyName))),
+			kv("person.birth.municipality", plain(person.PlaceText(b.BirthMunicipalityNumber, b.BirthMunicipalityName))),
+			kv("person.birth.county", plain(person.PlaceText(b.BirthCountyNumber, b.BirthCountyName))),
 			kv("person.birth.country", country(b.BirthCountry)),
 		}
 		if !b.BirthDate.Known() {

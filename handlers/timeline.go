@@ -250,7 +250,7 @@ func timelineData(p *person.Person, handle string, q timelineQuery, now time.Tim
 		Total:       len(entries),
 	}
 	if n := p.CurrentName(); n != nil {
-		d.PersonName = familyName(n.GivenName, n.MiddleName, n.FamilyName)
+		d.PersonName = person.JoinParts(n.GivenName, n.MiddleName, n.FamilyName)
 	}
 	if rule := protection.Of(p); rule.Protected() {
 		level := timeline.Enum("timeline.level", string(rule.Level()))

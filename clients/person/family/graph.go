@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
@@ -137,7 +136,7 @@ func FactsOf(rels map[string]*person.Person) Facts {
 			continue
 		}
 		if name := r.CurrentName(); name != nil {
-			f.Names[n] = joinName(name.GivenName, name.MiddleName, name.FamilyName)
+			f.Names[n] = person.JoinParts(name.GivenName, name.MiddleName, name.FamilyName)
 		}
 		f.Protected[n] = protection.OfRelative(r).Protected()
 		f.Deceased[n] = deceased(r)
@@ -155,7 +154,7 @@ func Of(p *person.Person, f Facts) Graph {
 	}
 	g.Self = Node{Protected: protection.Of(p).Protected(), Deceased: deceased(p)}
 	if n := p.CurrentName(); n != nil {
-		g.Self.Name = joinName(n.GivenName, n.MiddleName, n.FamilyName)
+		g.Self.Name = person.JoinParts(n.GivenName, n.MiddleName, n.FamilyName)
 	}
 	if b := p.CurrentBirth(); b != nil {
 		g.Self.Born = birthYear(b.BirthDate, b.BirthYear)
@@ -272,7 +271,7 @@ func (f Facts) node(id string, without *person.RelatedPersonWithoutIdentifier) (
 	}
 	if without != nil {
 		if n.Name == "" && without.Name != nil {
-			n.Name = joinName(without.Name.GivenName, without.Name.MiddleName, without.Name.FamilyName)
+			n.Name = person.JoinParts(without.Name.GivenName, without.Name.MiddleName, without.Name.FamilyName)
 		}
 		if n.Born == "" && !without.BirthDate.IsZero() {
 			born = without.BirthDate.DateOnly()
@@ -296,17 +295,6 @@ func parentOrder(r Role) int {
 // or by a current death item: either alone is enough.
 func deceased(p *person.Person) bool {
 	return p.CurrentStatus() == person.StatusDeceased || (p.Death != nil && p.Death.Current())
-}
-
-// joinName joins the non-empty name parts with single spaces.
-func joinName(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 // birthYear is the year of a birth date, or the separately registered birth

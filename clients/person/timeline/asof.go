@@ -83,7 +83,7 @@ func AsOf(p *person.Person, day string) []AsOfRow {
 	}
 	one("timeline.part.name", pickOn(p.Name, day, true), func(i int) Text {
 		n := p.Name[i]
-		return Join(joinName(n.GivenName, n.MiddleName, n.FamilyName))
+		return Join(person.JoinParts(n.GivenName, n.MiddleName, n.FamilyName))
 	})
 	one("timeline.part.norwegianidentificationnumber", pickOn(p.NorwegianIdentificationNumber, day, true), func(i int) Text {
 		n := p.NorwegianIdentificationNumber[i]

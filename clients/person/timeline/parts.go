@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/nin"
@@ -59,7 +58,7 @@ func (b *builder) addAll() {
 	b.add(partRule{part: person.PartName, kind: KindName, sequence: true,
 		first: "timeline.event.name.first", change: "timeline.event.name.change"},
 		mapItems(p.Name, func(it person.PersonName) item {
-			return item{meta: it.Meta, summary: Join(joinName(it.GivenName, it.MiddleName, it.FamilyName)),
+			return item{meta: it.Meta, summary: Join(person.JoinParts(it.GivenName, it.MiddleName, it.FamilyName)),
 				fields: []Field{
 					{"timeline.field.given", Join(it.GivenName)},
 					{"timeline.field.middle", Join(it.MiddleName)},
@@ -189,7 +188,7 @@ func (b *builder) addAll() {
 			case it.FreeFormForeignAddress != nil:
 				f := it.FreeFormForeignAddress
 				line = Join(anys(f.AddressLine)...)
-				post = joinName(f.PostCode, f.CityOrPlaceName)
+				post = person.JoinParts(f.PostCode, f.CityOrPlaceName)
 				country = f.CountryCode
 			}
 			return item{meta: it.Meta, conf: it.AddressConfidentiality, summary: Join(line, post, country),
@@ -218,7 +217,7 @@ func (b *builder) addFamily() {
 		f := []Field{{"timeline.field.role", role}}
 		if w := it.RelatedPersonWithoutIdentifier; w != nil {
 			if w.Name != nil {
-				f = append(f, Field{"timeline.field.name", Join(joinName(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName))})
+				f = append(f, Field{"timeline.field.name", Join(person.JoinParts(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName))})
 			}
 			f = append(f, Field{"timeline.field.birthdate", Join(w.BirthDate)})
 		}
@@ -235,7 +234,7 @@ func (b *builder) addFamily() {
 		if w := it.RelatedPersonWithoutIdentifier; w != nil {
 			born = w.BirthDate
 			if w.Name != nil {
-				name = joinName(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName)
+				name = person.JoinParts(w.Name.GivenName, w.Name.MiddleName, w.Name.FamilyName)
 			}
 		}
 		// The relative's own document, when the bulk call fetched it, names
@@ -305,23 +304,23 @@ func formatNIN(s string) string {
 func residence(s *person.StreetAddress, c *person.CadastralAddress, u *person.UnknownResidence) (line Text, post, muni, county string) {
 	switch {
 	case s != nil:
-		line = Join(streetLine(s.AddressName, s.AddressNumber), s.SeparatelyOccupiedUnitNumber)
+		line = Join(person.StreetLine(s.AddressName, s.AddressNumber), s.SeparatelyOccupiedUnitNumber)
 		if s.CoAddressName != "" {
 			line = Join(Key("timeline.co", s.CoAddressName), line)
 		}
-		post = cityLine(s.City)
-		muni, county = placeText(s.MunicipalityNumber, s.MunicipalityName), s.CountyName
+		post = person.CityLine(s.City)
+		muni, county = person.PlaceText(s.MunicipalityNumber, s.MunicipalityName), s.CountyName
 	case c != nil:
 		if n := c.CadastralNumber; n != nil {
 			line = Join(Key("timeline.cadastral", n.MunicipalityLandNumber, n.TitleNumber), c.AddressAdditionalName)
-			muni, county = placeText(n.MunicipalityNumber, n.MunicipalityName), n.CountyName
+			muni, county = person.PlaceText(n.MunicipalityNumber, n.MunicipalityName), n.CountyName
 		} else {
 			line = Join(c.AddressAdditionalName)
 		}
-		post = cityLine(c.City)
+		post = person.CityLine(c.City)
 	case u != nil:
 		line = Key("timeline.residence_unknown")
-		muni, county = placeText(u.MunicipalityNumber, u.MunicipalityName), u.CountyName
+		muni, county = person.PlaceText(u.MunicipalityNumber, u.MunicipalityName), u.CountyName
 	}
 	return line, post, muni, county
 }
@@ -329,7 +328,7 @@ func residence(s *person.StreetAddress, c *person.CadastralAddress, u *person.Un
 // foreign describes a structured foreign address.
 func foreign(a *person.InternationalAddress) (Text, string) {
 	line := Join(a.CoAddressName, a.AddressName, a.Building, a.PostBox, a.DistrictName, a.Region)
-	return line, joinName(a.PostCode, a.CityOrPlaceName)
+	return line, person.JoinParts(a.PostCode, a.CityOrPlaceName)
 }
 
 // postal describes a Norwegian postal address.
@@ -337,21 +336,21 @@ func postal(a person.ContactAddress) (Text, string) {
 	switch {
 	case a.PostBoxAddress != nil:
 		pb := a.PostBoxAddress
-		return Join(pb.PostBoxOwner, Key("timeline.postbox", pb.PostBoxIdentification)), cityLine(pb.City)
+		return Join(pb.PostBoxOwner, Key("timeline.postbox", pb.PostBoxIdentification)), person.CityLine(pb.City)
 	case a.StreetAddress != nil:
 		s := a.StreetAddress
-		line := Join(streetLine(s.AddressName, s.StreetAddressNumber), s.SeparatelyOccupiedUnitNumber)
+		line := Join(person.StreetLine(s.AddressName, s.StreetAddressNumber), s.SeparatelyOccupiedUnitNumber)
 		if s.CoAddressName != "" {
 			line = Join(Key("timeline.co", s.CoAddressName), line)
 		}
-		return line, cityLine(s.City)
+		return line, person.CityLine(s.City)
 	case a.FreeFormPostalAddress != nil:
 		f := a.FreeFormPostalAddress
 		lines := f.AddressLine
 		if len(lines) == 0 {
 			lines = f.Adresselinje
 		}
-		return Join(anys(lines)...), cityLine(f.City)
+		return Join(anys(lines)...), person.CityLine(f.City)
 	}
 	return Text{}, ""
 }
@@ -359,41 +358,7 @@ func postal(a person.ContactAddress) (Text, string) {
 // districtFields are the statistical and urban-district enrichment.
 func districtFields(d person.District) []Field {
 	return []Field{
-		{"timeline.field.unit", Join(joinName(d.BasicStatisticalUnitName, d.FullBasicStatisticalUnitNumber))},
+		{"timeline.field.unit", Join(person.JoinParts(d.BasicStatisticalUnitName, d.FullBasicStatisticalUnitNumber))},
 		{"timeline.field.district", Join(d.UrbanDistrictName)},
 	}
-}
-
-// joinName is its non-empty parts joined by a space, as the page writes a
-// name ("Kari Hansen Nordmann") or a place ("0102 OSLO").
-func joinName(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// streetLine is "Markveien 35B", written as the overview writes it.
-func streetLine(name string, n *person.AddressNumber) string {
-	s := name
-	if n != nil {
-		s = strings.TrimSpace(s + " " + n.HouseNumber + " " + n.HouseLetter)
-	}
-	return s
-}
-
-// cityLine is "0554 OSLO", or "".
-func cityLine(c *person.City) string {
-	if c == nil {
-		return ""
-	}
-	return strings.TrimSpace(c.PostalCode + " " + c.CityName)
-}
-
-// placeText is "0301 Oslo": a municipality or county with its number first.
-func placeText(number, name string) string {
-	return strings.TrimSpace(number + " " + name)
 }
