@@ -177,42 +177,16 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-// exportLike escapes LIKE's wildcards, for ESCAPE '\'.
-var exportLike = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// exportWhere builds f's WHERE conditions for a backend: arg returns the
+// exportWhere builds f's WHERE clause for a backend: arg returns the
 // placeholder of a new argument, t the backend's form of a time. ok is
-// false when nothing can match.
+// false when nothing can match. An export filter is a search filter
+// without the patient and the paging, so searchWhere writes the SQL for
+// both and they match alike.
 func exportWhere(f ExportFilter, arg func(v any) string, t func(time.Time) any) (where string, ok bool) {
-	tr := rangeOf(Filter{From: f.From, To: f.To})
-	if tr.empty {
-		return "", false
-	}
-	var conds []string
-	eq := func(col, v string) {
-		if v != "" {
-			conds = append(conds, col+" = "+arg(v))
-		}
-	}
-	eq("actor_hpr_number", f.HPRNumber)
-	eq("resource", f.Resource)
-	eq("action", f.Action)
-	eq("outcome", string(f.Outcome))
-	eq("access_basis", f.AccessBasis)
-	if f.Org != "" {
-		conds = append(conds, "(actor_org_parent = "+arg(f.Org)+" OR actor_org_child = "+arg(f.Org)+")")
-	}
-	if f.User != "" {
-		conds = append(conds, "LOWER(actor_name) LIKE "+arg("%"+exportLike.Replace(strings.ToLower(f.User))+"%")+` ESCAPE '\'`)
-	}
-	if tr.hasFrom {
-		conds = append(conds, "event_time >= "+arg(t(tr.from)))
-	}
-	if tr.hasTo {
-		conds = append(conds, "event_time < "+arg(t(tr.to)))
-	}
-	if len(conds) == 0 {
-		return "", true
+	conds, ok := searchWhere(SearchFilter{HPRNumber: f.HPRNumber, User: f.User, Org: f.Org, Resource: f.Resource,
+		Action: f.Action, Outcome: f.Outcome, AccessBasis: f.AccessBasis, From: f.From, To: f.To}, arg, t)
+	if !ok || len(conds) == 0 {
+		return "", ok
 	}
 	return " WHERE " + strings.Join(conds, " AND "), true
 }
