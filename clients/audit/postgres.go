@@ -333,13 +333,7 @@ func (p *Postgres) Query(ctx context.Context, f Filter) ([]Record, error) {
 		return nil, unavailable("query", err)
 	}
 	var out []Record
-	err = scanPG(rows, func(r Record, bad error) error {
-		if bad != nil {
-			return bad
-		}
-		out = append(out, r)
-		return nil
-	})
+	err = scanPG(rows, collect(&out))
 	if err != nil {
 		return nil, unavailable("query", err)
 	}

@@ -145,13 +145,7 @@ func (s *SQLite) Search(ctx context.Context, f SearchFilter) (Page, error) {
 	}
 	defer rows.Close()
 	var out []Record
-	err = scanSQLite(rows, func(r Record, bad error) error {
-		if bad != nil {
-			return bad
-		}
-		out = append(out, r)
-		return nil
-	})
+	err = scanSQLite(rows, collect(&out))
 	if err != nil {
 		return Page{}, unavailable("search", err)
 	}
@@ -173,19 +167,26 @@ func (p *Postgres) Search(ctx context.Context, f SearchFilter) (Page, error) {
 		return Page{}, unavailable("search", err)
 	}
 	var out []Record
-	err = scanPG(rows, func(r Record, bad error) error {
-		if bad != nil {
-			return bad
-		}
-		out = append(out, r)
-		return nil
-	})
+	err = scanPG(rows, collect(&out))
 	if err != nil {
 		return Page{}, unavailable("search", err)
 	}
 	return pageOf(out, limit), nil
 }
 
+// collect is the row callback of a query that keeps every record, and
+// stops at the first it cannot read.
+func collect(out *[]Record) func(Record, error) error {
+	return func(r Record, bad error) error {
+		if bad != nil {
+			return bad
+		}
+		*out = append(*out, r)
+		return nil
+	}
+}
+
+// whereClause is " WHERE " and the conditions, or "" without any.
 func whereClause(where []string) string {
 	if len(where) == 0 {
 		return ""

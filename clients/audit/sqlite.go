@@ -246,13 +246,7 @@ func (s *SQLite) Query(ctx context.Context, f Filter) ([]Record, error) {
 	}
 	defer rows.Close()
 	var out []Record
-	err = scanSQLite(rows, func(r Record, bad error) error {
-		if bad != nil {
-			return bad
-		}
-		out = append(out, r)
-		return nil
-	})
+	err = scanSQLite(rows, collect(&out))
 	if err != nil {
 		return nil, unavailable("query", err)
 	}

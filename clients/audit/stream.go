@@ -185,10 +185,7 @@ func asciiLower(s string) string {
 func exportWhere(f ExportFilter, arg func(v any) string, t func(time.Time) any) (where string, ok bool) {
 	conds, ok := searchWhere(SearchFilter{HPRNumber: f.HPRNumber, User: f.User, Org: f.Org, Resource: f.Resource,
 		Action: f.Action, Outcome: f.Outcome, AccessBasis: f.AccessBasis, From: f.From, To: f.To}, arg, t)
-	if !ok || len(conds) == 0 {
-		return "", ok
-	}
-	return " WHERE " + strings.Join(conds, " AND "), true
+	return whereClause(conds), ok
 }
 
 // streamEach adapts each to the backends' scanners, telling its errors
