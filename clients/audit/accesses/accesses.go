@@ -21,7 +21,6 @@
 package accesses
 
 import (
-	"cmp"
 	"slices"
 	"time"
 
@@ -55,21 +54,9 @@ func Of(recs []audit.Record, patient string) []Access {
 	if patient == "" {
 		return nil
 	}
-	sorted := slices.Clone(recs)
-	slices.SortFunc(sorted, func(a, b audit.Record) int { return cmp.Compare(a.Seq, b.Seq) })
-	var groups [][]audit.Record
-	byID := map[string]int{}
-	for _, r := range sorted {
-		if r.Patient != patient && !slices.Contains(r.Results, patient) {
-			continue
-		}
-		if i, ok := byID[r.CorrelationID]; ok && r.CorrelationID != "" {
-			groups[i] = append(groups[i], r)
-			continue
-		}
-		byID[r.CorrelationID] = len(groups)
-		groups = append(groups, []audit.Record{r})
-	}
+	groups := audit.ByRequest(recs, func(r audit.Record) bool {
+		return r.Patient == patient || slices.Contains(r.Results, patient)
+	})
 	out := make([]Access, 0, len(groups))
 	for _, g := range groups {
 		out = append(out, accessOf(g, patient))

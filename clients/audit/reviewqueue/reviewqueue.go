@@ -89,22 +89,10 @@ func ItemOf(opening audit.Record, recs []audit.Record, window time.Duration, now
 	if o := lookups.Openings([]audit.Record{opening}, recs, nil, window, now); len(o) == 1 && o[0].State == lookups.Ended {
 		it.End = o[0].Ended
 	}
-	sorted := slices.Clone(recs)
-	slices.SortFunc(sorted, func(a, b audit.Record) int { return cmp.Compare(a.Seq, b.Seq) })
-	var groups [][]audit.Record
-	byID := map[string]int{}
-	for _, r := range sorted {
-		if r.Seq <= opening.Seq || !r.Time.Before(it.End) || r.Actor.PID != opening.Actor.PID ||
-			r.Patient != opening.Patient || r.Outcome == audit.Denied || r.Resource == "audit" || r.Resource == "session" {
-			continue
-		}
-		if i, ok := byID[r.CorrelationID]; ok && r.CorrelationID != "" {
-			groups[i] = append(groups[i], r)
-			continue
-		}
-		byID[r.CorrelationID] = len(groups)
-		groups = append(groups, []audit.Record{r})
-	}
+	groups := audit.ByRequest(recs, func(r audit.Record) bool {
+		return r.Seq > opening.Seq && r.Time.Before(it.End) && r.Actor.PID == opening.Actor.PID &&
+			r.Patient == opening.Patient && r.Outcome != audit.Denied && r.Resource != "audit" && r.Resource != "session"
+	})
 	for _, g := range groups {
 		o := lookups.OpenedBy(g)
 		it.Pages++
