@@ -15,7 +15,7 @@ import (
 )
 
 // AuditExport serves GET /audit/export.ndjson: the records an auditor's
-// filter selects (the search's query parameters, audit.ExportParams; the
+// filter selects (the search's query parameters, audit.SearchParams; the
 // period in Norwegian days, today when left out), one FHIR R4 AuditEvent
 // per line in the shape of HL7 Norway's guide (package auditevent), oldest
 // first. web/routes.go puts it with the other audit pages, behind the
@@ -51,7 +51,7 @@ func (h AuditExport) Export(w http.ResponseWriter, r *http.Request) error {
 		now = h.Now
 	}
 	oslo := i18n.Oslo()
-	f, err := audit.ParseExportFilter(r.URL.Query().Get, now(), oslo)
+	f, err := audit.ParseSearchFilter(r.URL.Query().Get, now(), oslo)
 	if err != nil {
 		return Errorf(http.StatusBadRequest, "", err)
 	}

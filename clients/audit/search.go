@@ -7,8 +7,12 @@ import (
 	"time"
 )
 
-// SearchFilter selects records for the auditor's search of the whole log
-// (F20). Zero fields match everything; fields combine with AND.
+// SearchFilter selects records of the whole log (F20): the auditor's
+// search page, "who looked at this patient", the export
+// (GET /audit/export.ndjson) and `oppslag audit search|export` all take
+// it, so each matches records alike. Zero fields match everything; fields
+// combine with AND. ParseSearchFilter (stream.go) reads it from URL
+// parameters and flags, which never carry a patient.
 //
 // The decisions, in one place:
 //   - Pages run newest first and are cut by sequence (keyset paging):

@@ -41,7 +41,7 @@ func AuditCLI(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("audit "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	values := map[string]*string{}
-	for _, name := range audit.ExportParams {
+	for _, name := range audit.SearchParams {
 		values[name] = fs.String(name, "", cliUsage[name])
 	}
 	if err := fs.Parse(args[1:]); err != nil {
@@ -50,7 +50,7 @@ func AuditCLI(ctx context.Context, args []string, getenv func(string) string, st
 	if fs.NArg() > 0 {
 		return fmt.Errorf("audit %s: unexpected argument %q", cmd, fs.Arg(0))
 	}
-	filter, err := audit.ParseExportFilter(func(k string) string { return *values[k] }, time.Now(), i18n.Oslo())
+	filter, err := audit.ParseSearchFilter(func(k string) string { return *values[k] }, time.Now(), i18n.Oslo())
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", cmd, err)
 	}
@@ -109,7 +109,7 @@ var cliUsage = map[string]string{
 }
 
 // cliEvent is the record of one command-line export or search.
-func cliEvent(cmd string, f audit.ExportFilter, user string) audit.Event {
+func cliEvent(cmd string, f audit.SearchFilter, user string) audit.Event {
 	q := f.Params(i18n.Oslo())
 	fields := slices.Sorted(func(yield func(string) bool) {
 		for k := range q {
