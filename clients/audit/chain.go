@@ -70,6 +70,7 @@ const (
 	ReasonMissingRecord = "missing record"    // a gap in Seq, reported at the first missing Seq
 	ReasonHeadMismatch  = "head mismatch"     // the newest record is not the one the head says: the newest records were removed
 	ReasonUnreadable    = "unreadable record" // a column no longer decodes (time, fields or results), so the record was changed
+	ReasonHourIndex     = "hour index"        // PostgreSQL's hour index (hours.go) does not cover this record's hour: a period search would miss records
 )
 
 // encodeChain returns the chain encoding v1 of (seq, prevHash, e), as

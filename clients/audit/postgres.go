@@ -36,6 +36,7 @@ type Postgres struct {
 	now    func() time.Time
 	prefix string // `"schema".` or empty
 	group  *group // this instance's appends commit in groups (group.go)
+	hours  bool   // the schema has the hour index (hours.go)
 }
 
 var _ Store = (*Postgres)(nil)
@@ -100,10 +101,12 @@ func (p *Postgres) init(ctx context.Context, schema string) error {
 	if err != nil {
 		return unavailable("open postgres", err)
 	}
-	err = p.createSchema(ctx, conn, schema)
-	conn.Release()
-	if err != nil {
+	defer conn.Release()
+	if err := p.createSchema(ctx, conn, schema); err != nil {
 		return unavailable("open postgres: create schema", err)
+	}
+	if err := conn.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", p.t("audit_hours")).Scan(&p.hours); err != nil {
+		return unavailable("open postgres: hour index", err)
 	}
 	return nil
 }
@@ -143,7 +146,7 @@ func (p *Postgres) createSchema(ctx context.Context, conn *pgxpool.Conn, schema 
 
 func (p *Postgres) schemaDDL() []string {
 	records, head, refuse, forward := p.t("audit_records"), p.t("audit_head"), p.t("audit_refuse"), p.t("audit_head_forward")
-	return []string{
+	return append([]string{
 		`CREATE TABLE IF NOT EXISTS ` + records + ` (
 			seq BIGINT PRIMARY KEY,
 			event_time TIMESTAMPTZ NOT NULL,
@@ -213,7 +216,7 @@ func (p *Postgres) schemaDDL() []string {
 		`CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON ` + head + ` FOR EACH ROW EXECUTE FUNCTION ` + refuse + `()`,
 		`DROP TRIGGER IF EXISTS audit_head_no_truncate ON ` + head,
 		`CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON ` + head + ` FOR EACH STATEMENT EXECUTE FUNCTION ` + refuse + `()`,
-	}
+	}, p.hoursDDL()...)
 }
 
 // Record appends e and returns the stored record once the commit is durable
@@ -270,7 +273,7 @@ func (p *Postgres) append(ctx context.Context, evs []Event) ([]Record, error) {
 			headSeq, headHash = r.Seq, r.Hash
 			recs = append(recs, r)
 		}
-		return nil
+		return p.widenHours(ctx, tx, recs)
 	})
 	if err != nil {
 		return nil, err
@@ -357,7 +360,21 @@ func (p *Postgres) VerifyAnchored(ctx context.Context, anchors []Head) (Report, 
 			return err
 		}
 		v := newVerifier(anchors)
-		if err := scanPG(rows, v.add); err != nil {
+		// The hour index is checked against the records that verify: a
+		// changed record is reported as changed, not again as unindexed.
+		spans := hourSpans{}
+		err = scanPG(rows, func(r Record, bad error) error {
+			n := len(v.report.Problems)
+			err := v.add(r, bad)
+			if len(v.report.Problems) == n {
+				spans.add(r)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := p.checkHours(ctx, tx, spans, v); err != nil {
 			return err
 		}
 		var headSeq int64

@@ -160,7 +160,10 @@ func (s *SQLite) Search(ctx context.Context, f SearchFilter) (Page, error) {
 func (p *Postgres) Search(ctx context.Context, f SearchFilter) (Page, error) {
 	var args []any
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	where, ok := searchWhere(f, arg, func(t time.Time) any { return t })
+	where, ok, err := p.where(ctx, f, arg)
+	if err != nil {
+		return Page{}, unavailable("search", err)
+	}
 	if !ok {
 		return Page{}, nil
 	}
@@ -176,6 +179,20 @@ func (p *Postgres) Search(ctx context.Context, f SearchFilter) (Page, error) {
 		return Page{}, unavailable("search", err)
 	}
 	return pageOf(out, limit), nil
+}
+
+// where is searchWhere for PostgreSQL, with a period narrowed to its
+// sequences by the hour index (hours.go).
+func (p *Postgres) where(ctx context.Context, f SearchFilter, arg func(v any) string) ([]string, bool, error) {
+	where, ok := searchWhere(f, arg, func(t time.Time) any { return t })
+	if !ok {
+		return nil, false, nil
+	}
+	seqs, empty, err := p.periodSeqs(ctx, rangeOf(Filter{From: f.From, To: f.To}), arg)
+	if err != nil || empty {
+		return nil, false, err
+	}
+	return append(where, seqs...), true, nil
 }
 
 // collect is the row callback of a query that keeps every record, and

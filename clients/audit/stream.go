@@ -222,8 +222,10 @@ func (s *SQLite) stream(ctx context.Context, f SearchFilter, each func(Record) e
 // they are scanned, and one statement is one snapshot.
 func (p *Postgres) stream(ctx context.Context, f SearchFilter, each func(Record) error) error {
 	var args []any
-	where, ok := searchWhere(f, func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) },
-		func(t time.Time) any { return t })
+	where, ok, err := p.where(ctx, f, func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) })
+	if err != nil {
+		return unavailable("stream", err)
+	}
 	if !ok {
 		return nil
 	}

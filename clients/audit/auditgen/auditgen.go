@@ -38,8 +38,8 @@ type Options struct {
 // creates the tables) and returns the new head. The log must be empty: a
 // chain cannot be spliced onto records it did not write.
 //
-// The records go in with COPY, one transaction per batch, and the head row
-// is moved once at the end. The head's trigger lets it move forward only
+// The records go in with COPY, one transaction per batch; at the end the
+// head row is moved once and the hour index is filled. The head's trigger lets it move forward only
 // by one, which is what appends do; a bulk load is the one writer allowed
 // to jump, so it disables that trigger for its own transaction's update
 // (this needs the table's owner, which a benchmark database has).
@@ -116,6 +116,17 @@ func Generate(ctx context.Context, url string, opts Options) (audit.Head, error)
 	})
 	if err != nil {
 		return audit.Head{}, fmt.Errorf("auditgen: move the head: %w", err)
+	}
+	// COPY bypasses the store, so the hour index the store keeps on each
+	// append (audit/hours.go) is filled once from the records.
+	store, err = audit.OpenPostgres(ctx, url)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	err = store.FillHourIndex(ctx)
+	store.Close()
+	if err != nil {
+		return audit.Head{}, fmt.Errorf("auditgen: %w", err)
 	}
 	if _, err := conn.Exec(ctx, "ANALYZE audit_records"); err != nil {
 		return audit.Head{}, fmt.Errorf("auditgen: analyze: %w", err)
