@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/audit/chaincheck"
+	"github.com/oppslag/oppslag/clients/audit/checkpoint"
 	"github.com/oppslag/oppslag/clients/audit/reviewqueue"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -23,6 +25,9 @@ type AuditReviews struct {
 	Audit           Auditor
 	Now             func() time.Time
 	EmergencyWindow time.Duration // 0: DefaultEmergencyWindow
+	// Checkpoints reads the signed checkpoints the chain check verifies
+	// against (OPPSLAG_AUDIT_CHECKPOINTS); nil when they are off.
+	Checkpoints func(context.Context) (checkpoint.Reading, error)
 }
 
 func (h AuditReviews) now() time.Time {
@@ -146,13 +151,35 @@ func (h AuditReviews) Review(w http.ResponseWriter, r *http.Request) error {
 // Verify answers POST /audit/verify: walks the whole chain now, records
 // the result (chaincheck) and goes back to the search, which shows the
 // newest check.
+//
+// It is `oppslag audit verify`'s check: the checkpoints are read first, so
+// each one's record is in the walk's snapshot, then the chain is walked
+// against them. A log the portal cannot read fails the request (503), not
+// the check: the record would claim a check that did not happen.
 func (h AuditReviews) Verify(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	rep, err := h.Audit.Store.Verify(ctx)
+	var ck chaincheck.Checkpoints
+	var anchors []audit.Head
+	if h.Checkpoints != nil {
+		rd, err := h.Checkpoints(ctx)
+		if err != nil {
+			return Errorf(http.StatusServiceUnavailable, "error.audit", err)
+		}
+		anchors = rd.Anchors
+		ck = chaincheck.Checkpoints{Checked: true, Agreed: len(rd.Anchors), BadLines: len(rd.Problems)}
+	}
+	var rep audit.Report
+	var err error
+	if a, ok := h.Audit.Store.(audit.Anchored); ok {
+		rep, err = a.VerifyAnchored(ctx, anchors)
+	} else {
+		rep, err = h.Audit.Store.Verify(ctx)
+		ck = chaincheck.Checkpoints{}
+	}
 	if err != nil {
 		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
 	}
-	if err := h.Audit.Record(ctx, request.UserFrom(ctx), chaincheck.Event(rep)); err != nil {
+	if err := h.Audit.Record(ctx, request.UserFrom(ctx), chaincheck.Event(rep, ck)); err != nil {
 		return Errorf(http.StatusServiceUnavailable, "error.audit", err)
 	}
 	http.Redirect(w, r, "/audit", http.StatusSeeOther)
@@ -173,5 +200,6 @@ func lastCheck(r *http.Request, s audit.Searcher) (views.AuditChain, error) {
 		return views.AuditChain{}, nil
 	}
 	return views.AuditChain{Checked: true, At: res.At, Records: res.Records, Intact: res.Intact,
-		BreakSeq: res.BreakSeq, Problem: res.Problem}, nil
+		BreakSeq: res.BreakSeq, Problem: res.Problem, CheckpointsChecked: res.Checkpoints.Checked,
+		CheckpointsAgreed: res.Agreed, CheckpointBadLines: res.BadLines}, nil
 }

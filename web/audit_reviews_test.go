@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/audit/checkpoint"
 	"github.com/oppslag/oppslag/clients/labs"
 )
 
@@ -78,5 +81,60 @@ func TestF20_EmergencyReviewQueue(t *testing.T) {
 	}
 	if p := a.get("/audit"); len(testids(t, p.body, "audit-chain-intact")) != 1 {
 		t.Errorf("the search does not show an intact chain\n%s", p.body)
+	}
+}
+
+// The audit page's chain check reads the signed checkpoints, as `oppslag
+// audit verify` does: it says how many the chain was checked against,
+// catches a checkpoint the chain no longer agrees with, and fails on lines
+// of the log no trusted key signed.
+func TestF20_ChainCheckReadsCheckpoints(t *testing.T) {
+	var reading checkpoint.Reading
+	h := newHarness(t, func(_ *harness, cfg *Config) {
+		cfg.AuditCheckpoints = func(context.Context) (checkpoint.Reading, error) { return reading, nil }
+	})
+	a := h.browser()
+	atok := csrfToken(t, a.login("auditor").body)
+	recs := h.records()
+	last := recs[len(recs)-1]
+	check := func(name string, r checkpoint.Reading, want ...string) {
+		t.Helper()
+		reading = r
+		if p := a.post("/audit/verify", url.Values{"csrf_token": {atok}}); p.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: verify: status %d; want 303", name, p.StatusCode)
+		}
+		page := a.get("/audit")
+		for _, id := range want {
+			if len(testids(t, page.body, id)) != 1 {
+				t.Errorf("%s: the page lacks %s", name, id)
+			}
+		}
+	}
+	check("agreeing", checkpoint.Reading{Anchors: []audit.Head{{Seq: last.Seq, Hash: last.Hash}}},
+		"audit-chain-intact", "audit-chain-checkpoints")
+	check("rewritten", checkpoint.Reading{Anchors: []audit.Head{{Seq: last.Seq, Hash: strings.Repeat("0", 64)}}},
+		"audit-chain-broken", "audit-chain-checkpoints")
+	check("bad lines", checkpoint.Reading{Problems: []checkpoint.LineProblem{{Line: 2, Reason: checkpoint.ReasonBadSignature}}},
+		"audit-chain-intact", "audit-chain-badlines")
+
+	var outcomes []audit.Outcome
+	for _, r := range h.records() {
+		if r.Resource == "audit" && r.Action == "verify" {
+			outcomes = append(outcomes, r.Outcome)
+		}
+	}
+	if want := []audit.Outcome{audit.Success, audit.Failure, audit.Failure}; !slices.Equal(outcomes, want) {
+		t.Errorf("check records' outcomes: got %v, want %v", outcomes, want)
+	}
+}
+
+// Without checkpoints the page says they are off, and what that costs.
+func TestF20_ChainCheckWithoutCheckpoints(t *testing.T) {
+	h := newHarness(t)
+	a := h.browser()
+	atok := csrfToken(t, a.login("auditor").body)
+	a.post("/audit/verify", url.Values{"csrf_token": {atok}})
+	if p := a.get("/audit"); len(testids(t, p.body, "audit-chain-checkpoints-off")) != 1 {
+		t.Error("the page does not say checkpoints are off")
 	}
 }

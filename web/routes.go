@@ -60,7 +60,7 @@ func (s *Server) routes() http.Handler {
 		EmergencyWindow: s.cfg.EmergencyWindow, Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
 	auditPages := handlers.AuditPages{Site: s.site, Audit: handlers.Auditor{Store: s.cfg.Audit}, Now: s.cfg.Now}
 	auditReviews := handlers.AuditReviews{Site: s.site, Audit: handlers.Auditor{Store: s.cfg.Audit}, Now: s.cfg.Now,
-		EmergencyWindow: s.cfg.EmergencyWindow}
+		EmergencyWindow: s.cfg.EmergencyWindow, Checkpoints: s.cfg.AuditCheckpoints}
 	personnel := handlers.HPR{Site: s.site, API: s.cfg.HPRAPI, Index: s.cfg.HPRIndex, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, Batches: s.hprBatches}
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/audit/checkpoint"
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
@@ -25,19 +26,22 @@ import (
 
 // Config is what the server needs from its surroundings.
 type Config struct {
-	BaseURL         *url.URL // where browsers reach the portal
-	HelseID         *helseid.Client
-	HelseIDIssuer   string // for the CSP form-action after logout
-	Audit           audit.Store
-	Sessions        sessionstore.Store
-	Logger          *slog.Logger
-	Demo            bool
-	IdleTimeout     time.Duration  // default 30 min (S3)
-	AbsoluteTimeout time.Duration  // default 12 h (S4)
-	TrustedProxies  []netip.Prefix // whose X-Forwarded-For is believed
-	AuditorPIDs     []string       // users who get the auditor role
-	PersonAPI       *person.Client // nil: person pages answer 503
-	LabsAPI         *labs.Client   // lab results; nil when not configured
+	BaseURL       *url.URL // where browsers reach the portal
+	HelseID       *helseid.Client
+	HelseIDIssuer string // for the CSP form-action after logout
+	Audit         audit.Store
+	// AuditCheckpoints reads the signed checkpoints for the audit page's
+	// chain check; nil when OPPSLAG_AUDIT_CHECKPOINTS is off.
+	AuditCheckpoints func(context.Context) (checkpoint.Reading, error)
+	Sessions         sessionstore.Store
+	Logger           *slog.Logger
+	Demo             bool
+	IdleTimeout      time.Duration  // default 30 min (S3)
+	AbsoluteTimeout  time.Duration  // default 12 h (S4)
+	TrustedProxies   []netip.Prefix // whose X-Forwarded-For is believed
+	AuditorPIDs      []string       // users who get the auditor role
+	PersonAPI        *person.Client // nil: person pages answer 503
+	LabsAPI          *labs.Client   // lab results; nil when not configured
 	// HPRAPI is the HPR client; nil when HPR is not configured.
 	HPRAPI handlers.HPRRegister
 	// HPRIndex returns the local index of HPR's export, or nil while there

@@ -5,9 +5,11 @@
 // page view on a big log, and a result kept in the log survives restarts
 // and is shared by every instance, where one kept in memory would not.
 //
-// The web check walks the chain (audit.Store.Verify); the signed
-// checkpoints, which live outside the database, are checked by
-// `oppslag audit verify`, so the web server needs no checkpoint file.
+// The web check is `oppslag audit verify`'s: it reads the signed
+// checkpoints (outside the database: a file, or a second database in
+// scale-out) and walks the chain against them. Its record keeps how many
+// checkpoints agreed and how many lines of the log were not trusted
+// checkpoints, so the page says what was checked, not only that it was.
 package chaincheck
 
 import (
@@ -25,15 +27,31 @@ const Action = "verify"
 type Result struct {
 	At       time.Time
 	Records  int64
-	Intact   bool
+	Intact   bool   // the chain has no break (Checkpoints.BadLines may still fail the check)
 	BreakSeq int64  // the first break, when not Intact
 	Problem  string // the first break's reason, as the store words it
+	Checkpoints
 }
 
-// Event is the record of a check that produced rep.
-func Event(rep audit.Report) audit.Event {
+// Checkpoints is what a check found of the signed checkpoints.
+type Checkpoints struct {
+	Checked  bool // false: checkpoints are off
+	Agreed   int  // checkpoints the chain was checked against
+	BadLines int  // lines of the log that are not checkpoints of a trusted key
+}
+
+// Event is the record of a check that produced rep against the
+// checkpoints ck. A log with bad lines fails the check, as it fails
+// `oppslag audit verify`, though the chain itself may be intact.
+func Event(rep audit.Report, ck Checkpoints) audit.Event {
 	e := audit.Event{Resource: "audit", Action: Action, Outcome: audit.Success,
 		Reason: fmt.Sprintf("records=%d", rep.Records)}
+	if ck.Checked {
+		e.Reason += fmt.Sprintf(" checkpoints=%d bad_lines=%d", ck.Agreed, ck.BadLines)
+		if ck.BadLines > 0 {
+			e.Outcome = audit.Failure
+		}
+	}
 	if !rep.OK() {
 		p := rep.Problems[0]
 		e.Outcome = audit.Failure
@@ -47,7 +65,7 @@ func Of(rec audit.Record) (Result, bool) {
 	if rec.Resource != "audit" || rec.Action != Action {
 		return Result{}, false
 	}
-	r := Result{At: rec.Time, Intact: rec.Outcome == audit.Success}
+	r := Result{At: rec.Time}
 	rest, ok := strings.CutPrefix(rec.Reason, "records=")
 	if !ok {
 		return Result{}, false
@@ -56,10 +74,24 @@ func Of(rec audit.Record) (Result, bool) {
 	if _, err := fmt.Sscan(num, &r.Records); err != nil {
 		return Result{}, false
 	}
-	if b, ok := strings.CutPrefix(rest, "break="); ok {
+	if c, ok := strings.CutPrefix(rest, "checkpoints="); ok {
+		var tail string
+		num, tail, _ = strings.Cut(c, " ")
+		fmt.Sscan(num, &r.Agreed)
+		if b, ok := strings.CutPrefix(tail, "bad_lines="); ok {
+			num, rest, _ = strings.Cut(b, " ")
+			fmt.Sscan(num, &r.BadLines)
+		}
+		r.Checked = true
+	}
+	// Intact is the chain's own state: bad lines of the checkpoint log
+	// fail the check but break no record.
+	b, broken := strings.CutPrefix(rest, "break=")
+	if broken {
 		seq, problem, _ := strings.Cut(b, " ")
 		fmt.Sscan(seq, &r.BreakSeq)
 		r.Problem = problem
 	}
+	r.Intact = !broken
 	return r, true
 }

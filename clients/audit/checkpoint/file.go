@@ -15,9 +15,9 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 )
 
-// Writer appends signed checkpoints of a store's head to a file.
+// Writer appends signed checkpoints of a store's head to a Log.
 type Writer struct {
-	path     string
+	log      Log
 	key      ed25519.PrivateKey
 	instance string
 	head     func(context.Context) (audit.Head, error)
@@ -28,21 +28,14 @@ type Writer struct {
 }
 
 // NewWriter returns a Writer that signs head's answer with key as instance
-// and appends it to the file at path. It creates the file if missing, so a
-// path the portal cannot write stops start-up rather than the first
-// checkpoint.
-func NewWriter(path string, key ed25519.PrivateKey, instance string, head func(context.Context) (audit.Head, error)) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	f.Close()
-	return &Writer{path: path, key: key, instance: instance, head: head, now: time.Now}, nil
+// and appends it to log.
+func NewWriter(log Log, key ed25519.PrivateKey, instance string, head func(context.Context) (audit.Head, error)) *Writer {
+	return &Writer{log: log, key: key, instance: instance, head: head, now: time.Now}
 }
 
 // Checkpoint signs the current head and appends it, unless it is the head
 // this writer wrote last (an idle portal adds no lines) or the chain is
-// still empty. The line is on disk when it returns; written says whether
+// still empty. The line is durable when it returns; written says whether
 // one was added.
 func (w *Writer) Checkpoint(ctx context.Context) (written bool, err error) {
 	w.mu.Lock()
@@ -58,11 +51,39 @@ func (w *Writer) Checkpoint(ctx context.Context) (written bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	if err := w.log.Append(ctx, line); err != nil {
+		return false, fmt.Errorf("checkpoint: write: %w", err)
+	}
+	w.last = h
+	return true, nil
+}
+
+// File is a checkpoint log in an append-only file: one line per checkpoint.
+type File struct{ path string }
+
+// OpenFile returns the log in the file at path. It creates the file if
+// missing, so a path the portal cannot write stops start-up rather than
+// the first checkpoint.
+func OpenFile(path string) (*File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	f.Close()
+	return &File{path: path}, nil
+}
+
+// FileAt is the log in the file at path, for reading: it creates nothing,
+// so verify leaves no empty file behind and sees a missing one as missing.
+func FileAt(path string) *File { return &File{path: path} }
+
+// Append writes line (newline included) at the end of the file and syncs it.
+func (l *File) Append(_ context.Context, line []byte) error {
 	// Opened per line, so a file moved away (rotated, shipped) is
 	// followed by a new one rather than written behind the operator's back.
-	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return false, fmt.Errorf("checkpoint: %w", err)
+		return err
 	}
 	// One write of the whole line: with O_APPEND, lines of several writers
 	// on one file do not interleave.
@@ -73,12 +94,25 @@ func (w *Writer) Checkpoint(ctx context.Context) (written bool, err error) {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return false, fmt.Errorf("checkpoint: write: %w", err)
-	}
-	w.last = h
-	return true, nil
+	return err
 }
+
+// Entries reads the file (Read); a missing file is an error that wraps
+// os.ErrNotExist.
+func (l *File) Entries(context.Context) ([]Entry, bool, error) {
+	f, err := os.Open(l.path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	return Read(f)
+}
+
+// String names the file.
+func (l *File) String() string { return l.path }
+
+// Close does nothing: the file is opened per line.
+func (l *File) Close() error { return nil }
 
 // Run writes a checkpoint every interval until ctx ends, reporting failures
 // to failed and going on: a missed checkpoint weakens the proof, it does

@@ -184,68 +184,65 @@ func mustHeader(t *testing.T, k ed25519.PrivateKey) []byte {
 }
 
 func TestWriter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "checkpoints.jsonl")
-	var current audit.Head
-	var headErr error
-	w, err := NewWriter(path, testKey(1), "test", func(context.Context) (audit.Head, error) { return current, headErr })
-	if err != nil {
-		t.Fatalf("NewWriter: %v", err)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("NewWriter did not create the file: %v", err)
-	}
-	steps := []struct {
-		name    string
-		head    audit.Head
-		headErr error
-		written bool
-		wantErr bool
-	}{
-		{name: "empty chain", head: audit.Head{Seq: 0, Hash: audit.GenesisHash}},
-		{name: "first records", head: head(3), written: true},
-		{name: "idle", head: head(3)},
-		{name: "more records", head: head(7), written: true},
-		{name: "store down", head: head(7), headErr: errors.New("down"), wantErr: true},
-		{name: "after store down", head: head(8), written: true},
-	}
-	var want []audit.Head
-	for _, s := range steps {
-		t.Run(s.name, func(t *testing.T) {
-			current, headErr = s.head, s.headErr
-			written, err := w.Checkpoint(context.Background())
-			if (err != nil) != s.wantErr {
-				t.Fatalf("Checkpoint: got error %v, want error %t", err, s.wantErr)
-			}
-			if got, want := written, s.written; got != want {
-				t.Errorf("written: got %t, want %t", got, want)
-			}
-		})
-		if s.written {
-			want = append(want, s.head)
+	forEachLog(t, func(t *testing.T, log Log) {
+		var current audit.Head
+		var headErr error
+		w := NewWriter(log, testKey(1), "test", func(context.Context) (audit.Head, error) { return current, headErr })
+		steps := []struct {
+			name    string
+			head    audit.Head
+			headErr error
+			written bool
+			wantErr bool
+		}{
+			{name: "empty chain", head: audit.Head{Seq: 0, Hash: audit.GenesisHash}},
+			{name: "first records", head: head(3), written: true},
+			{name: "idle", head: head(3)},
+			{name: "more records", head: head(7), written: true},
+			{name: "store down", head: head(7), headErr: errors.New("down"), wantErr: true},
+			{name: "after store down", head: head(8), written: true},
 		}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	entries, torn, err := Read(f)
-	if err != nil || torn {
-		t.Fatalf("Read: %v (torn %t)", err, torn)
-	}
-	anchors, problems, _ := Trust{Pinned: []ed25519.PublicKey{testKey(1).Public().(ed25519.PublicKey)}}.Anchors(entries)
-	if len(problems) > 0 {
-		t.Errorf("problems: %v", problems)
-	}
-	if got := anchors; !reflect.DeepEqual(got, want) {
-		t.Errorf("file: got %v, want %v", got, want)
-	}
+		var want []audit.Head
+		for _, s := range steps {
+			t.Run(s.name, func(t *testing.T) {
+				current, headErr = s.head, s.headErr
+				written, err := w.Checkpoint(context.Background())
+				if (err != nil) != s.wantErr {
+					t.Fatalf("Checkpoint: got error %v, want error %t", err, s.wantErr)
+				}
+				if got, want := written, s.written; got != want {
+					t.Errorf("written: got %t, want %t", got, want)
+				}
+			})
+			if s.written {
+				want = append(want, s.head)
+			}
+		}
+		entries, torn, err := log.Entries(context.Background())
+		if err != nil || torn {
+			t.Fatalf("Entries: %v (torn %t)", err, torn)
+		}
+		anchors, problems, _ := Trust{Pinned: []ed25519.PublicKey{testKey(1).Public().(ed25519.PublicKey)}}.Anchors(entries)
+		if len(problems) > 0 {
+			t.Errorf("problems: %v", problems)
+		}
+		if got := anchors; !reflect.DeepEqual(got, want) {
+			t.Errorf("log: got %v, want %v", got, want)
+		}
+	})
 }
 
-func TestNewWriterUnwritablePath(t *testing.T) {
+func TestOpenFileUnwritablePath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "no-such-dir", "checkpoints.jsonl")
-	if _, err := NewWriter(path, testKey(1), "test", nil); err == nil {
-		t.Error("NewWriter: got no error for a path in a missing directory")
+	if _, err := OpenFile(path); err == nil {
+		t.Error("OpenFile: got no error for a path in a missing directory")
+	}
+	path = filepath.Join(t.TempDir(), "checkpoints.jsonl")
+	if _, err := OpenFile(path); err != nil {
+		t.Fatalf("OpenFile: %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("OpenFile did not create the file: %v", err)
 	}
 }
 

@@ -20,7 +20,7 @@ func VerifyAudit(ctx context.Context, getenv func(string) string, stdout io.Writ
 	}
 	// The checkpoints are read before the chain is walked, so each one's
 	// record is in the walk even while an instance goes on appending.
-	anchors, fileProblems, note, err := checkpointAnchors(cfg, stdout)
+	anchors, fileProblems, note, err := checkpointAnchors(ctx, cfg, stdout)
 	if err != nil {
 		return err
 	}

@@ -468,3 +468,99 @@ func TestCheckpointConfig(t *testing.T) {
 		})
 	}
 }
+
+// checkpointDatabase is a PostgreSQL database of its own for a test's
+// checkpoint log: in scale-out the log lives outside the audit database.
+func checkpointDatabase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("OPPSLAG_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("OPPSLAG_TEST_POSTGRES_URL is not set; skipping the checkpoint log in PostgreSQL")
+	}
+	ctx := context.Background()
+	raw, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "oppslag_checkpoints_" + hex.EncodeToString(b[:])
+	if _, err := raw.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		raw.Close(ctx)
+		t.Skipf("cannot create a second database for the checkpoint log: %v", err)
+	}
+	t.Cleanup(func() {
+		raw.Exec(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)")
+		raw.Close(context.Background())
+	})
+	cfg, err := pgx.ParseConfig(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+}
+
+// S43 in scale-out: two instances on one audit database append their
+// checkpoints to a table in a second database; a consistent rewrite of
+// the audit database is caught there, on either audit backend. The audit
+// database itself is refused as the checkpoint log.
+func TestS43_CheckpointsInASecondDatabase(t *testing.T) {
+	for _, b := range []struct {
+		name string
+		open func(t *testing.T) auditDB
+	}{{"sqlite", sqliteAuditDB}, {"postgres", postgresAuditDB}} {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.open(t)
+			ckpt := checkpointDatabase(t)
+			key := checkpoint.PublicKeyString(mustKey(t, filepath.Join(db.dir, "key.pem")))
+			getenv := db.env("OPPSLAG_AUDIT_CHECKPOINTS", ckpt,
+				"OPPSLAG_AUDIT_CHECKPOINT_KEY_FILE", filepath.Join(db.dir, "key.pem"),
+				"OPPSLAG_AUDIT_CHECKPOINT_PUBLIC_KEY", key)
+			serveAudit(t, getenv, 12) // instance A: checkpoint at 12
+			serveAudit(t, getenv, 8)  // instance B: checkpoint at 20
+			out, err := verifyAudit(getenv)
+			if err != nil || !strings.Contains(out, "2 checkpoints agree with the chain (signed by a pinned key)") {
+				t.Fatalf("verify before the rewrite: %v\n%s", err, out)
+			}
+			db.rewrite(t, 5, "someone else")
+			out, err = verifyAudit(getenv)
+			if err == nil || !strings.Contains(out, "record 12: checkpoint mismatch") || !strings.Contains(out, "record 20: checkpoint mismatch") {
+				t.Errorf("verify after the rewrite: %v\n%s", err, out)
+			}
+		})
+	}
+	t.Run("refused", func(t *testing.T) {
+		db := postgresAuditDB(t)
+		cfg, err := LoadConfig(db.env("OPPSLAG_AUDIT_CHECKPOINTS", db.url))
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, err := audit.Open(context.Background(), cfg.DatabaseURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		_, err = startCheckpoints(context.Background(), cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err == nil || !strings.Contains(err.Error(), "outside it") {
+			t.Errorf("startCheckpoints with the audit database as its log: %v, want refused", err)
+		}
+		cfg, err = LoadConfig(db.env("OPPSLAG_AUDIT_CHECKPOINTS", "postgres://u@elsewhere/checkpoints"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = startCheckpoints(context.Background(), cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err == nil || !strings.Contains(err.Error(), "OPPSLAG_AUDIT_CHECKPOINT_KEY_FILE") {
+			t.Errorf("startCheckpoints with a database log and no key file: %v, want refused", err)
+		}
+	})
+}
+
+// mustKey creates the instance key at path and returns its public half.
+func mustKey(t *testing.T, path string) ed25519.PublicKey {
+	t.Helper()
+	k, _, err := checkpoint.LoadOrCreateKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.Public().(ed25519.PublicKey)
+}
