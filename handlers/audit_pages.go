@@ -56,7 +56,7 @@ var errNoSearch = errors.New("audit pages: the audit store cannot search")
 var auditFilters = []string{"hpr", "user", "org", "from", "to", "resource", "action", "outcome", "basis"}
 
 // auditResources are the resources the search offers to filter by.
-var auditResources = []string{"person", "family", "krr", "address", "timeline", "lab", "hpr", "session", "access", "audit"}
+var auditResources = []string{"person", "family", "krr", "address", "timeline", "lab", "hpr", "session", "access", "audit", "testdata"}
 
 var auditOutcomes = []audit.Outcome{audit.Granted, audit.Denied, audit.Restricted, audit.UpstreamError, audit.Success, audit.Failure}
 

@@ -24,10 +24,12 @@ import (
 // the CSV) are clients/hpr/batch; this file reads the request, audits,
 // starts the check and fills its rows; the view words them.
 
-// HPRBatches keeps the running and finished batch checks of this instance.
+// HPRBatches keeps the running and finished batch checks: in this
+// instance's memory (NewHPRBatches), or copied to Redis so every instance
+// finds them (batch.NewRedisStore, when Redis is configured).
 type HPRBatches = batch.Store
 
-// NewHPRBatches returns an empty store.
+// NewHPRBatches returns an empty store of this instance only.
 func NewHPRBatches() *HPRBatches { return batch.NewStore() }
 
 // MaxBatchUpload is the most a batch check's request body may hold: the
@@ -174,7 +176,7 @@ func (h HPR) job(r *http.Request) (string, *batch.Job, error) {
 	if h.Batches == nil || u == nil {
 		return "", nil, Errorf(http.StatusNotFound, "error.hpr.batch", nil)
 	}
-	j, ok := h.Batches.Get(id, u.Subject, h.now())
+	j, ok := h.Batches.Get(r.Context(), id, u.Subject, h.now())
 	if !ok {
 		return "", nil, Errorf(http.StatusNotFound, "error.hpr.batch", nil)
 	}

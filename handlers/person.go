@@ -26,6 +26,9 @@ type Person struct {
 	Timeout time.Duration // per upstream call (S32)
 	Log     *slog.Logger  // panel failures, with their correlation id
 	Now     func() time.Time
+	// RawDrawer serves each panel's raw-response drawer (F19; person_raw.go):
+	// set only when every upstream is simulated.
+	RawDrawer bool
 }
 
 // defaultTimeout is the per-call deadline when Timeout is not set (S32).

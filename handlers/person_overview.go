@@ -150,6 +150,7 @@ func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h.withRawDrawers(page.Panels, r.PathValue("handle"))
 	// A generic title: the browser keeps titles in its history, and a
 	// patient's name does not belong there.
 	return Render(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
@@ -294,7 +295,9 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 		pn = views.PersonPanel{Error: h.errorData(ctx, err)}
 		status = AsError(err).Status
 	}
-	return Render(w, r, status, views.PersonPanelSection(frame(pn, id, handle, h.now())))
+	pn = frame(pn, id, handle, h.now())
+	pn.Raw = h.rawURL(handle, id)
+	return Render(w, r, status, views.PersonPanelSection(pn))
 }
 
 // header builds the card at the top: name, number, age, gender, status and

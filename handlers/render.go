@@ -7,14 +7,19 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/oppslag/oppslag/clients/simfault"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
 )
 
 // Site carries what every page needs beyond the request itself.
 type Site struct {
-	Demo bool             // synthetic data: every page shows the demo band
-	Now  func() time.Time // the banner's clock (the patient's age); nil is time.Now
+	Demo     bool             // synthetic data: every page shows the demo band
+	Testdata bool             // the population browser (/testdata) is mounted, every upstream simulated: the header links to it
+	Now      func() time.Time // the banner's clock (the patient's age); nil is time.Now
+	// Faults returns the simulator faults in force, for the fault band
+	// (F19); nil where faults cannot be set (a real upstream configured).
+	Faults func() []simfault.Fault
 }
 
 // Base builds the layout's view model for r with the title key. On a
@@ -32,7 +37,11 @@ func (s Site) Base(r *http.Request, titleKey string) views.Base {
 		b.Title = views.Msg(titleKey)
 	}
 	if u := request.UserFrom(ctx); u != nil {
+		b.Testdata = s.Testdata
 		b.User = &views.UserHeader{Name: u.Name, HPRNumber: u.HPRNumber, Professions: u.Professions(), Org: orgOf(u)}
+	}
+	if s.Faults != nil {
+		b.Faults = FaultLines(s.Faults())
 	}
 	if pt, ok := loadedPatient(ctx); ok && accessRecorded(ctx) {
 		b.Patient = bannerOf(pt, s.Demo, s.now(), r.URL.Path)

@@ -66,11 +66,15 @@ type Base struct {
 	User      *UserHeader // nil when anonymous
 	CSRFToken string      // "" when there is no session
 	Demo      bool        // show the DEMO band: synthetic data only
+	Testdata  bool        // link to the population browser (/testdata): every upstream is simulated
 	Path      string      // current local path, where the language switch returns to
 	Flash     string      // one-off notice shown at the top of main
 	// Patient is the patient banner at the top of main on every page about
 	// one patient; nil elsewhere.
 	Patient *PatientBanner
+	// Faults are the simulator faults in force (F19), shown in a band
+	// under the DEMO band on every page; nil when none.
+	Faults []FaultLine
 }
 
 // PatientBanner says whose page this is, on every patient page and its

@@ -48,7 +48,7 @@ var formattedNumber = regexp.MustCompile(`^\d{6} \d{5}$`)
 // patientRoutes (a new page added there is walked too) and finds the banner
 // with the patient's name and number, and no name in the tab title.
 func TestPatientBanner_EveryPatientPage(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, withTestdata()) // the raw drawer is a patient page too
 	b, tok := clinician(t, h)
 	number := labsPerson(t, h, "abnormal-labs")
 	subject, ok := h.pop.ByNIN(number)

@@ -42,6 +42,8 @@ var patientRoutes = []patientRoute{
 	{method: "GET", pattern: "/person/{handle}/", kind: showsData, path: func(b string) string { return b }},
 	{method: "GET", pattern: "/person/{handle}/panel/{panel}", kind: showsData, path: func(b string) string { return b + "/panel/names" },
 		header: []string{"HX-Request", "true"}},
+	// The raw-response drawer (F19; the harness is a demo, so it is served).
+	{method: "GET", pattern: "/person/{handle}/raw/{panel}", kind: showsData, path: func(b string) string { return b + "/raw/addresses" }},
 	{method: "GET", pattern: "/person/{handle}/timeline", kind: showsData, path: func(b string) string { return b + "/timeline" }},
 	{method: "GET", pattern: "/person/{handle}/print", kind: showsData, path: func(b string) string { return b + "/print" }},
 	{method: "GET", pattern: "/person/{handle}/labs", kind: showsData, path: func(b string) string { return b + "/labs" }},
@@ -80,7 +82,7 @@ func gated(mws []func(http.Handler) http.Handler) bool {
 }
 
 func TestAccessGate_RouteTable(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, withTestdata()) // every route mounted, the testers' too
 	var inGate, naming []string
 	err := chi.Walk(h.srv.router, func(method, route string, _ http.Handler, mws ...func(http.Handler) http.Handler) error {
 		key := method + " " + route
@@ -133,7 +135,7 @@ type patientVisit struct {
 // audit store failing from the first call on when fail is set.
 func visitEveryPatientRoute(t *testing.T, fail bool) (map[string]patientVisit, string, string) {
 	sw := &switchable{}
-	h := newHarness(t, withSwitchableAudit(sw))
+	h := newHarness(t, withSwitchableAudit(sw), withTestdata())
 	b, tok := clinician(t, h)
 	number := labsPerson(t, h, "abnormal-labs")
 	subject, ok := h.pop.ByNIN(number)

@@ -53,7 +53,7 @@ func (s *Server) routes() http.Handler {
 
 	start := handlers.Start{Site: s.site}
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Labs: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
-		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log}
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, RawDrawer: s.rawDrawer()}
 	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, EmergencyWindow: s.cfg.EmergencyWindow}
 	mine := handlers.Lookups{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
@@ -84,6 +84,8 @@ func (s *Server) routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
 		r.Get("/me", s.handle(start.Me))
+		s.mountTestdata(r) // the synthetic population browser, when every upstream is simulated (web/testdata.go)
+		s.mountFaults(r)   // the simulators' fault panel, likewise (web/testdata_faults.go)
 
 		// Health personnel (HPR): any signed-in user (S21).
 		r.Get("/hpr", s.handle(personnel.Search))
@@ -116,6 +118,7 @@ func (s *Server) routes() http.Handler {
 				r.Method(http.MethodPost, "/labs/emergency", s.form(labResults.OpenEmergency))
 				r.Method(http.MethodPost, "/labs/end", s.form(labResults.EndAccess))
 				r.Get("/labs/print", s.handle(labResults.Print))
+				s.mountRaw(r, people) // what the upstream sent, when every upstream is simulated (web/raw.go)
 			})
 		})
 

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,8 @@ import (
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/simfault"
+	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
@@ -51,6 +54,17 @@ type Config struct {
 	// lasts; 0 means handlers.DefaultEmergencyWindow (4 h).
 	EmergencyWindow time.Duration
 	UpstreamTimeout time.Duration // per upstream call (S32); default 3 s
+	// Testdata is the synthetic population every upstream simulator serves,
+	// for the population browser (/testdata). nil, as whenever a real
+	// upstream is configured, leaves /testdata unmounted: a 404.
+	Testdata *synthetic.Population
+	// HPRBatches keeps the HPR batch checks; nil: this instance's memory.
+	// With Redis, a shared store, so a poll on any instance finds a batch.
+	HPRBatches *handlers.HPRBatches
+	// Faults are the simulators' faults (F19), for the fault panel
+	// (/testdata/faults) and the band on every page. nil, as whenever a
+	// real upstream is configured, leaves the panel unmounted: a 404.
+	Faults *simfault.Registry
 	// BodyTimeout is how long a client may take to send a form body (S40);
 	// an upload gets uploadTimeoutFactor times as long. Default 10 s.
 	BodyTimeout time.Duration
@@ -114,11 +128,14 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:        cfg,
 		log:        cfg.Logger,
-		site:       handlers.Site{Demo: cfg.Demo},
-		hprBatches: handlers.NewHPRBatches(),
+		site:       handlers.Site{Demo: cfg.Demo, Testdata: cfg.Testdata != nil},
+		hprBatches: cmp.Or(cfg.HPRBatches, handlers.NewHPRBatches()),
 		sessions: &sessionStore{
 			kv: cfg.Sessions, now: cfg.Now, idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, log: cfg.Logger,
 		},
+	}
+	if reg := cfg.Faults; reg != nil {
+		s.site.Faults = func() []simfault.Fault { return reg.Active(cfg.Now()) }
 	}
 	s.handler = s.routes()
 	return s, nil

@@ -145,6 +145,14 @@ var kindTable = []kind{
 	{"suspended", func(p *Population, i int) bool { pl := p.hprPlanOf(i); return pl.suspendedOn(p.ref) }},
 	{"expiring", func(p *Population, i int) bool { pl := p.hprPlanOf(i); return pl.expiringOn(p.ref) }},
 	{"replaced-hpr", func(p *Population, i int) bool { return p.hprPlanOf(i).replaced != none }},
+	// The population browser's filters (browse.go, issue 14).
+	{"resident", func(p *Population, i int) bool { return p.status(i) == stResident }},
+	{"sibling", func(p *Population, i int) bool { return p.hasSibling(i) }},
+	{"deceased-parent", func(p *Population, i int) bool {
+		r := &p.recs[i]
+		return (r.mother >= 0 && p.recs[r.mother].death != none) || (r.father >= 0 && p.recs[r.father].death != none)
+	}},
+	{"hpr-valid", func(p *Population, i int) bool { pl := p.hprPlanOf(i); return pl.validOn(p.ref) }},
 }
 
 // AllKinds returns the names of every kind, in a stable order.
@@ -209,6 +217,38 @@ func (p *Population) hasHalfSibling(i int) bool {
 			if cr := &p.recs[c]; int(c) != i && (cr.mother != r.mother || cr.father != r.father) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// hasSibling reports whether one of person i's parents has another child:
+// a full or half sibling, as the family panel derives them.
+func (p *Population) hasSibling(i int) bool {
+	r := &p.recs[i]
+	for _, par := range []int32{r.mother, r.father} {
+		if par < 0 {
+			continue
+		}
+		pr := &p.recs[par]
+		for _, c := range p.children[pr.childOff : pr.childOff+uint32(pr.childN)] {
+			if int(c) != i {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// validOn reports whether the plan holds an approval valid on day d and no
+// suspension covers d: health personnel who may work that day.
+func (pl *hprPlan) validOn(d int32) bool {
+	if !pl.is || pl.suspendedOn(d) {
+		return false
+	}
+	for _, a := range pl.apps[:pl.n] {
+		if a.ended == endNone && a.from <= d && a.to >= d {
+			return true
 		}
 	}
 	return false

@@ -3,6 +3,7 @@
 //
 //	oppslag                serve (the default)
 //	oppslag serve          serve
+//	oppslag simulators     every upstream simulated, as one service for several portals; prints their settings
 //	oppslag synth          print synthetic persons as JSON lines (--where KIND, --limit N, --full)
 //	oppslag audit verify   check the audit trail's hash chain against its signed checkpoints
 //	oppslag audit search   list audit records by filter (--hpr, --user, --org, --from, --to, --resource, --action, --outcome, --basis)
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch {
 	case cmd == "serve":
 		return app.Serve(ctx, getenv, stdout, stderr)
+	case cmd == "simulators":
+		return app.Simulators(ctx, args[1:], getenv, stdout, stderr)
 	case cmd == "synth":
 		return app.Synth(args[1:], getenv, stdout, stderr)
 	case cmd == "audit" && len(args) > 1 && args[1] == "verify":
@@ -53,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// binary does not.
 		return fmt.Errorf("bench is its own command now: %s", strings.TrimSpace("go run ./cmd/oppslag-bench "+strings.Join(args[1:], " ")))
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify | audit search [filters] | audit export [filters]]\n"+
+		fmt.Fprintln(stdout, "usage: oppslag [serve | simulators [--portal URL]… [--keys DIR] [--issuer URL] [--seed N] [--persons N] [--<name>-addr HOST:PORT] | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify | audit search [filters] | audit export [filters]]\n"+
 			"configuration: OPPSLAG_* environment variables (see README.md); the benchmark harness: go run ./cmd/oppslag-bench")
 		return nil
 	default:

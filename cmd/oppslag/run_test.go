@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -211,42 +210,6 @@ func TestDemoStartsEverySimulator(t *testing.T) {
 	}
 	if n := strings.Count(logs, "synthetic population generated"); n != 1 {
 		t.Errorf("population generated %d times; want once for every simulator", n)
-	}
-}
-
-func TestRealHelseIDNeedsRealAPIs(t *testing.T) {
-	key, err := helseid.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := json.Marshal(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(t.TempDir(), "key.json")
-	if err := os.WriteFile(keyFile, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	base := map[string]string{
-		"OPPSLAG_ADDR":              "127.0.0.1:0",
-		"OPPSLAG_DATABASE_URL":      "sqlite:" + filepath.Join(t.TempDir(), "o.db"),
-		"OPPSLAG_HELSEID_ISSUER":    "https://helseid-sts.test.nhn.no",
-		"OPPSLAG_HELSEID_CLIENT_ID": "c",
-		"OPPSLAG_HELSEID_KEY_FILE":  keyFile,
-	}
-	for _, missing := range []string{"OPPSLAG_PERSON_API_URL", "OPPSLAG_LABS_API_URL"} {
-		t.Run(missing, func(t *testing.T) {
-			env := maps.Clone(base)
-			for _, v := range []string{"OPPSLAG_PERSON_API_URL", "OPPSLAG_LABS_API_URL"} {
-				if v != missing {
-					env[v] = "https://api.example.invalid"
-				}
-			}
-			err := run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), missing) {
-				t.Fatalf("error %v; want one naming %s", err, missing)
-			}
-		})
 	}
 }
 

@@ -112,7 +112,8 @@
     if (!source) {
       return;
     }
-    var text = source.textContent.replace(/\s+/g, "");
+    // data-raw keeps the text as it is (the raw drawer's JSON).
+    var text = b.hasAttribute("data-raw") ? source.textContent : source.textContent.replace(/\s+/g, "");
     var status = b.parentNode.querySelector(".app-copy__status");
     var done = function () {
       if (status) {

@@ -61,6 +61,10 @@ type Job struct {
 	rows       []Row
 	done       bool
 	exportedAt time.Time
+
+	// pub copies the rows to the shared store as Run adds them; nil for a
+	// store of this instance only (set by Store.Add, before Run starts).
+	pub *publisher
 }
 
 // NewJob returns a check of numbers for the user with subject owner,
@@ -85,10 +89,12 @@ func (j *Job) Run(ctx context.Context, ix Index, reg Register, day hpr.Date) {
 		j.mu.Lock()
 		j.rows = append(j.rows, row)
 		j.mu.Unlock()
+		j.pub.row(ctx, row, day, false)
 	}
 	j.mu.Lock()
 	j.done = true
 	j.mu.Unlock()
+	j.pub.row(ctx, Row{}, day, true)
 }
 
 // checkOne answers one number from the index, else through the client.
@@ -166,16 +172,20 @@ func (s Snapshot) Counts() []Count {
 	return out
 }
 
-// Store keeps the running and finished checks of this instance, each for
-// Lifetime and for its owner only. Behind a load balancer without sticky
-// sessions a poll may reach another instance, which answers "no longer
-// exists" (the check can be run again; answers are cached).
+// Store keeps the running and finished checks, each for Lifetime and for
+// its owner only. A check runs on the instance that started it. With a
+// shared store (NewRedisStore) its rows are copied to Redis as they come,
+// so a poll that a load balancer sends to another instance finds the check
+// there too; with NewStore the checks live in this instance's memory, and
+// another instance answers "no longer exists" (the check can be run again;
+// answers are cached).
 type Store struct {
-	mu   sync.Mutex
-	jobs map[string]*Job
+	mu     sync.Mutex
+	jobs   map[string]*Job
+	shared *shared // nil: this instance only
 }
 
-// NewStore returns an empty store.
+// NewStore returns an empty store of this instance only.
 func NewStore() *Store { return &Store{jobs: map[string]*Job{}} }
 
 // Add keeps j under a new unguessable id, dropping expired checks and, at
@@ -203,15 +213,23 @@ func (s *Store) Add(j *Job, now time.Time) (string, error) {
 		delete(s.jobs, oldest)
 	}
 	s.jobs[id] = j
+	if s.shared != nil {
+		j.pub = s.shared.publish(id, j)
+	}
 	return id, nil
 }
 
 // Get returns the check id if owner started it and it has not expired;
-// another user's check is as absent as an unknown one.
-func (s *Store) Get(id, owner string, now time.Time) (*Job, bool) {
+// another user's check is as absent as an unknown one. A check started on
+// another instance comes from the shared store, as it stood at its last
+// copy (Job.Run copies at least every publishInterval).
+func (s *Store) Get(ctx context.Context, id, owner string, now time.Time) (*Job, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	j, ok := s.jobs[id]
+	s.mu.Unlock()
+	if !ok && s.shared != nil {
+		j, ok = s.shared.load(ctx, id)
+	}
 	if !ok || j.owner != owner || now.Sub(j.started) > Lifetime {
 		return nil, false
 	}

@@ -184,7 +184,7 @@ func TestStore(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := s.Get(tt.id, tt.owner, tt.at)
+			got, ok := s.Get(context.Background(), tt.id, tt.owner, tt.at)
 			if ok != tt.want || (ok && got != j) {
 				t.Errorf("Get = %p, %v; want %v", got, ok, tt.want)
 			}

@@ -258,7 +258,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
-// demo reports whether any upstream is simulated: the data shown is synthetic.
+// demo reports whether any upstream is simulated in this process (the
+// embedded demo): the data shown is synthetic. Upstreams given by URL may
+// be simulated too (`oppslag simulators`); Serve learns that from the
+// upstreams themselves (probeSynthetic), and the portal is then not in
+// demo mode, though its band says the data is synthetic.
 func (c Config) demo() bool {
 	return c.HelseIDIssuer == "" || c.PersonAPIURL == "" || c.HPRAPIURL == "" || c.LabsAPIURL == ""
 }

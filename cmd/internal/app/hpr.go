@@ -2,11 +2,8 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,9 +15,8 @@ import (
 
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/hpr"
+	"github.com/oppslag/oppslag/clients/hpr/batch"
 	"github.com/oppslag/oppslag/clients/hpr/hprindex"
-	"github.com/oppslag/oppslag/clients/hpr/hprsim"
-	"github.com/oppslag/oppslag/clients/hpr/maskinportensim"
 	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/handlers"
 )
@@ -40,7 +36,7 @@ type hprSetup struct {
 // the demo population, with all three scopes, so the demo shows every HPR
 // feature. With OPPSLAG_REDIS_URL the rate limiter and the cache live in
 // Redis, so several instances share HPR's bucket (F16, S34).
-func startHPR(ctx context.Context, cfg Config, logger *slog.Logger, population func() (*synthetic.Population, error)) (*hprSetup, error) {
+func startHPR(ctx context.Context, cfg Config, sh simHost, population func() (*synthetic.Population, error)) (*hprSetup, error) {
 	var (
 		base, issuer, clientID string
 		key                    jose.JSONWebKey
@@ -51,32 +47,11 @@ func startHPR(ctx context.Context, cfg Config, logger *slog.Logger, population f
 		if err != nil {
 			return nil, err
 		}
-		rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		sims, err := sh.startHPRSims(ctx, "127.0.0.1:0", "127.0.0.1:0", pop)
 		if err != nil {
-			return nil, fmt.Errorf("maskinporten demo key: %w", err)
-		}
-		key = jose.JSONWebKey{Key: rsaKey, KeyID: "oppslag-demo-1", Algorithm: string(jose.RS256), Use: "sig"}
-		var mp *maskinportensim.Server
-		issuerURL, err := startSim(ctx, "Maskinporten", logger, func(b string) http.Handler {
-			mp, err = maskinportensim.New(b+"/", maskinportensim.Options{})
-			if err != nil {
-				return http.NotFoundHandler()
-			}
-			return mp
-		})
-		if err != nil || mp == nil {
-			return nil, fmt.Errorf("maskinporten simulator: %v", err)
-		}
-		scopes = []string{hpr.ScopeBasic, hpr.ScopeExtended, hpr.ScopeExport}
-		if err := mp.RegisterClient(demoMaskinportenClient, &rsaKey.PublicKey, key.KeyID, scopes...); err != nil {
-			return nil, fmt.Errorf("maskinporten simulator: %w", err)
-		}
-		if base, err = startSim(ctx, "HPR", logger, func(string) http.Handler {
-			return hprsim.New(pop, mp, hprsim.Options{})
-		}); err != nil {
 			return nil, err
 		}
-		issuer, clientID = issuerURL+"/", demoMaskinportenClient
+		base, issuer, clientID, key, scopes = sims.base, sims.issuer, sims.clientID, sims.key, sims.scopes
 	} else {
 		var err error
 		if key, err = helseid.LoadKey(cfg.MaskinportenKeyFile); err != nil {
@@ -97,11 +72,10 @@ func startHPR(ctx context.Context, cfg Config, logger *slog.Logger, population f
 	}
 	hc := hpr.Config{BaseURL: base, Tokens: tokens, HTTPClient: upstreamClient(5 * time.Minute)}
 	if cfg.RedisURL != "" {
-		o, err := redis.ParseURL(cfg.RedisURL)
+		rc, err := redisClient(cfg)
 		if err != nil {
-			return nil, &configError{"OPPSLAG_REDIS_URL", "not a Redis URL"}
+			return nil, err
 		}
-		rc := redis.NewClient(o)
 		if hc.Limiter, err = hpr.NewRedisLimiter(rc, "oppslag:hpr:bucket:"+clientID, hpr.LimiterOptions{}); err != nil {
 			return nil, fmt.Errorf("hpr limiter: %w", err)
 		}
@@ -116,10 +90,34 @@ func startHPR(ctx context.Context, cfg Config, logger *slog.Logger, population f
 	}
 	setup := &hprSetup{client: client}
 	if hasScope(scopes, hpr.ScopeExport) && cfg.HPRIndexFile != "" {
-		setup.index = &indexHolder{path: cfg.HPRIndexFile, client: client, logger: logger}
+		setup.index = &indexHolder{path: cfg.HPRIndexFile, client: client, logger: sh.logger}
 		go setup.index.run(ctx, cfg.HPRIndexRefresh)
 	}
 	return setup, nil
+}
+
+// redisClient connects to OPPSLAG_REDIS_URL (lazily: go-redis dials on
+// first use).
+func redisClient(cfg Config) (*redis.Client, error) {
+	o, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, &configError{"OPPSLAG_REDIS_URL", "not a Redis URL"}
+	}
+	return redis.NewClient(o), nil
+}
+
+// hprBatchStore is where HPR batch checks are kept: in Redis when it is
+// configured, so a poll that reaches another instance finds the check
+// (issue 14); in this instance's memory otherwise.
+func hprBatchStore(cfg Config) (*handlers.HPRBatches, error) {
+	if cfg.RedisURL == "" {
+		return handlers.NewHPRBatches(), nil
+	}
+	rc, err := redisClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return batch.NewRedisStore(rc, "oppslag:hpr:batch:"), nil
 }
 
 func hasScope(scopes []string, s string) bool {

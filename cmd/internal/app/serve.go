@@ -6,21 +6,25 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/helseid/apitoken"
 	"github.com/oppslag/oppslag/clients/labs"
-	"github.com/oppslag/oppslag/clients/labs/labsim"
 	"github.com/oppslag/oppslag/clients/person"
 	"github.com/oppslag/oppslag/clients/person/personsim"
+	"github.com/oppslag/oppslag/clients/simfault"
 	"github.com/oppslag/oppslag/clients/synthetic"
+	"github.com/oppslag/oppslag/clients/upstream/rawlog"
 	"github.com/oppslag/oppslag/web"
 	"github.com/oppslag/oppslag/web/logging"
 	"github.com/oppslag/oppslag/web/sessionstore"
@@ -51,7 +55,9 @@ func APIResources() []string { return slices.Clone(apiResources) }
 // Serve runs the portal as `oppslag serve` does, with getenv as its whole
 // environment, until ctx ends: it prints "Oppslag listening on URL" to
 // stdout once it listens, and logs to stderr. Every upstream the
-// configuration leaves unset is simulated on loopback (demo.go).
+// configuration leaves unset is simulated on loopback (demo.go). With a
+// HelseID given by URL (a real one, or `oppslag simulators`) the simulated
+// APIs verify its tokens by its published keys (mixed mode).
 func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
@@ -90,6 +96,18 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	}
 	defer sessions.Close()
 
+	// Every upstream simulated here: the testers' tools are on (F17, F19).
+	// With any real upstream, or simulators run apart, they stay off:
+	// /testdata, the fault panel and the raw drawer answer 404.
+	allSimulated := cfg.HelseIDIssuer == "" && cfg.PersonAPIURL == "" && cfg.LabsAPIURL == "" && cfg.HPRAPIURL == ""
+	var faults *simfault.Registry
+	// sh starts every simulator this process runs (demo.go), each behind
+	// the fault layer when the testers' tools are on.
+	sh := simHost{logger: logger}
+	if allSimulated {
+		faults = simfault.NewRegistry(nil)
+		sh.wrap = func(up string, h http.Handler) http.Handler { return faults.Wrap(simfault.Upstream(up), h) }
+	}
 	var (
 		issuer  = cfg.HelseIDIssuer
 		key     jose.JSONWebKey
@@ -97,14 +115,11 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		sim     *simServer
 	)
 	if issuer == "" {
-		if sim, key, err = startDemoHelseID(ctx, logger, baseURL.String()); err != nil {
+		if sim, key, err = sh.startDemoHelseID(ctx, baseURL.String()); err != nil {
 			return err
 		}
 		issuer = sim.issuer
 		cfg.HelseIDClientID = demoClientID
-		if len(auditor) == 0 {
-			auditor = demoAuditors()
-		}
 	} else if key, err = helseid.LoadKey(cfg.HelseIDKeyFile); err != nil {
 		return fmt.Errorf("OPPSLAG_HELSEID_KEY_FILE: %w", err)
 	}
@@ -118,30 +133,33 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		}
 		dpopKey = &k
 	}
+	// Upstreams given by URL may be `oppslag simulators`: they say so
+	// (SyntheticHeader), and the band then says the data is synthetic.
+	announced := probeSynthetic(ctx, logger, cfg)
+	if len(auditor) == 0 && (sim != nil || announced[upHelseID]) {
+		// The simulator's auditor persona reads the audit trail, as in
+		// the demo; a real HelseID's users need OPPSLAG_AUDITOR_PIDS.
+		auditor = demoAuditors()
+	}
 
 	population := demoPopulation(cfg, logger)
-	// simulated starts the simulator of an API the configuration leaves
-	// unset; its tokens are checked against the HelseID simulator, as the
-	// real API checks HelseID's, so a real HelseID needs the real API too.
-	simulated := func(variable, name string, handler func(base string, pop *synthetic.Population) http.Handler) (string, error) {
-		if sim == nil {
-			return "", &configError{variable, "required with a real HelseID: the " + name + " simulator verifies only tokens from the HelseID simulator"}
-		}
-		p, err := population()
-		if err != nil {
-			return "", err
-		}
-		return startSim(ctx, name, logger, func(base string) http.Handler { return handler(base, p) })
+	// The API simulators check tokens as the real APIs do, against
+	// HelseID: the in-process simulator directly, or any other HelseID
+	// (a real test HelseID: mixed mode) by its published keys.
+	var verifier personsim.TokenVerifier
+	if sim != nil {
+		verifier = sim.Server
+	} else {
+		verifier = apitoken.New(issuer, apitoken.Options{HTTPClient: upstreamClient(5 * time.Second)})
 	}
 
 	personURL := cfg.PersonAPIURL
 	if personURL == "" {
-		if personURL, err = simulated("OPPSLAG_PERSON_API_URL", "Person API", func(base string, p *synthetic.Population) http.Handler {
-			// Beside the population, a few persons whose every text is a
-			// hostile string (S25): a tester sees them render inert.
-			hostile := personsim.NewMemoryRegistry(synthetic.HostilePersons(), nil)
-			return personsim.New(base, personsim.Overlay(hostile, p), sim.Server)
-		}); err != nil {
+		p, err := population()
+		if err != nil {
+			return err
+		}
+		if personURL, err = sh.startPersonSim(ctx, "127.0.0.1:0", p, verifier); err != nil {
 			return err
 		}
 	}
@@ -151,9 +169,11 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	}
 	labsURL := cfg.LabsAPIURL
 	if labsURL == "" {
-		if labsURL, err = simulated("OPPSLAG_LABS_API_URL", "Pasientens prøvesvar", func(base string, p *synthetic.Population) http.Handler {
-			return labsim.New(base, p, sim.Server)
-		}); err != nil {
+		p, err := population()
+		if err != nil {
+			return err
+		}
+		if labsURL, err = sh.startLabsSim(ctx, "127.0.0.1:0", p, verifier); err != nil {
 			return err
 		}
 	}
@@ -162,10 +182,26 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_LABS_API_URL: %w", err)
 	}
 
-	hprs, err := startHPR(ctx, cfg, logger, population)
+	hprs, err := startHPR(ctx, cfg, sh, population)
 	if err != nil {
 		return err
 	}
+	syntheticData := cfg.demo() || len(announced) > 0
+	var testdata *synthetic.Population
+	if allSimulated {
+		if testdata, err = population(); err != nil {
+			return err
+		}
+	}
+	batches, err := hprBatchStore(cfg)
+	if err != nil {
+		return err
+	}
+	readCheckpoints, closeCheckpoints, err := checkpointReader(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeCheckpoints()
 
 	hc, err := helseid.New(helseid.Config{
 		Issuer:                issuer,
@@ -186,23 +222,27 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		}
 	}
 	srv, err := web.New(web.Config{
-		BaseURL:         baseURL,
-		HelseID:         hc,
-		HelseIDIssuer:   issuer,
-		Audit:           auditStore,
-		Sessions:        sessions,
-		Logger:          logger,
-		Demo:            cfg.demo(),
-		IdleTimeout:     cfg.IdleTimeout,
-		AbsoluteTimeout: cfg.AbsoluteTimeout,
-		TrustedProxies:  cfg.TrustedProxies,
-		AuditorPIDs:     auditor,
-		PersonAPI:       personAPI,
-		LabsAPI:         labsAPI,
-		HPRAPI:          hprs.client,
-		HPRIndex:        hprs.index.current,
-		UpstreamTimeout: cfg.UpstreamTimeout,
-		EmergencyWindow: cfg.EmergencyWindow,
+		BaseURL:          baseURL,
+		HelseID:          hc,
+		HelseIDIssuer:    issuer,
+		Audit:            auditStore,
+		Sessions:         sessions,
+		Logger:           logger,
+		Demo:             syntheticData,
+		Testdata:         testdata,
+		Faults:           faults,
+		HPRBatches:       batches,
+		AuditCheckpoints: readCheckpoints,
+		IdleTimeout:      cfg.IdleTimeout,
+		AbsoluteTimeout:  cfg.AbsoluteTimeout,
+		TrustedProxies:   cfg.TrustedProxies,
+		AuditorPIDs:      auditor,
+		PersonAPI:        personAPI,
+		LabsAPI:          labsAPI,
+		HPRAPI:           hprs.client,
+		HPRIndex:         hprs.index.current,
+		UpstreamTimeout:  cfg.UpstreamTimeout,
+		EmergencyWindow:  cfg.EmergencyWindow,
 	})
 	if err != nil {
 		return err
@@ -231,7 +271,7 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	logger.Info("Oppslag started", "url", baseURL.String(), "demo", cfg.demo(), "config", cfg.String())
+	logger.Info("Oppslag started", "url", baseURL.String(), "demo", cfg.demo(), "synthetic", syntheticData, "config", cfg.String())
 	fmt.Fprintf(stdout, "Oppslag listening on %s\n", baseURL)
 
 	select {
@@ -299,5 +339,62 @@ func sweepSessions(ctx context.Context, sw interface {
 func upstreamClient(timeout time.Duration) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Timeout: timeout, Transport: t}
+	// rawlog captures an exchange only for a request that asks (the raw
+	// drawer, F19); for every other call it passes straight through.
+	return &http.Client{Timeout: timeout, Transport: rawlog.Wrap(t)}
+}
+
+// probeSynthetic asks each upstream given by URL whether it is one of our
+// simulators (SyntheticHeader on its answer) and returns those that are, by
+// name. Only loopback URLs are asked: the simulators listen nowhere else
+// (simulators.go), so a real service is never sent a probe. A probe that
+// fails counts as "not synthetic": the answer can only add the band, never
+// remove it or open a demo feature.
+func probeSynthetic(ctx context.Context, logger *slog.Logger, cfg Config) map[string]bool {
+	targets := map[string]string{}
+	if cfg.HelseIDIssuer != "" {
+		targets[upHelseID] = cfg.HelseIDIssuer + "/.well-known/openid-configuration"
+	}
+	for up, u := range map[string]string{upPerson: cfg.PersonAPIURL, upLabs: cfg.LabsAPIURL, upHPR: cfg.HPRAPIURL, upMaskinporten: cfg.MaskinportenURL} {
+		if u != "" {
+			targets[up] = u
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		out = map[string]bool{}
+	)
+	for up, target := range targets {
+		u, err := url.Parse(target)
+		if err != nil || !helseid.IsLoopback(u.Hostname()) {
+			continue
+		}
+		wg.Go(func() {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+			if err != nil {
+				return
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				logger.Warn("upstream not reachable at start-up; not known to be synthetic", "upstream", up, "err", err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+			if resp.Header.Get(SyntheticHeader) == "true" {
+				mu.Lock()
+				out[up] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(out) > 0 {
+		logger.Info("upstreams announce synthetic data; the band says so", "upstreams", strings.Join(slices.Sorted(maps.Keys(out)), ","))
+	}
+	return out
 }

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/oppslag/oppslag/views/i18n"
+)
+
+// TestBrowserTesterFlow walks the testers' tools with the keyboard (F17,
+// F19): the population browser's preset lands on a matching person, one
+// key opens that person's overview; a Person API 503 set in the fault
+// panel degrades the overview's KRR panel while the band on every page
+// names the fault; clearing it from the band heals the page; the raw
+// drawer shows what the Person API sent. Every page is checked with axe,
+// wide and narrow, light and dark.
+func TestBrowserTesterFlow(t *testing.T) {
+	ctx := browserFor(t)
+	p := startPortal(t, "OPPSLAG_DEMO_SEED", "1", "OPPSLAG_DEMO_PERSONS", "2000")
+	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	step := func(t *testing.T) context.Context {
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		t.Cleanup(cancel)
+		return sctx
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			loc, _ := chromedp.Run(sctx, chromedp.Location())
+			t.Fatalf("%v (page: %s)", err, loc)
+		}
+	}
+	// enter presses Enter on selector and waits for wait on the next page:
+	// the old page is marked first, so only the new document can match.
+	enter := func(t *testing.T, selector, wait string) {
+		t.Helper()
+		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+		must(t, err)
+		must(t, chromedp.Do(step(t),
+			chromedp.Focus(selector),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(`body:not(.old-page) `+wait),
+		))
+	}
+	scheme := func(value string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
+			return err
+		})
+	}
+	// look checks the page wide and light, narrow, and narrow and dark,
+	// and that nothing scrolls sideways at 390 px.
+	look := func(t *testing.T, name string) {
+		t.Helper()
+		checkPage(t, ctx, shots, name)
+		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
+		checkPage(t, ctx, shots, name+"-390")
+		over, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		must(t, err)
+		if over > 0 {
+			wide, _ := chromedp.Run(step(t), chromedp.Evaluate[[]string](widest))
+			t.Errorf("%s at 390 px: the page scrolls sideways by %d px; widest: %v", name, over, wide)
+		}
+		// Loaded again in the dark scheme (every page here is a GET): a
+		// scheme switched under a loaded page fades its colours, and axe
+		// would measure the fade.
+		must(t, chromedp.Do(step(t), scheme("dark"), chromedp.Reload()))
+		checkPage(t, ctx, shots, name+"-390-dark")
+		must(t, chromedp.Do(step(t), scheme("light"), chromedp.EmulateViewport(1366, 900)))
+	}
+	text := func(t *testing.T, selector string) string {
+		t.Helper()
+		s, err := chromedp.Run(step(t), chromedp.Text(selector))
+		must(t, err)
+		return s
+	}
+	count := func(t *testing.T, selector string) int {
+		t.Helper()
+		n, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+selector+"`"+`).length`))
+		must(t, err)
+		return n
+	}
+
+	// The doctor persona, as a tester signs in; the header links the browser.
+	must(t, chromedp.Do(step(t),
+		chromedp.EmulateViewport(1366, 900),
+		chromedp.Navigate(p.url+"/login?login_hint=doctor"),
+		chromedp.WaitVisible(`[data-testid="nav-testdata"]`),
+	))
+	enter(t, `[data-testid="nav-testdata"]`, `[data-testid="testdata-presets"]`)
+	look(t, "tester-1-testdata")
+
+	// A preset: reserved in KRR with abnormal labs.
+	enter(t, `[data-testid="testdata-preset-reserved-abnormal-labs"]`, `[data-testid="testdata-results"]`)
+	if n := count(t, `[data-testid="testdata-row"]`); n == 0 {
+		t.Fatal("the preset found no one")
+	}
+	if loc, _ := chromedp.Run(step(t), chromedp.Location()); containsRun(loc, 11) {
+		t.Errorf("the preset's URL holds an identity number: %s", loc)
+	}
+	look(t, "tester-2-preset")
+
+	// One key opens the first row's person (the number goes by POST).
+	enter(t, `[data-testid="testdata-lookup"] button`, `[data-testid="person-header"]`)
+	overview, err := chromedp.Run(step(t), chromedp.Location())
+	must(t, err)
+	if containsRun(overview, 11) {
+		t.Errorf("the overview's URL holds an identity number: %s", overview)
+	}
+	if count(t, `[data-testid="fault-band"]`) != 0 {
+		t.Error("a fault band before any fault was set")
+	}
+
+	// The fault panel: a Person API 503 on KRR, for five minutes.
+	must(t, chromedp.Do(step(t), chromedp.Navigate(p.url+"/testdata"), chromedp.WaitVisible(`[data-testid="testdata-faults-link"]`)))
+	enter(t, `[data-testid="testdata-faults-link"]`, `[data-testid="faults-form"]`)
+	look(t, "tester-3-faults")
+	must(t, chromedp.Do(step(t),
+		chromedp.SetValue(`#fault-upstream`, "person"),
+		chromedp.SetValue(`#fault-kind`, "503"),
+		chromedp.Focus(`#fault-route`),
+		chromedp.KeyEvent("CommonContactRegisterInformation"),
+		chromedp.Focus(`#fault-retry`),
+		chromedp.KeyEvent("60"),
+	))
+	enter(t, `[data-testid="fault-submit"]`, `[data-testid="faults-item"]`)
+	if !strings.Contains(text(t, `[data-testid="fault-band"]`), "503") {
+		t.Error("the band does not name the 503")
+	}
+
+	// The overview degrades one panel; the band says why.
+	must(t, chromedp.Do(step(t), chromedp.Navigate(overview), chromedp.WaitVisible(`[data-testid="person-header"]`)))
+	// The browser asks for English; the portal answers in it.
+	down := i18n.TL(i18n.EN, "error.person.upstream.title")
+	if krr := text(t, `[data-testid="panel-krr"]`); !strings.Contains(krr, down) {
+		t.Errorf("the KRR panel does not say the Person API failed: %q", krr)
+	}
+	if id := text(t, `[data-testid="panel-identity"]`); strings.Contains(id, down) {
+		t.Errorf("the identity panel failed with KRR: %q", id)
+	}
+	if count(t, `[data-testid="fault-band-item"]`) != 1 {
+		t.Error("the overview has no fault band")
+	}
+	look(t, "tester-4-overview-fault")
+
+	// Cleared from the band, with the keyboard; the overview heals.
+	enter(t, `[data-testid="fault-clear"] button`, `main`)
+	must(t, chromedp.Do(step(t), chromedp.Navigate(overview), chromedp.WaitVisible(`[data-testid="person-header"]`)))
+	if count(t, `[data-testid="fault-band"]`) != 0 {
+		t.Error("the band stays after the fault was cleared")
+	}
+	if krr := text(t, `[data-testid="panel-krr"]`); strings.Contains(krr, down) {
+		t.Errorf("the KRR panel still fails after the clear: %q", krr)
+	}
+
+	// The raw drawer of the identity panel: what the Person API sent.
+	// focus moves the focus as Tab would, and fails when it cannot land.
+	focus := func(t *testing.T, selector string) {
+		t.Helper()
+		// Tried again for a while: an element just revealed (a drawer
+		// opened) may take a frame before it can hold the focus.
+		ok, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`(async () => {
+			for (let i = 0; i < 40; i++) {
+				const el = document.querySelector('`+selector+`');
+				if (el) {
+					el.focus();
+					if (document.activeElement === el) return true;
+				}
+				await new Promise(r => requestAnimationFrame(() => setTimeout(r, 25)));
+			}
+			return false;
+		})()`, chromedp.EvalAwaitPromise))
+		must(t, err)
+		if !ok {
+			why, _ := chromedp.Run(step(t), chromedp.Evaluate[string](`(() => {
+				const all = document.querySelectorAll('`+selector+`');
+				const a = document.activeElement;
+				return all.length + ' matches: ' + (all[0] ? all[0].outerHTML.slice(0, 300) + ' visible=' + all[0].checkVisibility() : '') + '; active: ' + (a ? a.outerHTML.slice(0, 200) : 'none');
+			})()`))
+			t.Fatalf("%s cannot take the focus (%s)", selector, why)
+		}
+	}
+	focus(t, `[data-testid="panel-identity"] [data-testid="raw-drawer"] summary`)
+	must(t, chromedp.Do(step(t),
+		chromedp.KeyEvent(" "),
+		chromedp.WaitVisible(`[data-testid="panel-identity"] [data-testid="raw-drawer"][open] [data-testid="raw-link"]`),
+	))
+	_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
+	must(t, err)
+	focus(t, `[data-testid="panel-identity"] [data-testid="raw-link"]`)
+	must(t, chromedp.Do(step(t), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`body:not(.old-page) [data-testid="raw-page"]`)))
+	if status := text(t, `[data-testid="raw-status"]`); !strings.Contains(status, "200") {
+		t.Errorf("raw status line %q; want 200", status)
+	}
+	body := text(t, `[data-testid="raw-body"]`)
+	if !strings.Contains(body, "{") {
+		t.Errorf("the raw body is not the JSON sent: %q", body)
+	}
+	if headers := text(t, `[data-testid="raw-headers"]`); strings.Contains(strings.ToLower(headers), "authorization") || strings.Contains(headers, "eyJ") {
+		t.Errorf("the raw headers show a token: %q", headers)
+	}
+	if count(t, `[data-testid="patient-banner"]`) != 1 {
+		t.Error("the raw page does not say whose data it is")
+	}
+	look(t, "tester-5-raw")
+}
+
+// widest names the innermost elements that reach past the viewport's right
+// edge, for a message that says where a page overflows.
+const widest = `(() => {
+	const w = document.documentElement.clientWidth, out = [];
+	for (const el of document.querySelectorAll('body *')) {
+		const r = el.getBoundingClientRect();
+		if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
+			out.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ +/g, '.') : '') + ' ' + Math.round(r.right));
+		}
+		if (out.length >= 5) break;
+	}
+	return out;
+})()`
+
+// containsRun reports whether s has n digits in a row.
+func containsRun(s string, n int) bool {
+	run := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			if run++; run >= n {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
