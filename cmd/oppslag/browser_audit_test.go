@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -34,40 +31,9 @@ func TestBrowserAuditFlow(t *testing.T) {
 		t.Fatal("no parent in the population")
 	}
 	number := patients[0].CurrentNIN()
-	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	step := func(t *testing.T) context.Context {
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		t.Cleanup(cancel)
-		return sctx
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			loc, _ := chromedp.Run(sctx, chromedp.Location())
-			t.Fatalf("%v (page: %s)", err, loc)
-		}
-	}
-	// leave marks the page on screen, so a wait after a navigation can
-	// only be met by the next page.
-	leave := func(t *testing.T) {
-		t.Helper()
-		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
-		must(t, err)
-	}
-	enter := func(t *testing.T, selector, wait string) {
-		t.Helper()
-		leave(t)
-		must(t, chromedp.Do(step(t),
-			chromedp.Focus(selector),
-			chromedp.KeyEvent(kb.Enter),
-			chromedp.WaitVisible(`body:not(.old-page) `+wait),
-		))
-	}
+	shots := screenshotDir(t)
+	w := walk{ctx}
+	step, must, enter := w.step, w.must, w.enter
 
 	// The doctor's lookup, then logout.
 	must(t, chromedp.Do(step(t),

@@ -286,26 +286,9 @@ func TestBrowserPersonFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	// step bounds one browser step, so a wait that is never met fails
-	// within a minute at its own line, not at the test's deadline.
-	step := func(t *testing.T) context.Context {
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		t.Cleanup(cancel)
-		return sctx
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			loc, _ := chromedp.Run(sctx, chromedp.Location())
-			t.Fatalf("%v (page: %s)", err, loc)
-		}
-	}
+	shots := screenshotDir(t)
+	w := walk{ctx}
+	step, must := w.step, w.must
 	// A parent with a family and a KRR entry, so every panel has content.
 	var subject *person.Person
 	for _, c := range pop.Where("parent", 50) {
@@ -962,26 +945,9 @@ func TestBrowserPersonFlow(t *testing.T) {
 func TestBrowserHPRFlow(t *testing.T) {
 	ctx := browserFor(t)
 	p := startPortal(t, "OPPSLAG_DEMO_PERSONS", "2000")
-	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	// step bounds one browser step, so a wait that is never met fails
-	// within a minute at its own line, not at the test's deadline.
-	step := func(t *testing.T) context.Context {
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		t.Cleanup(cancel)
-		return sctx
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			loc, _ := chromedp.Run(sctx, chromedp.Location())
-			t.Fatalf("%v (page: %s)", err, loc)
-		}
-	}
+	shots := screenshotDir(t)
+	w := walk{ctx}
+	step, must := w.step, w.must
 	doctor := helseidsim.Personas()[0]
 	must(t, chromedp.Do(step(t),
 		chromedp.Navigate(p.url+"/login?login_hint=admin"),

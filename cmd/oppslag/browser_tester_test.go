@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -25,36 +23,9 @@ import (
 func TestBrowserTesterFlow(t *testing.T) {
 	ctx := browserFor(t)
 	p := startPortal(t, "OPPSLAG_DEMO_SEED", "1", "OPPSLAG_DEMO_PERSONS", "2000")
-	shots := os.Getenv("OPPSLAG_SCREENSHOT_DIR")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	step := func(t *testing.T) context.Context {
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		t.Cleanup(cancel)
-		return sctx
-	}
-	must := func(t *testing.T, err error) {
-		t.Helper()
-		if err != nil {
-			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			loc, _ := chromedp.Run(sctx, chromedp.Location())
-			t.Fatalf("%v (page: %s)", err, loc)
-		}
-	}
-	// enter presses Enter on selector and waits for wait on the next page:
-	// the old page is marked first, so only the new document can match.
-	enter := func(t *testing.T, selector, wait string) {
-		t.Helper()
-		_, err := chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
-		must(t, err)
-		must(t, chromedp.Do(step(t),
-			chromedp.Focus(selector),
-			chromedp.KeyEvent(kb.Enter),
-			chromedp.WaitVisible(`body:not(.old-page) `+wait),
-		))
-	}
+	shots := screenshotDir(t)
+	w := walk{ctx}
+	step, must, enter := w.step, w.must, w.enter
 	scheme := func(value string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -199,8 +170,7 @@ func TestBrowserTesterFlow(t *testing.T) {
 		chromedp.KeyEvent(" "),
 		chromedp.WaitVisible(`[data-testid="panel-identity"] [data-testid="raw-drawer"][open] [data-testid="raw-link"]`),
 	))
-	_, err = chromedp.Run(step(t), chromedp.Evaluate[bool](`document.body.classList.add("old-page"); true`))
-	must(t, err)
+	w.leave(t)
 	focus(t, `[data-testid="panel-identity"] [data-testid="raw-link"]`)
 	must(t, chromedp.Do(step(t), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`body:not(.old-page) [data-testid="raw-page"]`)))
 	if status := text(t, `[data-testid="raw-status"]`); !strings.Contains(status, "200") {

@@ -128,7 +128,7 @@ func (v *Verifier) Issuer() string { return v.issuer }
 // not empty. It returns the token's claims. It has the signature of
 // helseidsim.Server.VerifyAccessToken, so either serves the API simulators.
 func (v *Verifier) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scope string) (map[string]any, error) {
-	token, err := dpopAccessToken(r)
+	token, err := DPoPAccessToken(r)
 	if err != nil {
 		return nil, fmt.Errorf("apitoken: verify: %w", err)
 	}
@@ -136,10 +136,10 @@ func (v *Verifier) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scop
 	if err != nil {
 		return nil, fmt.Errorf("apitoken: verify: %w", err)
 	}
-	if aud := audiences(claims); len(aud) != 1 || aud[0] != audience {
+	if aud := Audiences(claims); len(aud) != 1 || aud[0] != audience {
 		return nil, fmt.Errorf("apitoken: verify: %w: aud %v, want only %q", ErrInvalidToken, aud, audience)
 	}
-	if scope != "" && !slices.Contains(scopesOf(claims), scope) {
+	if scope != "" && !slices.Contains(Scopes(claims), scope) {
 		return nil, fmt.Errorf("apitoken: verify: %w: %q", ErrInsufficientScope, scope)
 	}
 	cnf, _ := claims["cnf"].(map[string]any)
@@ -155,23 +155,6 @@ func (v *Verifier) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scop
 		return nil, fmt.Errorf("apitoken: verify: %w", dpop.ErrWrongBinding)
 	}
 	return claims, nil
-}
-
-// dpopAccessToken takes the token from "Authorization: DPoP <token>"; a
-// DPoP-bound token sent as Bearer is refused (RFC 9449 §7.1).
-func dpopAccessToken(r *http.Request) (string, error) {
-	values := r.Header.Values("Authorization")
-	if len(values) != 1 {
-		return "", fmt.Errorf("%w: want one Authorization header", ErrInvalidToken)
-	}
-	scheme, token, ok := strings.Cut(values[0], " ")
-	if !ok || !strings.EqualFold(scheme, "DPoP") {
-		return "", fmt.Errorf("%w: Authorization scheme must be DPoP", ErrInvalidToken)
-	}
-	if token = strings.TrimSpace(token); token == "" {
-		return "", fmt.Errorf("%w: empty token", ErrInvalidToken)
-	}
-	return token, nil
 }
 
 // checkToken verifies the signature, typ, iss, exp and nbf of a token.
@@ -204,11 +187,11 @@ func (v *Verifier) checkToken(ctx context.Context, raw string) (map[string]any, 
 		return nil, fmt.Errorf("%w: iss %q, want %q", ErrInvalidToken, iss, v.issuer)
 	}
 	now := v.now()
-	exp, ok := numericClaim(claims, "exp")
+	exp, ok := NumericDate(claims, "exp")
 	if !ok || !now.Before(exp.Add(clockSkew)) {
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
-	if nbf, ok := numericClaim(claims, "nbf"); ok && nbf.After(now.Add(clockSkew)) {
+	if nbf, ok := NumericDate(claims, "nbf"); ok && nbf.After(now.Add(clockSkew)) {
 		return nil, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
 	}
 	return claims, nil
@@ -315,48 +298,4 @@ func (v *Verifier) getJSON(ctx context.Context, url string, dst any) error {
 		return fmt.Errorf("GET %s: body over %d bytes", url, maxDocBytes)
 	}
 	return json.Unmarshal(b, dst)
-}
-
-// audiences returns the aud claim as a list.
-func audiences(claims map[string]any) []string {
-	switch a := claims["aud"].(type) {
-	case string:
-		return []string{a}
-	case []any:
-		out := make([]string, 0, len(a))
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// scopesOf returns the scope claim: a JSON array in HelseID's tokens, a
-// space-separated string in RFC 9068's.
-func scopesOf(claims map[string]any) []string {
-	switch sc := claims["scope"].(type) {
-	case []any:
-		out := make([]string, 0, len(sc))
-		for _, x := range sc {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case string:
-		return strings.Fields(sc)
-	}
-	return nil
-}
-
-// numericClaim returns a NumericDate claim as a time.
-func numericClaim(claims map[string]any, name string) (time.Time, bool) {
-	f, ok := claims[name].(float64)
-	if !ok {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(f), 0), true
 }

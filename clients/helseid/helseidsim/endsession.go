@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+
+	"github.com/oppslag/oppslag/clients/helseid/apitoken"
 )
 
 // handleEndSession is the end-session endpoint. With a valid id_token_hint
@@ -72,7 +74,7 @@ func (s *Server) idTokenHint(raw string) (clientID, sid string, ok bool) {
 	if err != nil || typ == typAccessToken {
 		return "", "", false
 	}
-	aud := audiences(claims)
+	aud := apitoken.Audiences(claims)
 	sid, _ = claims["sid"].(string)
 	if len(aud) != 1 || sid == "" {
 		return "", "", false

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -194,47 +193,4 @@ func (s *Server) parseOwnToken(raw string) (map[string]any, string, error) {
 	}
 	typ, _ := h.ExtraHeaders[jose.HeaderType].(string)
 	return claims, typ, nil
-}
-
-// audiences returns the aud claim as a list.
-func audiences(claims map[string]any) []string {
-	switch a := claims["aud"].(type) {
-	case string:
-		return []string{a}
-	case []any:
-		out := make([]string, 0, len(a))
-		for _, v := range a {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// scopesOf returns the scope claim (a JSON array in HelseID's tokens).
-func scopesOf(claims map[string]any) []string {
-	switch sc := claims["scope"].(type) {
-	case []any:
-		out := make([]string, 0, len(sc))
-		for _, v := range sc {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case string:
-		return strings.Fields(sc)
-	}
-	return nil
-}
-
-// numericClaim returns a NumericDate claim as a time.
-func numericClaim(claims map[string]any, name string) (time.Time, bool) {
-	f, ok := claims[name].(float64)
-	if !ok {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(f), 0), true
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/oppslag/oppslag/clients/dpop"
+	"github.com/oppslag/oppslag/clients/helseid/apitoken"
 )
 
 // Errors of VerifyAccessToken besides the dpop package's (dpop.ErrMissing,
@@ -27,7 +28,7 @@ var (
 // r.URL.Path must be the full path the client addressed (as in its htu):
 // call it before any http.StripPrefix.
 func (s *Server) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scope string) (map[string]any, error) {
-	token, err := dpopAccessToken(r)
+	token, err := accessToken(r)
 	if err != nil {
 		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
 	}
@@ -35,34 +36,16 @@ func (s *Server) VerifyAccessToken(r *http.Request, apiBaseURL, audience, scope 
 	if err != nil {
 		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
 	}
-	if aud := audiences(claims); len(aud) != 1 || aud[0] != audience {
+	if aud := apitoken.Audiences(claims); len(aud) != 1 || aud[0] != audience {
 		return nil, fmt.Errorf("helseidsim: verify access token: %w: aud %v, want only %q", ErrInvalidToken, aud, audience)
 	}
-	if scope != "" && !slices.Contains(scopesOf(claims), scope) {
+	if scope != "" && !slices.Contains(apitoken.Scopes(claims), scope) {
 		return nil, fmt.Errorf("helseidsim: verify access token: %w: %q", ErrInsufficientScope, scope)
 	}
 	if err := s.checkProof(r, apiBaseURL, token, claims); err != nil {
 		return nil, fmt.Errorf("helseidsim: verify access token: %w", err)
 	}
 	return claims, nil
-}
-
-// dpopAccessToken takes the token from "Authorization: DPoP <token>". A
-// DPoP-bound token sent as Bearer is refused (RFC 9449 §7.1).
-func dpopAccessToken(r *http.Request) (string, error) {
-	values := r.Header.Values("Authorization")
-	if len(values) != 1 {
-		return "", fmt.Errorf("%w: want one Authorization header", ErrInvalidToken)
-	}
-	scheme, token, ok := strings.Cut(values[0], " ")
-	if !ok || !strings.EqualFold(scheme, "DPoP") {
-		return "", fmt.Errorf("%w: Authorization scheme must be DPoP", ErrInvalidToken)
-	}
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return "", fmt.Errorf("%w: empty token", ErrInvalidToken)
-	}
-	return token, nil
 }
 
 // checkAccessToken verifies a token this simulator issued: signature, iss,
@@ -76,11 +59,11 @@ func (s *Server) checkAccessToken(token string) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: typ %q is not an access token", ErrInvalidToken, typ)
 	}
 	now := s.now()
-	exp, ok := numericClaim(claims, "exp")
+	exp, ok := apitoken.NumericDate(claims, "exp")
 	if !ok || !now.Before(exp) {
 		return nil, fmt.Errorf("%w: expired", ErrInvalidToken)
 	}
-	if nbf, ok := numericClaim(claims, "nbf"); ok && nbf.After(now.Add(clockSkew)) {
+	if nbf, ok := apitoken.NumericDate(claims, "nbf"); ok && nbf.After(now.Add(clockSkew)) {
 		return nil, fmt.Errorf("%w: not yet valid", ErrInvalidToken)
 	}
 	return claims, nil
@@ -108,7 +91,7 @@ func (s *Server) checkProof(r *http.Request, baseURL, token string, claims map[s
 // the openid scope, and a proof with ath.
 func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 	s.count(func(st *Stats) { st.Userinfo++ })
-	token, err := dpopAccessToken(r)
+	token, err := accessToken(r)
 	if err != nil {
 		s.userinfoError(w, http.StatusUnauthorized, "invalid_token", "DPoP access token required")
 		return
@@ -118,7 +101,7 @@ func (s *Server) handleUserinfo(w http.ResponseWriter, r *http.Request) {
 		s.userinfoError(w, http.StatusUnauthorized, "invalid_token", "access token invalid or expired")
 		return
 	}
-	scopes := scopesOf(claims)
+	scopes := apitoken.Scopes(claims)
 	if !slices.Contains(scopes, scopeOpenID) {
 		s.userinfoError(w, http.StatusForbidden, "insufficient_scope", "the access token lacks the openid scope")
 		return
@@ -153,4 +136,14 @@ func (s *Server) userinfoError(w http.ResponseWriter, status int, code, descript
 	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`DPoP error=%q, error_description=%q, algs=%q`,
 		code, description, strings.Join(algs, " ")))
 	oauthError(w, status, code, description)
+}
+
+// accessToken takes the token from "Authorization: DPoP <token>"; a
+// DPoP-bound token sent as Bearer is refused (RFC 9449 §7.1).
+func accessToken(r *http.Request) (string, error) {
+	token, err := apitoken.DPoPAccessToken(r)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	return token, nil
 }
