@@ -378,6 +378,31 @@ func TestMixedMode(t *testing.T) {
 	if real.Stats().JWKS == 0 {
 		t.Error("the simulated APIs never fetched the HelseID's JWKS")
 	}
+	// With a HelseID of its own the portal is not all simulated: the
+	// testers' tools are not there, even for a signed-in user (F17, F19).
+	for _, path := range []string{"/testdata", "/testdata/faults"} {
+		if resp, _ := b.get(portal + path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s with a HelseID given by URL: status %d; want 404", path, resp.StatusCode)
+		}
+	}
+}
+
+// In the embedded default every upstream is simulated here, and the
+// testers' tools are served.
+func TestTestdataOnlyWhenAllSimulated(t *testing.T) {
+	portal := startServe(t, map[string]string{
+		"OPPSLAG_ADDR":              freeAddr(t),
+		"OPPSLAG_DATABASE_URL":      "sqlite:" + filepath.Join(t.TempDir(), "oppslag.db"),
+		"OPPSLAG_DEMO_PERSONS":      "500",
+		"OPPSLAG_AUDIT_CHECKPOINTS": "off",
+	})
+	b := newBrowser(t)
+	b.login(portal, "doctor")
+	for _, path := range []string{"/testdata", "/testdata/faults"} {
+		if resp, _ := b.get(portal + path); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s in the embedded default: status %d; want 200", path, resp.StatusCode)
+		}
+	}
 }
 
 // TestTwoInstances is the documented two-instance setup: one simulators
