@@ -10,6 +10,7 @@ import (
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/personcache"
 	"github.com/oppslag/oppslag/clients/tolerant"
 	"github.com/oppslag/oppslag/clients/upstream"
 	"github.com/oppslag/oppslag/handlers/request"
@@ -29,6 +30,10 @@ type Person struct {
 	// RawDrawer serves each panel's raw-response drawer (F19; person_raw.go):
 	// set only when every upstream is simulated.
 	RawDrawer bool
+	// Cache keeps each user's recent person documents for a few minutes,
+	// invalidated by the Person API's change events (see get); nil: every
+	// lookup asks the API.
+	Cache *personcache.Cache
 }
 
 // defaultTimeout is the per-call deadline when Timeout is not set (S32).
@@ -101,7 +106,7 @@ func (h Person) fetch(ctx context.Context, nin, resource, action string, parts [
 		err = errNoAPI
 	} else {
 		cctx, cancel := h.callContext(ctx)
-		p, err = h.API.GetByNIN(cctx, tokens(ctx), nin, parts, history)
+		p, err = h.get(cctx, nin, action, parts, history)
 		cancel()
 	}
 	e := audit.Event{Patient: nin, Resource: resource, Action: action, Outcome: outcomeOf(err)}
@@ -126,6 +131,59 @@ func (h Person) fetch(ctx context.Context, nin, resource, action string, parts [
 			"resource", resource, "fields", tolerant.Paths(p.Unread), "correlation_id", request.CorrelationID(ctx))
 	}
 	return p, nil
+}
+
+// get returns nin's document from the user's cache or the API. Every call
+// of fetch is audited the same way whichever answered: the audit trail
+// records accesses, and a cached view is an access.
+//
+// The cache is consulted only with a user and a token, and never for the
+// raw-response drawer, whose point is to show what the API sends now.
+// Before a cached document is served, the change-event feed is read with
+// this user's token when the last read is older than the cache's interval
+// (personcache.Cache.Sync); when it cannot be read the lookup goes to the
+// API and nothing is stored.
+func (h Person) get(ctx context.Context, nin, action string, parts []person.InformationPart, history bool) (*person.Person, error) {
+	auth := tokens(ctx)
+	user := PersonCacheUser(request.UserFrom(ctx))
+	if h.Cache == nil || auth == nil || user == "" || action == actionRaw {
+		return h.API.GetByNIN(ctx, auth, nin, parts, history)
+	}
+	k := personcache.KeyOf(nin, parts, history)
+	ticket, serr := h.Cache.Sync(ctx, auth)
+	if serr == nil && !freshAsked(ctx) {
+		if p, ok := h.Cache.Get(user, k); ok {
+			return p, nil
+		}
+	} else if h.Log != nil && !errors.Is(serr, request.ErrLoginRequired) {
+		h.Log.InfoContext(ctx, "person event feed not read; looking up without the cache", "err", serr,
+			"correlation_id", request.CorrelationID(ctx))
+	}
+	p, err := h.API.GetByNIN(ctx, auth, nin, parts, history)
+	if err == nil && serr == nil {
+		h.Cache.Put(user, k, p, ticket)
+	}
+	return p, err
+}
+
+// freshKey marks a request whose user asked for the API's answer now.
+type freshKey struct{}
+
+// askFresh marks ctx: a panel's Refresh is a user asking for what the
+// Person API says now, so the cache is not read (and is refilled). A
+// whole page, loaded again, may be answered from the cache; its panels say
+// when they were fetched.
+func askFresh(ctx context.Context) context.Context { return context.WithValue(ctx, freshKey{}, true) }
+
+func freshAsked(ctx context.Context) bool { v, _ := ctx.Value(freshKey{}).(bool); return v }
+
+// PersonCacheUser is the key of u's entries in the person cache; logout
+// drops them with it. It is "" (no caching) without a user.
+func PersonCacheUser(u *request.User) string {
+	if u == nil || u.PID == "" && u.Subject == "" {
+		return ""
+	}
+	return u.PID + "|" + u.Subject
 }
 
 // errNoAPI stands for a portal started without a Person API.

@@ -234,11 +234,12 @@ func (h Person) overview(r *http.Request, action string) (views.PersonPage, erro
 }
 
 // Panel answers GET /person/{handle}/panel/{panel}: one panel as an htmx
-// fragment, with its own audited lookup. A failure is shown inside the panel
+// fragment, with its own audited lookup, never from the person cache (the
+// user pressed Refresh). A failure is shown inside the panel
 // with the failure's status, so htmx swaps it where the user looked. Without
 // htmx the browser is sent to the panel on the whole page.
 func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
-	r = r.WithContext(h.withPageBudget(r.Context()))
+	r = r.WithContext(askFresh(h.withPageBudget(r.Context())))
 	ctx := r.Context()
 	id := r.PathValue("panel")
 	if !slices.Contains(panelIDs, id) {

@@ -48,6 +48,9 @@ type Testdata struct {
 	// FaultPanel says the simulators' fault panel is served, for the link
 	// to it (/testdata/faults).
 	FaultPanel bool
+	// Changes changes a synthetic person (testdata_change.go); nil: the
+	// form is not shown.
+	Changes PersonChanger
 }
 
 // testdataPageSize is how many persons a page lists.
@@ -74,7 +77,10 @@ type testdataQuery struct {
 // ServeHTTP answers GET /testdata.
 func (h Testdata) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d := views.TestdataData{FaultPanel: h.FaultPanel}
+	d := views.TestdataData{FaultPanel: h.FaultPanel, CanChange: h.Changes != nil}
+	if seq, err := strconv.ParseInt(r.URL.Query().Get("changed"), 10, 64); err == nil && seq > 0 {
+		d.Changed = seq
+	}
 	tq, msg := readTestdataQuery(r.URL.Query())
 	h.fillForm(&d, tq)
 	if !msg.IsZero() {

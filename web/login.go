@@ -87,6 +87,7 @@ func (s *Server) endGoneSession(r *http.Request, rs *requestSession, u *request.
 		// As at logout: the session ends whether or not the record is kept.
 		s.log.ErrorContext(ctx, "audit: logout not recorded", "err", err, "correlation_id", request.CorrelationID(ctx))
 	}
+	s.dropPersonCache(u)
 	if err := s.sessions.rotate(ctx, rs.sess); err != nil {
 		return err
 	}
@@ -321,6 +322,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.record(ctx, u, audit.Event{Resource: "session", Action: "logout", Outcome: audit.Success}); err != nil {
 		s.log.ErrorContext(ctx, "audit: logout not recorded", "err", err, "correlation_id", request.CorrelationID(ctx))
 	}
+	s.dropPersonCache(u)
 	if err := s.sessions.destroy(r, w, rs.sess); err != nil {
 		return handlers.Errorf(http.StatusServiceUnavailable, "", err)
 	}
@@ -356,4 +358,13 @@ func (s *Server) readable(target string) string {
 		return target
 	}
 	return "/"
+}
+
+// dropPersonCache forgets u's cached person documents: a session that ends
+// leaves none behind (issue 15). The cache is per user, so this also
+// empties what the user's other sessions had cached; they fetch again.
+func (s *Server) dropPersonCache(u *request.User) {
+	if s.cfg.PersonCache != nil {
+		s.cfg.PersonCache.Drop(handlers.PersonCacheUser(u))
+	}
 }

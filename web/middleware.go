@@ -140,9 +140,34 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		case status == 0:
 			status = http.StatusOK
 		}
+		elapsed := time.Since(start)
 		s.log.InfoContext(r.Context(), "request",
 			"method", r.Method, "route", route, "status", status, "bytes", ww.BytesWritten(),
-			"ms", time.Since(start).Milliseconds(), "correlation_id", request.CorrelationID(r.Context()))
+			"ms", elapsed.Milliseconds(), "correlation_id", request.CorrelationID(r.Context()))
+		if observe, ok := r.Context().Value(requestObserverKey{}).(RequestObserver); ok {
+			observe(r.Method, route, status, elapsed)
+		}
+	})
+}
+
+// RequestObserver is told of every request the access log writes: its
+// method, route pattern ("unmatched" when no route took it, never the
+// path), status (499 when the client left) and time. It is how the
+// metrics (web/metrics) learn about requests without the server knowing
+// Prometheus.
+type RequestObserver func(method, route string, status int, elapsed time.Duration)
+
+type requestObserverKey struct{}
+
+// ObserveRequests returns h with observe called by the access log after
+// each request. It wraps the handler rather than configuring the server,
+// so a portal without metrics carries nothing.
+func ObserveRequests(h http.Handler, observe RequestObserver) http.Handler {
+	if observe == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestObserverKey{}, observe)))
 	})
 }
 

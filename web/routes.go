@@ -53,7 +53,7 @@ func (s *Server) routes() http.Handler {
 
 	start := handlers.Start{Site: s.site}
 	people := handlers.Person{Site: s.site, API: s.cfg.PersonAPI, Labs: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
-		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, RawDrawer: s.rawDrawer()}
+		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, RawDrawer: s.rawDrawer(), Cache: s.cfg.PersonCache}
 	labResults := handlers.Labs{Site: s.site, API: s.cfg.LabsAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},
 		Timeout: s.cfg.UpstreamTimeout, Now: s.cfg.Now, Log: s.log, EmergencyWindow: s.cfg.EmergencyWindow}
 	mine := handlers.Lookups{Site: s.site, API: s.cfg.PersonAPI, Audit: handlers.Auditor{Store: s.cfg.Audit},

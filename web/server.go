@@ -21,6 +21,7 @@ import (
 	"github.com/oppslag/oppslag/clients/helseid"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/personcache"
 	"github.com/oppslag/oppslag/clients/simfault"
 	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/handlers"
@@ -45,6 +46,10 @@ type Config struct {
 	AuditorPIDs      []string       // users who get the auditor role
 	PersonAPI        *person.Client // nil: person pages answer 503
 	LabsAPI          *labs.Client   // lab results; nil when not configured
+	// PersonCache keeps each user's recent person documents, invalidated
+	// by the Person API's change events; nil: no cache. Logout drops the
+	// user's entries.
+	PersonCache *personcache.Cache
 	// HPRAPI is the HPR client; nil when HPR is not configured.
 	HPRAPI handlers.HPRRegister
 	// HPRIndex returns the local index of HPR's export, or nil while there
@@ -58,6 +63,9 @@ type Config struct {
 	// for the population browser (/testdata). nil, as whenever a real
 	// upstream is configured, leaves /testdata unmounted: a 404.
 	Testdata *synthetic.Population
+	// PersonChanges lets a tester change a synthetic person in the Person
+	// API simulator (POST /testdata/person); nil: no such form.
+	PersonChanges handlers.PersonChanger
 	// HPRBatches keeps the HPR batch checks; nil: this instance's memory.
 	// With Redis, a shared store, so a poll on any instance finds a batch.
 	HPRBatches *handlers.HPRBatches

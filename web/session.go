@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -95,27 +97,120 @@ func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 		s.log.WarnContext(r.Context(), "security: malformed session cookie rejected")
 		return sess, nil
 	}
-	raw, err := s.kv.Load(r.Context(), storeKey(id))
+	st, cached, err := s.load(r.Context(), storeKey(id))
+	if err == nil && cached && s.timedOut(st) {
+		// Another instance may have moved LastSeen a moment ago and its
+		// message not yet arrived: decide on what the store holds.
+		st, cached, err = s.loadFresh(r.Context(), storeKey(id))
+	}
 	if errors.Is(err, sessionstore.ErrNotFound) {
 		s.log.InfoContext(r.Context(), "security: unknown or expired session id presented")
 		return sess, errSessionExpired
 	}
 	if err != nil {
-		return sess, fmt.Errorf("session: load: %w", err)
+		return sess, err
 	}
-	var st sessionState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return sess, fmt.Errorf("session: decode: %w", err)
-	}
-	now := s.now()
-	if now.Sub(st.LastSeen) > s.idle || now.Sub(st.Created) > s.absolute {
+	if s.timedOut(st) {
 		_ = s.kv.Delete(r.Context(), storeKey(id))
 		return sess, errSessionExpired
 	}
+	if cached {
+		st = st.clone() // the cached state is shared; the request may change its own
+	}
 	sess.ID = id
 	sess.IsNew = false
-	sess.Values[dataKey] = &st
+	sess.Values[dataKey] = st
 	return sess, nil
+}
+
+// timedOut reports whether st is past its idle (S3) or absolute (S4)
+// timeout. LastSeen moves at most once a touchInterval (a write per page
+// would be one store write per request), so the idle timeout holds to
+// within that interval: a session idle between idle−touchInterval and idle
+// may end early, never late.
+func (s *sessionStore) timedOut(st *sessionState) bool {
+	now := s.now()
+	return now.Sub(st.LastSeen) > s.idle || now.Sub(st.Created) > s.absolute
+}
+
+// decodedLoader is a store that keeps decoded values in memory
+// (sessionstore.Cache); the result it returns is shared and must be cloned
+// before use.
+type decodedLoader interface {
+	LoadDecoded(ctx context.Context, key string, decode func([]byte) (any, error)) (any, error)
+}
+
+// load returns the state stored under key; cached reports that it is the
+// cache's shared copy, which the caller must clone before changing.
+func (s *sessionStore) load(ctx context.Context, key string) (st *sessionState, cached bool, err error) {
+	dl, ok := s.kv.(decodedLoader)
+	if !ok {
+		return s.loadFresh(ctx, key)
+	}
+	v, err := dl.LoadDecoded(ctx, key, func(raw []byte) (any, error) { return decodeState(raw) })
+	if err != nil {
+		return nil, false, wrapLoadErr(err)
+	}
+	return v.(*sessionState), true, nil
+}
+
+// loadFresh reads and decodes the state under key from the store itself.
+func (s *sessionStore) loadFresh(ctx context.Context, key string) (*sessionState, bool, error) {
+	raw, err := s.kv.Load(ctx, key)
+	if err != nil {
+		return nil, false, wrapLoadErr(err)
+	}
+	st, err := decodeState(raw)
+	if err != nil {
+		return nil, false, wrapLoadErr(err)
+	}
+	return st, false, nil
+}
+
+// errSessionDecode marks a stored value that is not a session state.
+var errSessionDecode = errors.New("session: decode")
+
+func decodeState(raw []byte) (*sessionState, error) {
+	var st sessionState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return nil, fmt.Errorf("%w: %w", errSessionDecode, err)
+	}
+	return &st, nil
+}
+
+func wrapLoadErr(err error) error {
+	if errors.Is(err, sessionstore.ErrNotFound) || errors.Is(err, errSessionDecode) {
+		return err
+	}
+	return fmt.Errorf("session: load: %w", err)
+}
+
+// clone returns a copy of st that shares nothing it could change: every
+// map, slice and pointer below it is copied (TestSessionStateClone checks
+// each field, so a new one cannot be forgotten).
+func (st *sessionState) clone() *sessionState {
+	c := *st
+	if st.User != nil {
+		u := *st.User
+		u.Approvals = slices.Clone(u.Approvals)
+		for i := range u.Approvals {
+			u.Approvals[i].Specialities = slices.Clone(u.Approvals[i].Specialities)
+			u.Approvals[i].RequisitionRights = slices.Clone(u.Approvals[i].RequisitionRights)
+		}
+		u.Roles = slices.Clone(u.Roles)
+		c.User = &u
+	}
+	c.Tokens.Access = maps.Clone(st.Tokens.Access)
+	c.Pending = maps.Clone(st.Pending)
+	c.Handles = slices.Clone(st.Handles)
+	for i, h := range c.Handles {
+		if h.Patient != nil {
+			p := *h.Patient
+			c.Handles[i].Patient = &p
+		}
+	}
+	c.Bases = maps.Clone(st.Bases)
+	return &c
 }
 
 // Save persists the session and sets its cookie; MaxAge < 0 deletes both.

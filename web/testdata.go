@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/go-chi/chi/v5"
 	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/handlers"
@@ -22,5 +24,11 @@ func (s *Server) mountTestdata(r chi.Router) {
 	}
 	b := synthetic.NewBrowser(s.cfg.Testdata)
 	page := handlers.Testdata{Site: s.site, Browse: b, Audit: handlers.Auditor{Store: s.cfg.Audit}, FaultPanel: s.cfg.Faults != nil}
+	if s.cfg.PersonChanges != nil {
+		page.Changes = s.cfg.PersonChanges
+	}
 	r.Get("/testdata", s.handle(page.ServeHTTP))
+	if page.Changes != nil {
+		r.Method(http.MethodPost, "/testdata/person", s.form(page.ChangePerson))
+	}
 }

@@ -20,6 +20,31 @@ type group struct {
 	mu      sync.Mutex
 	queue   []*queuedEvent // events waiting for the next commit
 	commits atomic.Int64   // commits so far (tests)
+	// observe, when set, is told of every commit (ObserveCommits).
+	observe atomic.Pointer[CommitObserver]
+}
+
+// CommitObserver is told of each group commit: how many records it held,
+// how long the transaction took and its error (nil when committed). It
+// runs on the committing goroutine before any caller is answered, so it
+// must be quick; the metrics (web/metrics) count and time commits with it.
+// It is a plain func so the audit package needs no metrics library.
+type CommitObserver func(size int, took time.Duration, err error)
+
+// ObserveCommits makes the store call fn after each group commit (nil
+// stops it). It may be called at any time, concurrently with Record.
+func (s *SQLite) ObserveCommits(fn CommitObserver) { s.group.observeWith(fn) }
+
+// ObserveCommits makes the store call fn after each group commit (nil
+// stops it). It may be called at any time, concurrently with Record.
+func (p *Postgres) ObserveCommits(fn CommitObserver) { p.group.observeWith(fn) }
+
+func (g *group) observeWith(fn CommitObserver) {
+	if fn == nil {
+		g.observe.Store(nil)
+		return
+	}
+	g.observe.Store(&fn)
 }
 
 // queuedEvent is an event waiting for its commit, and where the outcome
@@ -106,8 +131,12 @@ func (g *group) commitQueued() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 	defer cancel()
+	start := time.Now()
 	recs, err := g.appendAll(ctx, evs)
 	g.commits.Add(1)
+	if fn := g.observe.Load(); fn != nil {
+		(*fn)(n, time.Since(start), err)
+	}
 	for i, q := range taken {
 		if err != nil {
 			q.done <- appended{err: err}

@@ -137,3 +137,37 @@ func decodeEntry(b []byte) (Entry, error) {
 	}
 	return e, nil
 }
+
+// ChangeSource is HPR's own change information: a copy of the register
+// (the export index, refreshed on its schedule) that says when HPR last
+// changed each entry (sistOppdatert).
+type ChangeSource interface {
+	// LastChange returns number's sistOppdatert in the newest copy of the
+	// register and when that copy was fetched from HPR; found is false
+	// when the copy does not hold the number or gives no sistOppdatert.
+	LastChange(ctx context.Context, number int) (updated, copiedAt time.Time, found bool, err error)
+}
+
+// confirmed reports whether a cached entry older than the freshness window
+// is still HPR's answer: a copy of the register fetched within the window
+// gives the entry the same sistOppdatert as the cached answer, so HPR had
+// not changed it when that copy was taken.
+//
+// Decision: this keeps the README's promise. A suspension is a change, so
+// it moves sistOppdatert; the first copy taken after it no longer confirms
+// the entry, and a copy taken before it confirms only until that copy is
+// freshFor old. A suspension is therefore shown at most freshFor after
+// HPR registered it, as without this rule. The window only lengthens when
+// the copy is refreshed at least every freshFor (OPPSLAG_HPR_INDEX_REFRESH
+// ≤ 1h); with the default daily export it helps only in the hour after
+// each refresh. A copy that cannot be read confirms nothing.
+func (c *Client) confirmed(ctx context.Context, e Entry, now time.Time) bool {
+	if c.changes == nil || e.Personnel.LastUpdated.IsZero() {
+		return false
+	}
+	updated, copiedAt, found, err := c.changes.LastChange(ctx, e.Personnel.HPRNumber)
+	if err != nil || !found || now.Sub(copiedAt) >= c.freshFor || copiedAt.After(now) {
+		return false
+	}
+	return updated.Equal(e.Personnel.LastUpdated.Time)
+}

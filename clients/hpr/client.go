@@ -64,6 +64,10 @@ type Config struct {
 	// FreshFor is how long a cached answer is served without asking HPR;
 	// default DefaultFreshFor.
 	FreshFor time.Duration
+	// Changes, when set, lets an answer older than FreshFor be served
+	// while HPR's own change information confirms it (see confirmed in
+	// cache.go); nil: every answer is fetched again after FreshFor.
+	Changes ChangeSource
 	// StaleFor is how old a cached answer may be and still be served,
 	// labelled stale, when HPR cannot be asked; default DefaultStaleFor.
 	StaleFor time.Duration
@@ -137,6 +141,7 @@ type Client struct {
 	limiter  Limiter
 	cache    Cache
 	freshFor time.Duration
+	changes  ChangeSource
 	staleFor time.Duration
 	hc       *http.Client
 	now      func() time.Time
@@ -168,6 +173,7 @@ func New(cfg Config) (*Client, error) {
 		limiter:  cfg.Limiter,
 		cache:    cfg.Cache,
 		freshFor: cfg.FreshFor,
+		changes:  cfg.Changes,
 		staleFor: cfg.StaleFor,
 		hc:       cfg.HTTPClient,
 		now:      cfg.Now,
@@ -365,7 +371,7 @@ func (c *Client) lookup(ctx context.Context, op, key string, fetch func(context.
 		// Another instance's clock may run ahead; such an entry counts as new.
 		age := max(now.Sub(cached.FetchedAt), 0)
 		switch {
-		case age < c.freshFor:
+		case age < c.freshFor || c.confirmed(ctx, cached, now):
 			c.fresh.Add(1)
 			return Result{Personnel: cached.Personnel, FetchedAt: cached.FetchedAt, FromCache: true}, nil
 		case age >= c.staleFor:

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	mrand "math/rand/v2"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -47,11 +50,15 @@ const (
 	b7Lookups  = 2000
 	b7Distinct = 300
 	b7Day      = 8 * time.Hour
+	// b7IndexRefresh is the export index's refresh in the clinic day
+	// (OPPSLAG_HPR_INDEX_REFRESH=1h): no longer than the freshness window,
+	// so the index can confirm answers without breaking its promise.
+	b7IndexRefresh = time.Hour
 )
 
 func measureHPR(ctx context.Context, dir string, quick bool, progress func(string, ...any), emit func(figure)) {
 	progress("B7: a clinic day of HPR lookups against the counting simulator")
-	for _, f := range measureClinicDay(ctx) {
+	for _, f := range measureClinicDay(ctx, dir) {
 		emit(f)
 	}
 	// A quick run (the test of the harness itself) builds a tenth of the
@@ -73,7 +80,11 @@ func measureHPR(ctx context.Context, dir string, quick bool, progress func(strin
 		fmt.Sprintf("%sp50 %.2f ms over %d searches, %d hits", scope, float64(res.P50.Microseconds())/1000, res.Queries, res.Hits)))
 }
 
-func measureClinicDay(ctx context.Context) []figure {
+// The day runs with the export index refreshed every hour (b7IndexRefresh)
+// as the client's ChangeSource: an answer older than the freshness window
+// is still served while the hour-old export gives the entry the same
+// sistOppdatert (hpr.Config.Changes).
+func measureClinicDay(ctx context.Context, dir string) []figure {
 	fail := func(err error) []figure { return []figure{failed("B7", "hpr-bucket", "<=200+10/min", err)} }
 	pop, err := synthetic.Generate(synthetic.Options{Seed: 1, Persons: 20000})
 	if err != nil {
@@ -106,19 +117,30 @@ func measureClinicDay(ctx context.Context) []figure {
 	if err != nil {
 		return fail(err)
 	}
-	if err := mp.RegisterClient("bench", &key.PublicKey, "b7", hpr.ScopeBasic); err != nil {
+	if err := mp.RegisterClient("bench", &key.PublicKey, "b7", hpr.ScopeBasic, hpr.ScopeExport); err != nil {
 		return fail(err)
 	}
-	tokens, err := hpr.NewTokenSource(hpr.TokenConfig{Issuer: issuer, ClientID: "bench", Scopes: []string{hpr.ScopeBasic},
+	tokens, err := hpr.NewTokenSource(hpr.TokenConfig{Issuer: issuer, ClientID: "bench", Scopes: []string{hpr.ScopeBasic, hpr.ScopeExport},
 		Key: jose.JSONWebKey{Key: key, KeyID: "b7", Algorithm: string(jose.RS256)}, Now: clock.Now})
 	if err != nil {
 		return fail(err)
 	}
-	client, err := hpr.New(hpr.Config{BaseURL: hprTS.URL, Tokens: tokens, Now: clock.Now,
-		Limiter: hpr.NewMemoryLimiter(hpr.LimiterOptions{Now: clock.Now})})
+	var client *hpr.Client
+	index := &hprindex.Refresher{Path: filepath.Join(dir, "b7-day-index.db"), Now: clock.Now, Interval: b7IndexRefresh,
+		Fetch: func(ctx context.Context) (io.ReadCloser, error) {
+			var buf bytes.Buffer
+			if _, err := client.Export(ctx, &buf); err != nil {
+				return nil, err
+			}
+			return io.NopCloser(&buf), nil
+		}}
+	defer index.Close()
+	client, err = hpr.New(hpr.Config{BaseURL: hprTS.URL, Tokens: tokens, Now: clock.Now,
+		Limiter: hpr.NewMemoryLimiter(hpr.LimiterOptions{Now: clock.Now}), Changes: index})
 	if err != nil {
 		return fail(err)
 	}
+	lastRefresh := time.Time{}
 	// A clinic looks some people up all day (its own staff) and most
 	// rarely: a Zipf-like spread over the 300 numbers, fixed by seed.
 	rng := mrand.New(mrand.NewPCG(7, 7))
@@ -140,6 +162,12 @@ func measureClinicDay(ctx context.Context) []figure {
 	step := b7Day / b7Lookups
 	limited := 0
 	for range b7Lookups {
+		if now := clock.Now(); now.Sub(lastRefresh) >= b7IndexRefresh {
+			if err := index.RefreshNow(ctx); err != nil {
+				return fail(err)
+			}
+			lastRefresh = now
+		}
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err := client.ByNumber(cctx, pick())
 		cancel()
@@ -160,7 +188,7 @@ func measureClinicDay(ctx context.Context) []figure {
 			fmt.Sprintf("%d lookups of %d numbers over 8 simulated hours: %d sent to HPR, %d refused locally", b7Lookups, b7Distinct,
 				cs.Requests, limited)),
 		judge("B7", "hpr-cache-hit", fmt.Sprintf("%.1f%%", hits), ">=90%", hits >= 90,
-			fmt.Sprintf("fresh for %s; a cache that fills on lookups must fetch each of the %d numbers once, so %.0f%% is the ceiling",
+			fmt.Sprintf("fresh for %s, longer while the hourly export index confirms an entry unchanged; a cache that fills on lookups must fetch each of the %d numbers once, so %.0f%% is the ceiling",
 				hpr.DefaultFreshFor, b7Distinct, 100*(1-float64(b7Distinct)/b7Lookups))),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -18,11 +19,12 @@ import (
 // key opens that person's overview; a Person API 503 set in the fault
 // panel degrades the overview's KRR panel while the band on every page
 // names the fault; clearing it from the band heals the page; the raw
-// drawer shows what the Person API sent. Every page is checked with axe,
+// drawer shows what the Person API sent; a person renamed from /testdata
+// shows under the new name within seconds (the change-event feed). Every page is checked with axe,
 // wide and narrow, light and dark.
 func TestBrowserTesterFlow(t *testing.T) {
 	ctx := browserFor(t)
-	p := startPortal(t, "OPPSLAG_DEMO_SEED", "1", "OPPSLAG_DEMO_PERSONS", "2000")
+	p := startPortal(t, "OPPSLAG_DEMO_SEED", "1", "OPPSLAG_DEMO_PERSONS", "2000", "OPPSLAG_PERSON_EVENTS_INTERVAL", "1s")
 	shots := screenshotDir(t)
 	w := walk{ctx}
 	step, must, enter := w.step, w.must, w.enter
@@ -113,12 +115,24 @@ func TestBrowserTesterFlow(t *testing.T) {
 		t.Error("the band does not name the 503")
 	}
 
-	// The overview degrades one panel; the band says why.
+	// The overview, reloaded, comes from this user's person cache (its
+	// panels say when they were fetched); Refresh on the KRR panel asks the
+	// Person API now, and that one panel degrades; the band says why.
 	must(t, chromedp.Do(step(t), chromedp.Navigate(overview), chromedp.WaitVisible(`[data-testid="person-header"]`)))
 	// The browser asks for English; the portal answers in it.
 	down := i18n.TL(i18n.EN, "error.person.upstream.title")
-	if krr := text(t, `[data-testid="panel-krr"]`); !strings.Contains(krr, down) {
-		t.Errorf("the KRR panel does not say the Person API failed: %q", krr)
+	must(t, chromedp.Do(step(t),
+		chromedp.Focus(`[data-testid="panel-krr"] [data-testid="refresh"]`),
+		chromedp.KeyEvent(kb.Enter),
+	))
+	var krr string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if krr = text(t, `[data-testid="panel-krr"]`); strings.Contains(krr, down) {
+			break
+		}
+	}
+	if !strings.Contains(krr, down) {
+		t.Errorf("the refreshed KRR panel does not say the Person API failed: %q", krr)
 	}
 	if id := text(t, `[data-testid="panel-identity"]`); strings.Contains(id, down) {
 		t.Errorf("the identity panel failed with KRR: %q", id)
@@ -187,6 +201,30 @@ func TestBrowserTesterFlow(t *testing.T) {
 		t.Error("the raw page does not say whose data it is")
 	}
 	look(t, "tester-5-raw")
+
+	// A tester renames the person: the simulator reports it in its event
+	// feed, and the overview (cached for this user) shows the new name
+	// once the portal has read the feed, within seconds.
+	number, err := chromedp.Run(step(t), chromedp.Text(`[data-testid="banner-nin"]`))
+	must(t, err)
+	must(t, chromedp.Do(step(t), chromedp.Navigate(p.url+"/testdata"), chromedp.WaitVisible(`#td-change-nin`),
+		chromedp.Focus(`#td-change-nin`), chromedp.KeyEvent(strings.TrimSpace(number)),
+		chromedp.Focus(`#td-change-family`), chromedp.KeyEvent("Endretsen"),
+	))
+	enter(t, `[data-testid="testdata-change-submit"]`, `[data-testid="testdata-changed"]`)
+	if loc, _ := chromedp.Run(step(t), chromedp.Location()); containsRun(loc, 11) {
+		t.Errorf("the change's redirect holds an identity number: %s", loc)
+	}
+	var name string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		must(t, chromedp.Do(step(t), chromedp.Navigate(overview), chromedp.WaitVisible(`[data-testid="person-name"]`)))
+		if name = text(t, `[data-testid="person-name"]`); strings.Contains(name, "Endretsen") {
+			break
+		}
+	}
+	if !strings.Contains(name, "Endretsen") {
+		t.Errorf("the overview still says %q 10 s after the change", name)
+	}
 }
 
 // widest names the innermost elements that reach past the viewport's right

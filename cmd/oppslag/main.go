@@ -8,6 +8,7 @@
 //	oppslag audit verify   check the audit trail's hash chain against its signed checkpoints
 //	oppslag audit search   list audit records by filter (--hpr, --user, --org, --from, --to, --resource, --action, --outcome, --basis)
 //	oppslag audit export   the same records as FHIR AuditEvent NDJSON on stdout
+//	oppslag version        print the version and VCS revision (also --version)
 //
 // The wiring is in cmd/internal/app; the benchmark harness is its own
 // command, cmd/oppslag-bench.
@@ -19,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -55,11 +57,44 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// The harness links chromedp and the load generator; the shipped
 		// binary does not.
 		return fmt.Errorf("bench is its own command now: %s", strings.TrimSpace("go run ./cmd/oppslag-bench "+strings.Join(args[1:], " ")))
+	case cmd == "version" || cmd == "--version" || cmd == "-version":
+		fmt.Fprintln(stdout, versionLine(debug.ReadBuildInfo()))
+		return nil
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, "usage: oppslag [serve | simulators [--portal URL]… [--keys DIR] [--issuer URL] [--seed N] [--persons N] [--<name>-addr HOST:PORT] | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify | audit search [filters] | audit export [filters]]\n"+
+		fmt.Fprintln(stdout, "usage: oppslag [serve | version | simulators [--portal URL]… [--keys DIR] [--issuer URL] [--seed N] [--persons N] [--<name>-addr HOST:PORT] | synth [--where KIND] [--limit N] [--full] [--hostile] | audit verify | audit search [filters] | audit export [filters]]\n"+
 			"configuration: OPPSLAG_* environment variables (see README.md); the benchmark harness: go run ./cmd/oppslag-bench")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (try: oppslag help)", strings.Join(args, " "))
 	}
+}
+
+// version and revision are set at link time by deploy/image.sh
+// (-ldflags "-X main.version=… -X main.revision=…"). Left empty, the build
+// info answers: the module version go install stamps, and the VCS revision
+// go build stamps unless -buildvcs=false.
+var version, revision string
+
+// versionLine is what oppslag --version prints: "oppslag VERSION (REVISION,
+// GOVERSION)", with "(devel)" and "unknown" where nothing says more.
+func versionLine(info *debug.BuildInfo, ok bool) string {
+	v, rev, goVersion := version, revision, "unknown"
+	if ok {
+		goVersion = info.GoVersion
+		if v == "" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && rev == "" {
+				rev = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	if rev == "" {
+		rev = "unknown"
+	}
+	return fmt.Sprintf("oppslag %s (%s, %s)", v, rev, goVersion)
 }

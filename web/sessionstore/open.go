@@ -9,7 +9,9 @@ import (
 
 // Open opens the store named by url and checks it answers:
 // "sqlite:<path>" for SQLite, "redis://..." or "rediss://..." for Redis,
-// "memory:" for a process-local Memory store.
+// "memory:" for a process-local Memory store. The store comes behind a
+// Cache (see Cache for how changes reach every instance) unless
+// WithCacheTTL turns it off.
 func Open(ctx context.Context, url string, opts ...Option) (Store, error) {
 	var (
 		s   Store
@@ -32,6 +34,9 @@ func Open(ctx context.Context, url string, opts ...Option) (Store, error) {
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sessionstore: open: %w", err)
+	}
+	if c := newConfig(opts); c.cacheTTL > 0 {
+		return NewCache(s, c.cacheTTL, opts...), nil
 	}
 	return s, nil
 }

@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // Redis is a Store in Redis, for running several instances behind one load
-// balancer. Redis expires the keys itself, so there is nothing to sweep.
+// balancer. Redis expires the keys itself, so there is nothing to sweep. It
+// is also a change feed: a Cache in front of it publishes every changed key
+// on a pub/sub channel and drops the keys the other instances publish.
 type Redis struct {
 	client *redis.Client
 	prefix string
@@ -86,4 +89,63 @@ func (r *Redis) Close() error {
 		return fmt.Errorf("sessionstore: redis close: %w", err)
 	}
 	return nil
+}
+
+// changeChannel is the pub/sub channel on which the instances sharing this
+// Redis announce changed session keys to each other's Cache.
+func (r *Redis) changeChannel() string { return r.prefix + "changed" }
+
+// publishChange announces that key changed or went. The message is
+// "<sender> <key>"; the key is the store key (a hash), never a session id.
+func (r *Redis) publishChange(ctx context.Context, from, key string) error {
+	if err := r.client.Publish(ctx, r.changeChannel(), from+" "+key).Err(); err != nil {
+		return fmt.Errorf("sessionstore: redis publish: %w", err)
+	}
+	return nil
+}
+
+// watchChanges subscribes to the change channel until ctx ends. Each
+// subscription confirmation, the first and every one after go-redis
+// reconnected, reports live(true); an error reports live(false) and, after
+// a pause, the next receive reconnects.
+func (r *Redis) watchChanges(ctx context.Context, changed func(from, key string), live func(bool)) {
+	ps := r.client.Subscribe(ctx, r.changeChannel())
+	stopped := make(chan struct{})
+	go func() {
+		// Receive does not return on ctx's end by itself; closing does.
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+		}
+		_ = ps.Close()
+	}()
+	defer close(stopped)
+	backoff := 50 * time.Millisecond
+	for {
+		msg, err := ps.Receive(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			live(false)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, 2*time.Second)
+			continue
+		}
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				backoff = 50 * time.Millisecond
+				live(true)
+			}
+		case *redis.Message:
+			if from, key, ok := strings.Cut(m.Payload, " "); ok {
+				changed(from, key)
+			}
+		}
+	}
 }

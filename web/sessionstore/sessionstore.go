@@ -1,6 +1,7 @@
 // Package sessionstore keeps server-side session state: opaque values under a
 // key with an expiry. The web package encodes and decodes the values; this
-// package only stores them (SQLite by default, Redis when scaled out).
+// package stores them (SQLite by default, Redis when scaled out) and keeps
+// recently read ones, decoded, in memory in front of the store (Cache).
 package sessionstore
 
 import (
@@ -36,12 +37,13 @@ type Sweeper interface {
 type Option func(*config)
 
 type config struct {
-	now    func() time.Time
-	prefix string
+	now      func() time.Time
+	prefix   string
+	cacheTTL time.Duration
 }
 
 func newConfig(opts []Option) config {
-	c := config{now: time.Now, prefix: "oppslag:session:"}
+	c := config{now: time.Now, prefix: "oppslag:session:", cacheTTL: DefaultCacheTTL}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -63,4 +65,11 @@ func WithClock(now func() time.Time) Option {
 // "oppslag:session:"), so several deployments or tests can share one server.
 func WithPrefix(prefix string) Option {
 	return func(c *config) { c.prefix = prefix }
+}
+
+// WithCacheTTL sets how long the Cache that Open puts in front of the store
+// serves a value from memory (default DefaultCacheTTL); 0 or less opens the
+// store without a cache.
+func WithCacheTTL(ttl time.Duration) Option {
+	return func(c *config) { c.cacheTTL = ttl }
 }

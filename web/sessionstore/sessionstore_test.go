@@ -57,14 +57,21 @@ func backends() []backend {
 	}
 }
 
-// openTestRedis connects to OPPSLAG_TEST_REDIS_URL under a key prefix of its
-// own and deletes that prefix when the test ends.
-func openTestRedis(t *testing.T) *Redis {
+// redisURLForTest is OPPSLAG_TEST_REDIS_URL; the test skips without it.
+func redisURLForTest(t *testing.T) string {
 	t.Helper()
 	url := os.Getenv("OPPSLAG_TEST_REDIS_URL")
 	if url == "" {
 		t.Skip("OPPSLAG_TEST_REDIS_URL not set; e.g. OPPSLAG_TEST_REDIS_URL=redis://127.0.0.1:6379/0")
 	}
+	return url
+}
+
+// openTestRedis connects to OPPSLAG_TEST_REDIS_URL under a key prefix of its
+// own and deletes that prefix when the test ends.
+func openTestRedis(t *testing.T) *Redis {
+	t.Helper()
+	url := redisURLForTest(t)
 	prefix := fmt.Sprintf("oppslag:test:%d:%s:", time.Now().UnixNano(), t.Name())
 	r, err := OpenRedis(url, WithPrefix(prefix))
 	if err != nil {
@@ -357,8 +364,12 @@ func TestOpen(t *testing.T) {
 				t.Fatalf("Open: %v", err)
 			}
 			defer s.Close()
-			if got := fmt.Sprintf("%T", s); got != tt.wantType {
-				t.Errorf("Open(%q) = %s, want %s", tt.url, got, tt.wantType)
+			c, ok := s.(*Cache)
+			if !ok {
+				t.Fatalf("Open(%q) = %T, want the store behind a *sessionstore.Cache", tt.url, s)
+			}
+			if got := fmt.Sprintf("%T", c.Unwrap()); got != tt.wantType {
+				t.Errorf("Open(%q) = Cache in front of %s, want %s", tt.url, got, tt.wantType)
 			}
 			if err := s.Save(ctx, "k", []byte("v"), time.Now().Add(time.Minute)); err != nil {
 				t.Errorf("Save: %v", err)
@@ -367,6 +378,17 @@ func TestOpen(t *testing.T) {
 				t.Errorf("Delete: %v", err)
 			}
 		})
+	}
+}
+
+func TestOpenWithoutCache(t *testing.T) {
+	s, err := Open(t.Context(), "memory:", WithCacheTTL(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok := s.(*Memory); !ok {
+		t.Errorf("Open with WithCacheTTL(0) = %T, want *sessionstore.Memory", s)
 	}
 }
 

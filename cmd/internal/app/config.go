@@ -13,12 +13,14 @@ import (
 
 	"github.com/oppslag/oppslag/clients/audit/checkpoint"
 	"github.com/oppslag/oppslag/clients/helseid"
+	"github.com/oppslag/oppslag/clients/person/nin"
 )
 
 // Config is the portal's configuration, read from OPPSLAG_* environment
 // variables. Every variable is listed, with its default, in the README.
 type Config struct {
 	Addr            string
+	MetricsAddr     string // /metrics on a listener of its own; "" (default): none
 	BaseURL         string // empty: derived from the bound address
 	HelseIDIssuer   string // empty: start the HelseID simulator
 	HelseIDClientID string
@@ -45,6 +47,10 @@ type Config struct {
 	AbsoluteTimeout      time.Duration
 	UpstreamTimeout      time.Duration
 	EmergencyWindow      time.Duration
+	// PersonEventsInterval is how old the last read of the Person API's
+	// change-event feed may be before a cached person document is served;
+	// zero: personcache.DefaultInterval (10 s).
+	PersonEventsInterval time.Duration
 	TrustedProxies       []netip.Prefix
 	AuditorPIDs          []string
 	LogFormat            string
@@ -66,8 +72,33 @@ type configError struct{ name, problem string }
 
 func (e *configError) Error() string { return "configuration: " + e.name + ": " + e.problem }
 
-// LoadConfig reads the configuration from getenv; the first invalid
-// variable is the error, named in one line.
+// configErrors is every invalid variable LoadConfig found, in the order it
+// reads them, so an operator fixes them in one round rather than one
+// restart per variable. errors.As finds each *configError through Unwrap.
+type configErrors []*configError
+
+// Error is one line per variable, its name first, under one heading line.
+func (e configErrors) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "configuration: %d variables are invalid:", len(e))
+	for _, ce := range e {
+		b.WriteString("\n  " + ce.name + ": " + ce.problem)
+	}
+	return b.String()
+}
+
+// Unwrap returns each variable's error.
+func (e configErrors) Unwrap() []error {
+	errs := make([]error, len(e))
+	for i, ce := range e {
+		errs[i] = ce
+	}
+	return errs
+}
+
+// LoadConfig reads the configuration from getenv. It reads every variable
+// before it answers: one invalid variable is a *configError, several are a
+// configErrors naming each once.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:            "127.0.0.1:8080",
@@ -89,12 +120,29 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			*dst = v
 		}
 	}
-	var errs []error
-	fail := func(name, problem string) { errs = append(errs, &configError{name, problem}) }
+	var errs configErrors
+	// fail keeps a variable's first problem: a list with one bad scope
+	// among several is one line, not one per scope.
+	fail := func(name, problem string) {
+		for _, e := range errs {
+			if e.name == name {
+				return
+			}
+		}
+		errs = append(errs, &configError{name, problem})
+	}
 
 	str("OPPSLAG_ADDR", &c.Addr)
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		fail("OPPSLAG_ADDR", "want host:port, e.g. 127.0.0.1:8080")
+	}
+	str("OPPSLAG_METRICS_ADDR", &c.MetricsAddr)
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			fail("OPPSLAG_METRICS_ADDR", "want host:port, e.g. 127.0.0.1:9090, or unset for no metrics")
+		} else if sameListener(c.MetricsAddr, c.Addr) {
+			fail("OPPSLAG_METRICS_ADDR", "must differ from OPPSLAG_ADDR: metrics are never served on the public port")
+		}
 	}
 	str("OPPSLAG_BASE_URL", &c.BaseURL)
 	if c.BaseURL != "" && !isHTTPURL(c.BaseURL) {
@@ -169,6 +217,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	duration("OPPSLAG_SESSION_MAX_AGE", &c.AbsoluteTimeout)
 	duration("OPPSLAG_UPSTREAM_TIMEOUT", &c.UpstreamTimeout)
 	duration("OPPSLAG_EMERGENCY_WINDOW", &c.EmergencyWindow)
+	duration("OPPSLAG_PERSON_EVENTS_INTERVAL", &c.PersonEventsInterval)
 	duration("OPPSLAG_HPR_INDEX_REFRESH", &c.HPRIndexRefresh)
 	duration("OPPSLAG_AUDIT_CHECKPOINT_INTERVAL", &c.AuditCheckpointInterval)
 	str("OPPSLAG_MASKINPORTEN_CLIENT_ID", &c.MaskinportenClientID)
@@ -216,10 +265,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	if v := getenv("OPPSLAG_AUDITOR_PIDS"); v != "" {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				c.AuditorPIDs = append(c.AuditorPIDs, s)
+		// Each must be an identity number (check digits, date), kept as its
+		// 11 digits, as HelseID's pid claim carries it. A typo here would
+		// otherwise give no one the role, or the wrong person. The problem
+		// names the position, never the value: it is an identity number.
+		for i, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
 			}
+			n, err := nin.Parse(s)
+			if err != nil || n.Kind == nin.FellesHjelpenummer {
+				fail("OPPSLAG_AUDITOR_PIDS", fmt.Sprintf("entry %d is not a national identity number (fødselsnummer or D-number, 11 digits with valid check digits)", i+1))
+				continue
+			}
+			c.AuditorPIDs = append(c.AuditorPIDs, n.Digits)
 		}
 	}
 	// Checkpoints live beside the SQLite database, as the HPR index does,
@@ -252,10 +311,26 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		fail("OPPSLAG_LOG_FORMAT", "want text or json")
 	}
-	if len(errs) > 0 {
+	switch len(errs) {
+	case 0:
+		return c, nil
+	case 1:
 		return c, errs[0]
 	}
-	return c, nil
+	return c, errs
+}
+
+// sameListener reports whether two host:port addresses would be the same
+// listener: the same fixed port, on the same host or where either listens
+// on every interface. Port 0 is a fresh port each time, never the same.
+func sameListener(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil || pa != pb || pa == "0" {
+		return false
+	}
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || wildcard(ha) || wildcard(hb)
 }
 
 // demo reports whether any upstream is simulated in this process (the

@@ -140,15 +140,18 @@ func (sh simHost) startDemoHelseID(ctx context.Context, baseURL string) (*simSer
 // beside the population, a few persons whose every text is a hostile
 // string (S25), so a tester sees them render inert. Tokens are checked by
 // verifier: the in-process HelseID simulator, or an apitoken.Verifier.
-func (sh simHost) startPersonSim(ctx context.Context, addr string, pop *synthetic.Population, verifier personsim.TokenVerifier) (string, error) {
+// The returned Changes let a tester rename a person; the simulator then
+// reports it in its event feed.
+func (sh simHost) startPersonSim(ctx context.Context, addr string, pop *synthetic.Population, verifier personsim.TokenVerifier) (string, *personsim.Changes, error) {
 	ln, base, err := sh.listen("Person API", addr)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	hostile := personsim.NewMemoryRegistry(synthetic.HostilePersons(), nil)
-	sh.serve(ctx, ln, upPerson, personsim.New(base, personsim.Overlay(hostile, pop), verifier))
+	changes := personsim.NewChanges(personsim.Overlay(hostile, pop))
+	sh.serve(ctx, ln, upPerson, personsim.New(base, changes, verifier))
 	sh.logger.Info("Person API simulator started", "url", base)
-	return base, nil
+	return base, changes, nil
 }
 
 // startLabsSim starts the Pasientens prøvesvar simulator at addr over pop.

@@ -19,6 +19,7 @@ import (
 	"github.com/oppslag/oppslag/clients/hpr/hprindex"
 	"github.com/oppslag/oppslag/clients/synthetic"
 	"github.com/oppslag/oppslag/handlers"
+	"github.com/oppslag/oppslag/web/metrics"
 )
 
 // demoMaskinportenClient is the client id the demo registers at the
@@ -27,16 +28,18 @@ const demoMaskinportenClient = "oppslag-demo"
 
 // hprSetup is the HPR client and, with the export scope, the local index.
 type hprSetup struct {
-	client *hpr.Client
-	index  *indexHolder // nil without the export scope
+	client  *hpr.Client
+	limiter hpr.Limiter  // the client's, for the bucket-level metric
+	index   *indexHolder // nil without the export scope
 }
 
 // startHPR makes the HPR client for the configuration. Without
 // OPPSLAG_HPR_API_URL it starts the Maskinporten and HPR simulators over
 // the demo population, with all three scopes, so the demo shows every HPR
 // feature. With OPPSLAG_REDIS_URL the rate limiter and the cache live in
-// Redis, so several instances share HPR's bucket (F16, S34).
-func startHPR(ctx context.Context, cfg Config, sh simHost, population func() (*synthetic.Population, error)) (*hprSetup, error) {
+// Redis, so several instances share HPR's bucket (F16, S34). With m, the
+// calls to HPR and Maskinporten are counted and timed.
+func startHPR(ctx context.Context, cfg Config, sh simHost, population func() (*synthetic.Population, error), m *metrics.Metrics) (*hprSetup, error) {
 	var (
 		base, issuer, clientID string
 		key                    jose.JSONWebKey
@@ -65,12 +68,15 @@ func startHPR(ctx context.Context, cfg Config, sh simHost, population func() (*s
 		ClientID:   clientID,
 		Key:        key,
 		Scopes:     scopes,
-		HTTPClient: upstreamClient(cfg.UpstreamTimeout),
+		HTTPClient: instrumentedClient(m, upMaskinporten, cfg.UpstreamTimeout),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("maskinporten: %w", err)
 	}
-	hc := hpr.Config{BaseURL: base, Tokens: tokens, HTTPClient: upstreamClient(5 * time.Minute)}
+	// The limiter is made here, not left to hpr.New's default, so the
+	// metrics can read its level.
+	hc := hpr.Config{BaseURL: base, Tokens: tokens, HTTPClient: instrumentedClient(m, upHPR, 5*time.Minute),
+		Limiter: hpr.NewMemoryLimiter(hpr.LimiterOptions{})}
 	if cfg.RedisURL != "" {
 		rc, err := redisClient(cfg)
 		if err != nil {
@@ -84,14 +90,24 @@ func startHPR(ctx context.Context, cfg Config, sh simHost, population func() (*s
 		}
 		hc.CacheKeySecret = []byte(cfg.HPRCacheSecret)
 	}
+	// With the export's index, a cached answer older than the freshness
+	// window is still served while the index, fetched within the window,
+	// shows the entry unchanged (hpr.ChangeSource): a suspension moves
+	// sistOppdatert, so it is never shown later than the window.
+	var index *indexHolder
+	if hasScope(scopes, hpr.ScopeExport) && cfg.HPRIndexFile != "" {
+		index = &indexHolder{path: cfg.HPRIndexFile, logger: sh.logger}
+		hc.Changes = index
+	}
 	client, err := hpr.New(hc)
 	if err != nil {
 		return nil, fmt.Errorf("OPPSLAG_HPR_API_URL: %w", err)
 	}
-	setup := &hprSetup{client: client}
-	if hasScope(scopes, hpr.ScopeExport) && cfg.HPRIndexFile != "" {
-		setup.index = &indexHolder{path: cfg.HPRIndexFile, client: client, logger: sh.logger}
-		go setup.index.run(ctx, cfg.HPRIndexRefresh)
+	setup := &hprSetup{client: client, limiter: hc.Limiter}
+	if index != nil {
+		index.client = client
+		setup.index = index
+		go index.run(ctx, cfg.HPRIndexRefresh)
 	}
 	return setup, nil
 }
@@ -147,6 +163,16 @@ func (x *indexHolder) current() handlers.HPRIndex {
 		return ix
 	}
 	return nil
+}
+
+// LastChange implements hpr.ChangeSource over the index in use; none yet
+// finds nothing.
+func (x *indexHolder) LastChange(ctx context.Context, number int) (time.Time, time.Time, bool, error) {
+	ix := x.cur.Load()
+	if ix == nil {
+		return time.Time{}, time.Time{}, false, nil
+	}
+	return hprindex.Changes(ctx, ix, number)
 }
 
 // run opens an index left by an earlier run, then refreshes at once and

@@ -21,12 +21,14 @@ import (
 	"github.com/oppslag/oppslag/clients/helseid/apitoken"
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/person"
+	"github.com/oppslag/oppslag/clients/person/personcache"
 	"github.com/oppslag/oppslag/clients/person/personsim"
 	"github.com/oppslag/oppslag/clients/simfault"
 	"github.com/oppslag/oppslag/clients/synthetic"
-	"github.com/oppslag/oppslag/clients/upstream/rawlog"
+	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/web"
 	"github.com/oppslag/oppslag/web/logging"
+	"github.com/oppslag/oppslag/web/metrics"
 	"github.com/oppslag/oppslag/web/sessionstore"
 )
 
@@ -54,7 +56,9 @@ func APIResources() []string { return slices.Clone(apiResources) }
 
 // Serve runs the portal as `oppslag serve` does, with getenv as its whole
 // environment, until ctx ends: it prints "Oppslag listening on URL" to
-// stdout once it listens, and logs to stderr. Every upstream the
+// stdout once it listens (after "Oppslag bound to ADDR" when a base URL is
+// configured, and "Oppslag metrics on URL" when OPPSLAG_METRICS_ADDR is
+// set), and logs to stderr. Every upstream the
 // configuration leaves unset is simulated on loopback (demo.go). With a
 // HelseID given by URL (a real one, or `oppslag simulators`) the simulated
 // APIs verify its tokens by its published keys (mixed mode).
@@ -72,6 +76,19 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("listen on OPPSLAG_ADDR %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close()
+	// Metrics listen apart from the portal (OPPSLAG_METRICS_ADDR): what
+	// they show is for whoever runs the deployment, not for its users.
+	var (
+		m   *metrics.Metrics // nil: no metrics, nothing instrumented
+		mln net.Listener
+	)
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("listen on OPPSLAG_METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+		}
+		defer mln.Close()
+		m = metrics.New()
+	}
 	base := cfg.BaseURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
@@ -83,6 +100,9 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("OPPSLAG_DATABASE_URL: %w", err)
 	}
 	defer auditStore.Close()
+	if o, ok := auditStore.(interface{ ObserveCommits(audit.CommitObserver) }); ok && m != nil {
+		o.ObserveCommits(m.ObserveAuditCommit)
+	}
 	// Deferred after Close, so it runs before it: the last checkpoint
 	// follows the server's shutdown and precedes the store's.
 	stopCheckpoints, err := startCheckpoints(ctx, cfg, auditStore, logger)
@@ -95,6 +115,9 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		return fmt.Errorf("session store: %w", err)
 	}
 	defer sessions.Close()
+	if c, ok := sessions.(sessionstore.Counter); ok && m != nil {
+		m.Sessions(c.Count)
+	}
 
 	// Every upstream simulated here: the testers' tools are on (F17, F19).
 	// With any real upstream, or simulators run apart, they stay off:
@@ -150,20 +173,21 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	if sim != nil {
 		verifier = sim.Server
 	} else {
-		verifier = apitoken.New(issuer, apitoken.Options{HTTPClient: upstreamClient(5 * time.Second)})
+		verifier = apitoken.New(issuer, apitoken.Options{HTTPClient: instrumentedClient(m, upHelseID, 5*time.Second)})
 	}
 
 	personURL := cfg.PersonAPIURL
+	var personChanges *personsim.Changes // a tester's changes to the simulated persons
 	if personURL == "" {
 		p, err := population()
 		if err != nil {
 			return err
 		}
-		if personURL, err = sh.startPersonSim(ctx, "127.0.0.1:0", p, verifier); err != nil {
+		if personURL, personChanges, err = sh.startPersonSim(ctx, "127.0.0.1:0", p, verifier); err != nil {
 			return err
 		}
 	}
-	personAPI, err := person.New(personURL, person.FullAccess, upstreamClient(cfg.UpstreamTimeout))
+	personAPI, err := person.New(personURL, person.FullAccess, instrumentedClient(m, upPerson, cfg.UpstreamTimeout))
 	if err != nil {
 		return fmt.Errorf("OPPSLAG_PERSON_API_URL: %w", err)
 	}
@@ -177,21 +201,24 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 			return err
 		}
 	}
-	labsAPI, err := labs.New(labsURL, upstreamClient(cfg.UpstreamTimeout))
+	labsAPI, err := labs.New(labsURL, instrumentedClient(m, upLabs, cfg.UpstreamTimeout))
 	if err != nil {
 		return fmt.Errorf("OPPSLAG_LABS_API_URL: %w", err)
 	}
 
-	hprs, err := startHPR(ctx, cfg, sh, population)
+	hprs, err := startHPR(ctx, cfg, sh, population, m)
 	if err != nil {
 		return err
 	}
+	observeHPR(m, hprs)
 	syntheticData := cfg.demo() || len(announced) > 0
 	var testdata *synthetic.Population
+	var changer handlers.PersonChanger // nil unless every upstream is simulated here
 	if allSimulated {
 		if testdata, err = population(); err != nil {
 			return err
 		}
+		changer = personChanges
 	}
 	batches, err := hprBatchStore(cfg)
 	if err != nil {
@@ -212,6 +239,7 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		PostLogoutRedirectURL: baseURL.String() + "/signed-out",
 		Scopes:                helseIDScopes,
 		Resources:             apiResources,
+		HTTPClient:            instrumentedClient(m, upHelseID, 10*time.Second),
 	})
 	if err != nil {
 		return fmt.Errorf("helseid client: %w", err)
@@ -230,6 +258,7 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		Logger:           logger,
 		Demo:             syntheticData,
 		Testdata:         testdata,
+		PersonChanges:    changer,
 		Faults:           faults,
 		HPRBatches:       batches,
 		AuditCheckpoints: readCheckpoints,
@@ -238,6 +267,7 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		TrustedProxies:   cfg.TrustedProxies,
 		AuditorPIDs:      auditor,
 		PersonAPI:        personAPI,
+		PersonCache:      personcache.New(personAPI, personcache.Config{Interval: cfg.PersonEventsInterval}),
 		LabsAPI:          labsAPI,
 		HPRAPI:           hprs.client,
 		HPRIndex:         hprs.index.current,
@@ -262,16 +292,29 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	// than a cut connection, and a long-running page is not cancelled by
 	// a deadline meant for its request.
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           web.ObserveRequests(srv, requestObserver(m)),
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    1 << 20,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
-	logger.Info("Oppslag started", "url", baseURL.String(), "demo", cfg.demo(), "synthetic", syntheticData, "config", cfg.String())
+	var ms *http.Server
+	if m != nil {
+		ms = metricsServer(m, logger)
+		go func() { errc <- fmt.Errorf("metrics: %w", ms.Serve(mln)) }()
+		logger.Info("metrics served", "url", metricsURL(mln))
+		fmt.Fprintf(stdout, "Oppslag metrics on %s\n", metricsURL(mln))
+	}
+	logger.Info("Oppslag started", "url", baseURL.String(), "addr", ln.Addr().String(), "demo", cfg.demo(), "synthetic", syntheticData, "config", cfg.String())
+	// The listening line is the URL alone: scripts and tests read it. With
+	// a base URL configured it does not show the bound address (port 0
+	// picks one), so a line before it does.
+	if cfg.BaseURL != "" {
+		fmt.Fprintf(stdout, "Oppslag bound to %s\n", ln.Addr())
+	}
 	fmt.Fprintf(stdout, "Oppslag listening on %s\n", baseURL)
 
 	select {
@@ -281,6 +324,10 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 	}
 	shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
 	defer stop()
+	if ms != nil {
+		// Scrapes are short; the portal's own shutdown is what may take time.
+		_ = ms.Shutdown(shutdownCtx)
+	}
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -335,13 +382,11 @@ func sweepSessions(ctx context.Context, sw interface {
 
 // upstreamClient is the HTTP client for an upstream API: the per-call
 // deadline as a backstop, and enough idle connections per host that a busy
-// portal reuses its connections (Go's default keeps only 2).
+// portal reuses its connections (Go's default keeps only 2). The portal's
+// own clients come from instrumentedClient (metrics.go), which also counts
+// and times each exchange when metrics are on.
 func upstreamClient(timeout time.Duration) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	// rawlog captures an exchange only for a request that asks (the raw
-	// drawer, F19); for every other call it passes straight through.
-	return &http.Client{Timeout: timeout, Transport: rawlog.Wrap(t)}
+	return instrumentedClient(nil, "", timeout)
 }
 
 // probeSynthetic asks each upstream given by URL whether it is one of our

@@ -215,7 +215,7 @@ func startSimulators(ctx context.Context, c simulatorsConfig, sh simHost) (*simu
 	}
 	// One verifier for both APIs: one cache of the issuer's keys.
 	verifier := apitoken.New(s.issuer, apitoken.Options{HTTPClient: upstreamClient(5 * time.Second)})
-	if s.person, err = sh.startPersonSim(ctx, c.personAddr, pop, verifier); err != nil {
+	if s.person, _, err = sh.startPersonSim(ctx, c.personAddr, pop, verifier); err != nil {
 		return nil, err
 	}
 	if s.labs, err = sh.startLabsSim(ctx, c.labsAddr, pop, verifier); err != nil {
