@@ -39,54 +39,65 @@ func (w *world) upstreamCalls() (gets, bulks int, err error) {
 	return r.Upstream.GetByNIN, r.Upstream.BulkByNIN, nil
 }
 
-// measureFanOut is B1: the median response time of the full person page
-// (no HX-Request: the no-JS path, every panel rendered on the server) over
-// n requests sent one at a time, so that no request waits for another, with
-// every Person API answer delayed upstreamDelay at the simulator. The target
-// is the spec's, 1.15 × one upstream delay; the page's critical path is two
-// round trips, and the note reports p50 against it and against the sum of
-// all its calls made one after another.
-func measureFanOut(w *world, page string, n int) figure {
-	const id, name = "B1", "fan-out-p50"
-	limit := upstreamDelay * 115 / 100
-	target := "<=" + formatMS(limit)
+// bannerMarker is the patient banner's opening, the first of the page a
+// clinician needs: whose data this is.
+const bannerMarker = `data-testid="patient-banner"`
+
+// measureFanOut is B1 as revised (performance.md, issue 15): over n full
+// person pages (no HX-Request: the no-JS path, every panel rendered on the
+// server) sent one at a time, with every Person API answer delayed
+// upstreamDelay at the simulator, the p50 time until the patient banner's
+// bytes are on the wire (≤ 1.3 × one round trip) and until the last byte,
+// all panels delivered (≤ 1.15 × the critical path of personRoundTrips
+// round trips). The sequential sum of the page's calls is in the note, for
+// contrast. A page that sends nothing until it is whole has both near the
+// critical path: the banner line then says so with its miss.
+func measureFanOut(w *world, page string, n int) []figure {
+	const id, bannerName, name = "B1", "banner-on-wire-p50", "fan-out-p50"
+	critical := personRoundTrips * upstreamDelay
+	bannerLimit, limit := upstreamDelay*130/100, critical*115/100
+	bannerTarget, target := "<="+formatMS(bannerLimit), "<="+formatMS(limit)
+	fail := func(err error) []figure {
+		return []figure{failed(id, bannerName, bannerTarget, err), failed(id, name, target, err)}
+	}
 	if err := w.setUpstreamDelay(upstreamDelay); err != nil {
-		return failed(id, name, target, err)
+		return fail(err)
 	}
 	defer w.setUpstreamDelay(0)
 	// One page to warm the portal's connections to the simulator.
 	if _, err := w.call(worldRequest{Op: "seq", URL: page, N: 1, User: true}); err != nil {
-		return failed(id, name, target, err)
+		return fail(err)
 	}
 	g0, b0, err := w.upstreamCalls()
 	if err != nil {
-		return failed(id, name, target, err)
+		return fail(err)
 	}
-	r, err := w.call(worldRequest{Op: "timed", URL: page, N: n, Conc: 1, User: true})
+	r, err := w.call(worldRequest{Op: "staged", URL: page, N: n, User: true, Marker: bannerMarker})
 	if err != nil {
-		return failed(id, name, target, err)
+		return fail(err)
 	}
 	g1, b1, err := w.upstreamCalls()
 	if err != nil {
-		return failed(id, name, target, err)
+		return fail(err)
 	}
-	if r.Errors > 0 || r.Latencies == nil {
-		return failed(id, name, target, fmt.Errorf("%d of %d person pages failed, first: %s", r.Errors, n, r.FirstError))
+	if r.Errors > 0 || r.Latencies == nil || r.FirstMark == nil {
+		return fail(fmt.Errorf("%d of %d person pages failed, first: %s", r.Errors, n, r.FirstError))
 	}
-	l := r.Latencies
+	l, first := r.Latencies, r.FirstMark
 	gets, bulks := float64(g1-g0)/float64(r.N), float64(b1-b0)/float64(r.N)
-	critical := personRoundTrips * upstreamDelay
 	sequential := time.Duration((gets + bulks) * float64(upstreamDelay))
-	ratio := func(d time.Duration) float64 { return float64(l.P50) / float64(d) }
-	note := fmt.Sprintf("p50 of %d GET /person/{handle} (full page, no-JS path) one at a time, every Person API answer delayed %s at the simulator: "+
-		"%.2f × %s (target as written: 1.15 × %s); the page's critical path is %d sequential round trips "+
-		"(core FREG parts + KRR in parallel, then one bulk call for the relatives), so %s is this design's floor: "+
-		"p50 = %.2f × the critical path %s, %.2f × the sequential sum %s of its %.2f calls per page "+
-		"(%.2f get-by-nin + %.2f bulk-by-nin counted at the simulator); p90 %s, p99 %s, max %s",
-		r.N, upstreamDelay, ratio(upstreamDelay), upstreamDelay, upstreamDelay, personRoundTrips, critical,
-		ratio(critical), critical, ratio(sequential), sequential, gets+bulks, gets, bulks,
-		formatMS(l.P90), formatMS(l.P99), formatMS(l.Max))
-	return judge(id, name, formatMS(l.P50), target, l.P50 <= limit, note)
+	ratio := func(v, d time.Duration) float64 { return float64(v) / float64(d) }
+	how := fmt.Sprintf("%d GET /person/{handle} (full page, no-JS path) one at a time, every Person API answer delayed %s at the simulator; "+
+		"critical path %d round trips (core FREG parts + KRR in parallel, then one bulk call for the relatives) = %s; "+
+		"sequential sum of the page's %.2f calls (%.2f get-by-nin + %.2f bulk-by-nin, counted at the simulator) = %s",
+		r.N, upstreamDelay, personRoundTrips, critical, gets+bulks, gets, bulks, sequential)
+	banner := judge(id, bannerName, formatMS(first.P50), bannerTarget, first.P50 <= bannerLimit,
+		fmt.Sprintf("p50 until the patient banner's bytes arrived: %.2f × one round trip (target 1.3 ×); p90 %s, max %s; %s",
+			ratio(first.P50, upstreamDelay), formatMS(first.P90), formatMS(first.Max), how))
+	all := judge(id, name, formatMS(l.P50), target, l.P50 <= limit,
+		fmt.Sprintf("p50 until the last byte, all panels delivered: %.2f × the critical path (target 1.15 ×), %.2f × the sequential sum; p90 %s, p99 %s, max %s; %s",
+			ratio(l.P50, critical), ratio(l.P50, sequential), formatMS(l.P90), formatMS(l.P99), formatMS(l.Max), how))
+	return []figure{banner, all}
 }
 
 // measureOpenLoop is B4: response times of the person page at a fixed rate,
@@ -134,13 +145,17 @@ func median(v []float64) float64 {
 // server (htmx only refreshes a panel on request). Medians over loads.
 func measureBrowser(w *world, base string, loads int) []figure {
 	const (
-		id                    = "B10"
-		lcpName, lcpTarget    = "browser-lcp", "<=1.0s"
-		settledName           = "browser-settled"
-		lcpLimit              = time.Second
-		settledPercentOfDelay = 120
+		id          = "B10"
+		lcpName     = "browser-lcp"
+		settledName = "browser-settled"
+		parse       = 25 * time.Millisecond // what the revised targets allow for parsing and paint
 	)
-	settledLimit := upstreamDelay * settledPercentOfDelay / 100 // the slowest upstream: every one is delayed alike
+	// Revised (performance.md, issue 15): the banner painted within 1.3 ×
+	// one round trip + 25 ms, all panels settled within 1.15 × the
+	// critical path + 25 ms.
+	lcpLimit := upstreamDelay*130/100 + parse
+	lcpTarget := "<=" + formatMS(lcpLimit)
+	settledLimit := personRoundTrips*upstreamDelay*115/100 + parse
 	settledTarget := "<=" + formatMS(settledLimit)
 	fail := func(err error) []figure {
 		return []figure{failed(id, lcpName, lcpTarget, err), failed(id, settledName, settledTarget, err)}
@@ -174,10 +189,8 @@ func measureBrowser(w *world, base string, loads int) []figure {
 		lcpLine = failed(id, lcpName, lcpTarget, errors.New("no largest-contentful-paint entry from Chromium"))
 	}
 	settledLine := judge(id, settledName, formatMS(load), settledTarget, load <= settledLimit,
-		fmt.Sprintf("all panels settled = end of the load event (every panel is rendered on the server); target as written, %d%% of the slowest upstream (%s); "+
-			"the page's critical path is %d sequential round trips (core FREG parts + KRR in parallel, then the bulk relatives call), "+
-			"so nothing can settle before %s in this design: %.2f × that; %s",
-			settledPercentOfDelay, upstreamDelay, personRoundTrips, personRoundTrips*upstreamDelay,
+		fmt.Sprintf("all panels settled = end of the load event; target 1.15 × the critical path of %d round trips (%s) + %s: %.2f × that path; %s",
+			personRoundTrips, personRoundTrips*upstreamDelay, parse,
 			float64(load)/float64(personRoundTrips*upstreamDelay), how))
 	return []figure{lcpLine, settledLine}
 }

@@ -41,8 +41,8 @@ import (
 
 // worldRequest is one instruction to the bench world.
 type worldRequest struct {
-	// Op is one of register, signin, sessions, person, seq, timed, loop,
-	// open, fetch, stats, latency, upstream, browser, users, mix.
+	// Op is one of register, signin, sessions, person, seq, timed, staged,
+	// loop, open, fetch, stats, latency, upstream, browser, users, mix.
 	Op      string          `json:"op"`
 	URL     string          `json:"url,omitempty"`     // portal base (register, signin, sessions, person, browser) or target
 	JWK     json.RawMessage `json:"jwk,omitempty"`     // register: the portal's public client key
@@ -56,6 +56,7 @@ type worldRequest struct {
 	Faults  bool            `json:"faults,omitempty"`  // mix: inject the fault mix into the Person API and prøvesvar simulators
 	Seed    uint64          `json:"seed,omitempty"`    // mix: seed of the users' choices and the fault schedule
 	Think   time.Duration   `json:"think,omitempty"`   // mix: each user's mean pause between pages (0: none, a closed loop)
+	Marker  string          `json:"marker,omitempty"`  // staged: the bytes whose arrival is timed
 }
 
 // worldResponse is the world's answer to one request.
@@ -75,9 +76,12 @@ type worldResponse struct {
 	Stats      *helseidsim.Stats `json:"stats,omitempty"`
 	Upstream   *personsim.Stats  `json:"upstream,omitempty"` // upstream: the Person API simulator's counters
 	Latencies  *latencySummary   `json:"latencies,omitempty"`
-	Browser    *browserResult    `json:"browser,omitempty"`
-	Skip       string            `json:"skip,omitempty"` // browser: why nothing was measured
-	Load       *loadResult       `json:"load,omitempty"` // mix: what the virtual users received
+	// FirstMark is, for op "staged", when the marker's bytes arrived: the
+	// patient banner on the wire, before the last byte (Latencies).
+	FirstMark *latencySummary `json:"first_mark,omitempty"`
+	Browser   *browserResult  `json:"browser,omitempty"`
+	Skip      string          `json:"skip,omitempty"` // browser: why nothing was measured
+	Load      *loadResult     `json:"load,omitempty"` // mix: what the virtual users received
 }
 
 // latencySummary is the distribution of one run's response times.
@@ -321,6 +325,8 @@ func (ws *worldState) do(ctx context.Context, req worldRequest) (worldResponse, 
 		return count(ctx, c, req.URL, req.HX, req.N, max(req.Conc, 1), false), nil
 	case "timed":
 		return count(ctx, c, req.URL, req.HX, req.N, max(req.Conc, 1), true), nil
+	case "staged":
+		return staged(ctx, c, req.URL, req.Marker, req.N), nil
 	case "loop":
 		return loop(ctx, c, req.URL, req.HX, max(req.Conc, 1), req.Dur), nil
 	case "open":
@@ -495,6 +501,69 @@ func count(ctx context.Context, c *http.Client, url string, hx bool, n, conc int
 	if timed {
 		r.Latencies = summarize(times)
 	}
+	return r
+}
+
+// staged sends n GETs of url one at a time and times, for each, the
+// arrival of marker's bytes and of the last byte: what a streamed page
+// puts on the wire first, and when it is done. A page that holds back
+// every byte until it is whole has the two nearly equal.
+func staged(ctx context.Context, c *http.Client, url, marker string, n int) worldResponse {
+	var (
+		r           worldResponse
+		firsts, all []time.Duration
+		start       = time.Now()
+	)
+	buf := make([]byte, 32<<10)
+	for range n {
+		t0 := time.Now()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			r.fail(err)
+			continue
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			r.fail(err)
+			continue
+		}
+		var seen []byte
+		var mark time.Duration
+		var size int64
+		for {
+			k, rerr := resp.Body.Read(buf)
+			size += int64(k)
+			if mark == 0 && k > 0 {
+				// Keep only what a marker split between reads needs.
+				seen = append(seen, buf[:k]...)
+				if strings.Contains(string(seen), marker) {
+					mark = time.Since(t0)
+				} else if len(seen) > len(marker) {
+					seen = seen[len(seen)-len(marker):]
+				}
+			}
+			if rerr != nil {
+				err = rerr
+				break
+			}
+		}
+		resp.Body.Close()
+		took := time.Since(t0)
+		switch {
+		case err != io.EOF:
+			r.fail(err)
+		case resp.StatusCode != http.StatusOK:
+			r.fail(fmt.Errorf("status %d", resp.StatusCode))
+		case mark == 0:
+			r.fail(fmt.Errorf("no %q in the page", marker))
+		default:
+			r.N++
+			r.Bytes += size
+			firsts, all = append(firsts, mark), append(all, took)
+		}
+	}
+	r.Elapsed = time.Since(start)
+	r.Latencies, r.FirstMark = summarize(all), summarize(firsts)
 	return r
 }
 

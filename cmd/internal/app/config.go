@@ -51,9 +51,13 @@ type Config struct {
 	// change-event feed may be before a cached person document is served;
 	// zero: personcache.DefaultInterval (10 s).
 	PersonEventsInterval time.Duration
-	TrustedProxies       []netip.Prefix
-	AuditorPIDs          []string
-	LogFormat            string
+	// PersonCacheOff turns the per-user person cache off
+	// (OPPSLAG_PERSON_CACHE=off): every page asks the Person API, as the
+	// benchmark's figures of a page's upstream calls need.
+	PersonCacheOff bool
+	TrustedProxies []netip.Prefix
+	AuditorPIDs    []string
+	LogFormat      string
 	// Signed checkpoints of the audit chain's head (S43, checkpoint.go).
 	AuditCheckpoints        string        // append-only file; "" when off
 	AuditCheckpointInterval time.Duration // how often the head is signed (and at shutdown)
@@ -306,6 +310,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			}
 			c.AuditCheckpointPublicKeys = append(c.AuditCheckpointPublicKeys, k)
 		}
+	}
+	switch v := getenv("OPPSLAG_PERSON_CACHE"); v {
+	case "", "on":
+	case "off":
+		c.PersonCacheOff = true
+	default:
+		fail("OPPSLAG_PERSON_CACHE", "want on or off")
 	}
 	str("OPPSLAG_LOG_FORMAT", &c.LogFormat)
 	if c.LogFormat != "text" && c.LogFormat != "json" {

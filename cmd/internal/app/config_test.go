@@ -138,3 +138,27 @@ func TestLoadConfig_MetricsAddr(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadConfig_PersonCache: on unless OPPSLAG_PERSON_CACHE=off; any
+// other word is refused.
+func TestLoadConfig_PersonCache(t *testing.T) {
+	for v, off := range map[string]bool{"": false, "on": false, "off": true} {
+		c, err := LoadConfig(func(k string) string {
+			if k == "OPPSLAG_PERSON_CACHE" {
+				return v
+			}
+			return ""
+		})
+		if err != nil || c.PersonCacheOff != off {
+			t.Errorf("OPPSLAG_PERSON_CACHE=%q: off %t, %v; want %t", v, c.PersonCacheOff, err, off)
+		}
+	}
+	if _, err := LoadConfig(func(k string) string {
+		if k == "OPPSLAG_PERSON_CACHE" {
+			return "sometimes"
+		}
+		return ""
+	}); err == nil || !strings.Contains(err.Error(), "OPPSLAG_PERSON_CACHE") {
+		t.Errorf("OPPSLAG_PERSON_CACHE=sometimes: %v; want refused", err)
+	}
+}

@@ -220,6 +220,10 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		}
 		changer = personChanges
 	}
+	var personCache *personcache.Cache // nil: every page asks the Person API
+	if !cfg.PersonCacheOff {
+		personCache = personcache.New(personAPI, personcache.Config{Interval: cfg.PersonEventsInterval})
+	}
 	batches, err := hprBatchStore(cfg)
 	if err != nil {
 		return err
@@ -267,7 +271,7 @@ func Serve(ctx context.Context, getenv func(string) string, stdout, stderr io.Wr
 		TrustedProxies:   cfg.TrustedProxies,
 		AuditorPIDs:      auditor,
 		PersonAPI:        personAPI,
-		PersonCache:      personcache.New(personAPI, personcache.Config{Interval: cfg.PersonEventsInterval}),
+		PersonCache:      personCache,
 		LabsAPI:          labsAPI,
 		HPRAPI:           hprs.client,
 		HPRIndex:         hprs.index.current,
