@@ -118,15 +118,25 @@ func checkPage(t *testing.T, ctx context.Context, dir, name string) {
 	if storageLeak.MatchString(stored) {
 		t.Errorf("%s: web storage holds an identity number or a token: %s", name, stored)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The screenshot is for a person to look at; the checks above are the
+	// test. Chromium's full-page capture has been seen, once in many runs
+	// under load, never to answer: it gets its own deadline, then the
+	// viewport alone is taken, and a page without a picture is logged,
+	// not failed.
+	shot, err := screenshot(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		t.Fatalf("%s: screenshot: %v", name, err)
+		t.Logf("%s: full-page screenshot: %v; taking the viewport", name, err)
+		shot, err = screenshot(ctx, chromedp.CaptureScreenshot())
 	}
-	file := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(file, shot, 0o644); err != nil {
-		t.Fatal(err)
+	if err != nil {
+		t.Logf("%s: no screenshot: %v", name, err)
+	} else {
+		file := filepath.Join(dir, name+".png")
+		if err := os.WriteFile(file, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", file)
 	}
-	t.Logf("screenshot: %s", file)
 	for _, v := range violations {
 		b, _ := json.Marshal(v.Nodes)
 		t.Errorf("%s: axe %s: %s %s", name, v.ID, v.Help, b)
@@ -134,6 +144,13 @@ func checkPage(t *testing.T, ctx context.Context, dir, name string) {
 	for _, c := range csp {
 		t.Errorf("%s: CSP violation: %s", name, c)
 	}
+}
+
+// screenshot runs a capture with a deadline of its own.
+func screenshot(ctx context.Context, capture chromedp.Action[[]byte]) ([]byte, error) {
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(sctx, capture)
 }
 
 func TestBrowserLoginEachPersona(t *testing.T) {
