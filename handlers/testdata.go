@@ -120,14 +120,14 @@ func (h Testdata) ServeHTTP(w http.ResponseWriter, r *http.Request) error {
 func readTestdataQuery(v url.Values) (testdataQuery, views.Text) {
 	tq := testdataQuery{page: 1}
 	for k, vals := range v {
-		if !readable(k) || hasDigitRun(k, 11) {
+		if !readable(k) || nin.HasDigitRun(k, 11) {
 			return testdataQuery{page: 1}, views.Msg("testdata.error.nin")
 		}
 		for _, s := range vals {
 			if !readable(s) {
 				return testdataQuery{page: 1}, views.Msg("search.error.chars")
 			}
-			if hasDigitRun(s, 11) {
+			if nin.HasDigitRun(s, 11) {
 				// Nothing of the query is echoed: the form comes back empty.
 				return testdataQuery{page: 1}, views.Msg("testdata.error.nin")
 			}
@@ -259,21 +259,6 @@ func unknownKindOf(kinds []string) string {
 // msgKey is a kind or preset name as part of a message key, which takes no
 // hyphens: "strictly-confidential" is testdata.kind.strictly_confidential.
 func msgKey(name string) string { return strings.ReplaceAll(name, "-", "_") }
-
-// hasDigitRun reports whether s holds n or more ASCII digits in a row.
-func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			if run++; run >= n {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	return false
-}
 
 // fillForm puts the presets and the form's state on the page; the counts
 // come with the results.

@@ -423,21 +423,6 @@ func TestTestdata_AuditDown(t *testing.T) {
 	}
 }
 
-func TestHasDigitRun(t *testing.T) {
-	tests := []struct {
-		s    string
-		want bool
-	}{
-		{"", false}, {"1234567890", false}, {"12345678901", true}, {"a12345678901b", true},
-		{"123456 78901", false}, {"0301", false},
-	}
-	for _, tt := range tests {
-		if got := hasDigitRun(tt.s, 11); got != tt.want {
-			t.Errorf("hasDigitRun(%q) = %v, want %v", tt.s, got, tt.want)
-		}
-	}
-}
-
 // TestTestdata_EveryKindAndPresetIsWorded: a kind added to the population
 // (synthetic.AllKinds) or a new preset needs its words in the catalog.
 func TestTestdata_EveryKindAndPresetIsWorded(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
 )
@@ -507,7 +508,7 @@ func TestHardening_EarlyRefusalsHaveHeaders(t *testing.T) {
 func TestHardening_CorrelationIDsNeverLookLikeIdentityNumbers(t *testing.T) {
 	for range 20000 {
 		id := newCorrelationID()
-		if len(id) != 16 || hasDigitRun(id, 11) {
+		if len(id) != 16 || nin.HasDigitRun(id, 11) {
 			t.Fatalf("correlation id %q", id)
 		}
 	}

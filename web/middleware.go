@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/oppslag/oppslag/clients/audit"
+	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/handlers"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views/i18n"
@@ -55,25 +56,10 @@ func newCorrelationID() string {
 	for {
 		_, _ = rand.Read(b)
 		id := hex.EncodeToString(b)
-		if !hasDigitRun(id, 11) {
+		if !nin.HasDigitRun(id, 11) {
 			return id
 		}
 	}
-}
-
-// hasDigitRun reports whether s holds n or more decimal digits in a row.
-func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			run = 0
-			continue
-		}
-		if run++; run >= n {
-			return true
-		}
-	}
-	return false
 }
 
 // clientIP records the client address: the peer, or, when the peer is a

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oppslag/oppslag/clients/person/nin"
 )
 
 // SearchParams are the names of the parameters of a SearchFilter that
@@ -33,7 +35,10 @@ var ErrSearchFilter = errors.New("audit: filter")
 func ParseSearchFilter(get func(string) string, now time.Time, loc *time.Location) (SearchFilter, error) {
 	v := func(name string) string { return strings.TrimSpace(get(name)) }
 	for _, name := range SearchParams {
-		if holdsIdentityNumber(v(name)) {
+		// No filter value has eleven digits in a row (an HPR number has at
+		// most nine, an organisation number nine), and a patient's number
+		// must not be echoed into the export's own record or a link (S15).
+		if nin.HasDigitRun(v(name), 11) {
 			return SearchFilter{}, fmt.Errorf("%w: %s holds what looks like an identity number, which no filter takes", ErrSearchFilter, name)
 		}
 	}
@@ -68,24 +73,6 @@ func ParseSearchFilter(get func(string) string, now time.Time, loc *time.Locatio
 	// at the next midnight.
 	f.From, f.To = from, to.AddDate(0, 0, 1)
 	return f, nil
-}
-
-// holdsIdentityNumber reports whether s has eleven digits in a row: no
-// filter value is one (an HPR number has at most nine, an organisation
-// number nine), and a patient's number must not be echoed into the
-// export's own record or a link (S15).
-func holdsIdentityNumber(s string) bool {
-	run := 0
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
-			if run++; run == 11 {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	return false
 }
 
 // Params returns f as parameters, the period as the dates it covers in

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/oppslag/oppslag/clients/person/nin"
 	"github.com/oppslag/oppslag/views/i18n"
 )
 
@@ -82,7 +83,7 @@ func TestBrowserTesterFlow(t *testing.T) {
 	if n := count(t, `[data-testid="testdata-row"]`); n == 0 {
 		t.Fatal("the preset found no one")
 	}
-	if loc, _ := chromedp.Run(step(t), chromedp.Location()); containsRun(loc, 11) {
+	if loc, _ := chromedp.Run(step(t), chromedp.Location()); nin.HasDigitRun(loc, 11) {
 		t.Errorf("the preset's URL holds an identity number: %s", loc)
 	}
 	look(t, "tester-2-preset")
@@ -91,7 +92,7 @@ func TestBrowserTesterFlow(t *testing.T) {
 	enter(t, `[data-testid="testdata-lookup"] button`, `[data-testid="person-header"]`)
 	overview, err := chromedp.Run(step(t), chromedp.Location())
 	must(t, err)
-	if containsRun(overview, 11) {
+	if nin.HasDigitRun(overview, 11) {
 		t.Errorf("the overview's URL holds an identity number: %s", overview)
 	}
 	if count(t, `[data-testid="fault-band"]`) != 0 {
@@ -212,7 +213,7 @@ func TestBrowserTesterFlow(t *testing.T) {
 		chromedp.Focus(`#td-change-family`), chromedp.KeyEvent("Endretsen"),
 	))
 	enter(t, `[data-testid="testdata-change-submit"]`, `[data-testid="testdata-changed"]`)
-	if loc, _ := chromedp.Run(step(t), chromedp.Location()); containsRun(loc, 11) {
+	if loc, _ := chromedp.Run(step(t), chromedp.Location()); nin.HasDigitRun(loc, 11) {
 		t.Errorf("the change's redirect holds an identity number: %s", loc)
 	}
 	var name string
@@ -240,18 +241,3 @@ const widest = `(() => {
 	}
 	return out;
 })()`
-
-// containsRun reports whether s has n digits in a row.
-func containsRun(s string, n int) bool {
-	run := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			if run++; run >= n {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	return false
-}

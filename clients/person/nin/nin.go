@@ -413,3 +413,21 @@ func (n Number) GoString() string {
 func (n Number) LogValue() slog.Value {
 	return slog.StringValue(n.String())
 }
+
+// HasDigitRun reports whether s holds n or more ASCII digits in a row. With
+// n = 11 it is the test for "may hold an identity number", whatever the
+// check digits say: what must never go into a URL, a filter or a session
+// id is refused on its shape alone.
+func HasDigitRun(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			run = 0
+			continue
+		}
+		if run++; run >= n {
+			return true
+		}
+	}
+	return false
+}

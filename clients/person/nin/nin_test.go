@@ -386,3 +386,18 @@ func TestParseAgreesWithClassicCheckDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestHasDigitRun(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"", false}, {"1234567890", false}, {"12345678901", true}, {"a12345678901b", true},
+		{"123456 78901", false}, {"0301", false}, {"1234567890١", false}, {"é12345678901", true},
+	}
+	for _, tt := range tests {
+		if got := HasDigitRun(tt.s, 11); got != tt.want {
+			t.Errorf("HasDigitRun(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
