@@ -23,10 +23,8 @@ func (s *Server) mountTestdata(r chi.Router) {
 		return
 	}
 	b := synthetic.NewBrowser(s.cfg.Testdata)
-	page := handlers.Testdata{Site: s.site, Browse: b, Audit: handlers.Auditor{Store: s.cfg.Audit}, FaultPanel: s.cfg.Faults != nil}
-	if s.cfg.PersonChanges != nil {
-		page.Changes = s.cfg.PersonChanges
-	}
+	page := handlers.Testdata{Site: s.site, Browse: b, Audit: handlers.Auditor{Store: s.cfg.Audit}, FaultPanel: s.cfg.Faults != nil,
+		Changes: s.cfg.PersonChanges}
 	r.Get("/testdata", s.handle(page.ServeHTTP))
 	if page.Changes != nil {
 		r.Method(http.MethodPost, "/testdata/person", s.form(page.ChangePerson))

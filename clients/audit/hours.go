@@ -99,10 +99,7 @@ func (p *Postgres) FillHourIndex(ctx context.Context) error {
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO `+p.t("audit_hours")+` (hour, first_seq, last_seq)
 			SELECT date_trunc('hour', event_time AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', min(seq), max(seq)
-			FROM `+p.t("audit_records")+` GROUP BY 1
-			ON CONFLICT (hour) DO UPDATE SET
-				first_seq = LEAST(`+p.t("audit_hours")+`.first_seq, EXCLUDED.first_seq),
-				last_seq = GREATEST(`+p.t("audit_hours")+`.last_seq, EXCLUDED.last_seq)`)
+			FROM `+p.t("audit_records")+` GROUP BY 1`+p.widenOnConflict())
 		return err
 	})
 	if err != nil {
@@ -110,6 +107,15 @@ func (p *Postgres) FillHourIndex(ctx context.Context) error {
 	}
 	p.hours = true
 	return nil
+}
+
+// widenOnConflict ends an insert into audit_hours: an hour already there
+// is widened to the new span, never narrowed.
+func (p *Postgres) widenOnConflict() string {
+	hours := p.t("audit_hours")
+	return ` ON CONFLICT (hour) DO UPDATE SET
+		first_seq = LEAST(` + hours + `.first_seq, EXCLUDED.first_seq),
+		last_seq = GREATEST(` + hours + `.last_seq, EXCLUDED.last_seq)`
 }
 
 // widenHours records the hours of recs in the append's transaction.
@@ -122,10 +128,8 @@ func (p *Postgres) widenHours(ctx context.Context, tx pgx.Tx, recs []Record) err
 		spans.add(r)
 	}
 	for h, s := range spans {
-		_, err := tx.Exec(ctx, `INSERT INTO `+p.t("audit_hours")+` (hour, first_seq, last_seq) VALUES ($1, $2, $3)
-			ON CONFLICT (hour) DO UPDATE SET
-				first_seq = LEAST(`+p.t("audit_hours")+`.first_seq, EXCLUDED.first_seq),
-				last_seq = GREATEST(`+p.t("audit_hours")+`.last_seq, EXCLUDED.last_seq)`, h, s.first, s.last)
+		_, err := tx.Exec(ctx, `INSERT INTO `+p.t("audit_hours")+` (hour, first_seq, last_seq) VALUES ($1, $2, $3)`+
+			p.widenOnConflict(), h, s.first, s.last)
 		if err != nil {
 			return fmt.Errorf("hour index: %w", err)
 		}
