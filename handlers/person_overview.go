@@ -70,14 +70,11 @@ var coreParts = func() []person.InformationPart {
 	return out
 }()
 
-// panelIDs is the page order of every panel.
-var panelIDs = func() []string {
-	var out []string
-	for _, s := range fregPanels {
-		out = append(out, s.id)
-	}
-	return append(out, "krr", "family")
-}()
+// panelIDs is the page order of every panel. The marital panel comes after
+// KRR, beside the family: it names the spouse from the relatives' bulk
+// call, so on the streamed overview it arrives with the family, and
+// everything before it arrives with the core lookup.
+var panelIDs = []string{"identity", "names", "addresses", "status", "birth", "citizenship", "krr", "marital", "family"}
 
 // frame fills a panel's title, shortcut, URLs and freshness.
 func frame(p views.PersonPanel, id, handle string, fetched time.Time) views.PersonPanel {
@@ -141,43 +138,85 @@ func linker(ctx context.Context) func(string) string {
 }
 
 // Overview answers GET /person/{handle}: the header card and every panel,
-// rendered on the server. The core FREG parts and KRR are fetched in
-// parallel, the relatives in one bulk call after the core; each is audited
-// before anything is written (S20, S27), and each failure stays in its own
-// panels (S31, S35).
+// rendered on the server and streamed (see overview). Each part is audited
+// before its bytes are written (S20, S27), and each failure stays in its
+// own panels (S31, S35).
 func (h Person) Overview(w http.ResponseWriter, r *http.Request) error {
-	page, err := h.overview(r, "view")
+	page, wait, err := h.overview(r, "view")
 	if err != nil {
 		return err
 	}
+	defer wait()
 	h.withRawDrawers(page.Panels, r.PathValue("handle"))
 	// A generic title: the browser keeps titles in its history, and a
 	// patient's name does not belong there.
-	return Render(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
+	return Stream(w, r, http.StatusOK, views.PersonOverviewPage(h.Site.Base(r, "person.title"), page))
 }
 
-// overview fetches what the overview shows, each lookup audited as action
-// ("view", or "print" for the print view), and builds the page: the header
-// card and every panel. It also makes the person what the patient banner
-// shows. An error is one that costs the whole page (the audit store, the
-// login, a person who does not exist); the rest stay in their panels.
-func (h Person) overview(r *http.Request, action string) (views.PersonPage, error) {
+// krrGrace is how long the overview waits for KRR after the core lookup
+// has answered. Both calls start together and usually answer together, so
+// the header can carry the reservation label; a KRR answer later than
+// this is not waited for: the page is sent without the label, and the KRR
+// panel, which shows the reservation, follows when the answer is in. A
+// slow KRR thus costs its panel, not the page (S35).
+const krrGrace = 100 * time.Millisecond
+
+// famResult is the relatives' bulk call's answer.
+type famResult struct {
+	rels map[string]*person.Person
+	err  error
+	at   time.Time // when the answer came
+}
+
+// overview starts what the overview shows, each lookup audited as action
+// ("view", or "print" for the print view), and builds the page as far as
+// the first round trip allows: the header card and the FREG panels from
+// the core lookup, the KRR panel when its answer came with the core's, and
+// for the rest (the family and the marital panel, which name relatives
+// from the bulk call made after the core answer, and a late KRR) panels
+// still coming (views.PersonPanel.Later), which the view streams as they
+// are built. It also makes the person what the patient banner shows.
+//
+// An error is one that costs the whole page (the audit store, the login,
+// a person who does not exist), known before anything is written; a later
+// failure, of an audit record too, stays in its panel, which then shows
+// nothing of its data. wait returns once every lookup has ended; the
+// caller defers it, so no lookup outlives the request.
+func (h Person) overview(r *http.Request, action string) (page views.PersonPage, wait func(), err error) {
 	ctx := h.withPageBudget(r.Context())
 	number, err := resolve(r)
 	if err != nil {
-		return views.PersonPage{}, err
+		return views.PersonPage{}, nil, err
 	}
-	var core, krr *person.Person
-	var coreErr, krrErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { core, coreErr = h.fetch(ctx, number, "person", action, coreParts, true) })
-	wg.Go(func() { krr, krrErr = h.fetch(ctx, number, "krr", action, krrParts, false) })
-	wg.Wait()
+	var krr *person.Person
+	var krrErr error
+	var krrAt time.Time
+	krrDone := make(chan struct{})
+	wg.Go(func() {
+		defer close(krrDone)
+		krr, krrErr = h.fetch(ctx, number, "krr", action, krrParts, false)
+		krrAt = h.now()
+	})
+	core, coreErr := h.fetch(ctx, number, "person", action, coreParts, true)
 	fetched := h.now()
-	for _, err := range []error{coreErr, krrErr} {
-		if isAuditError(err) || errors.Is(err, request.ErrLoginRequired) {
-			return views.PersonPage{}, err
-		}
+	krrIn := false
+	grace := time.NewTimer(krrGrace)
+	select {
+	case <-krrDone:
+		krrIn = true
+	case <-grace.C:
+	}
+	grace.Stop()
+	fail := func(err error) (views.PersonPage, func(), error) {
+		wg.Wait()
+		return views.PersonPage{}, nil, err
+	}
+	if isAuditError(coreErr) || errors.Is(coreErr, request.ErrLoginRequired) {
+		return fail(coreErr)
+	}
+	if krrIn && (isAuditError(krrErr) || errors.Is(krrErr, request.ErrLoginRequired)) {
+		return fail(krrErr)
 	}
 	if coreErr != nil {
 		showPatient(r, nil)
@@ -185,52 +224,100 @@ func (h Person) overview(r *http.Request, action string) (views.PersonPage, erro
 		showPatient(r, core)
 	}
 	if e := AsError(coreErr); coreErr != nil && e.Status == http.StatusNotFound {
-		return views.PersonPage{}, coreErr
-	}
-	var rels map[string]*person.Person
-	var famErr error
-	if coreErr == nil {
-		rels, famErr = h.relatives(ctx, number, core, action)
-		if isAuditError(famErr) {
-			return views.PersonPage{}, famErr
-		}
+		return fail(coreErr)
 	}
 
 	handle := r.PathValue("handle")
 	link := linker(ctx)
-	page := views.PersonPage{Header: h.header(ctx, number, core, coreErr, krr, link)}
+	var krrNow *person.Person
+	if krrIn {
+		krrNow = krr
+	}
+	page = views.PersonPage{Header: h.header(ctx, number, core, coreErr, krrNow, link)}
 	if coreErr == nil {
 		page.Header.Timeline = "/person/" + handle + "/timeline"
 		page.Header.Labs = LabsURL(ctx, "/person/"+handle, number, h.now())
 		page.Header.Print = "/person/" + handle + "/print"
 	}
-	for _, s := range fregPanels {
-		var pn views.PersonPanel
-		if coreErr != nil {
-			pn.Error = h.errorData(ctx, coreErr)
-		} else {
-			pn = withUnread(buildPanel(s, core, kin{byNIN: rels, link: link}), core, s.parts)
-		}
-		page.Panels = append(page.Panels, frame(pn, s.id, handle, fetched))
-	}
-	var kp views.PersonPanel
-	if krrErr != nil {
-		kp.Error = h.errorData(ctx, krrErr)
+	// The relatives' call starts only now, after every use of the session
+	// above: the session's handles are not shared with a running lookup.
+	famCh := make(chan famResult, 1)
+	if coreErr == nil {
+		wg.Go(func() {
+			rels, err := h.relatives(ctx, number, core, action)
+			famCh <- famResult{rels, err, h.now()}
+		})
 	} else {
-		kp = withUnread(krrPanel(krr, fetched), krr, krrParts)
+		famCh <- famResult{err: coreErr, at: fetched}
 	}
-	page.Panels = append(page.Panels, frame(kp, "krr", handle, fetched))
-	var fp views.PersonPanel
-	switch {
-	case coreErr != nil:
-		fp.Error = h.errorData(ctx, coreErr)
-	case famErr != nil:
-		fp.Error = h.errorData(ctx, famErr)
-	default:
-		fp = withUnread(familyPanel(core, rels, link, fetched), core, familyParts)
+	fam := sync.OnceValue(func() famResult { return <-famCh })
+
+	krrPanelNow := func() views.PersonPanel {
+		<-krrDone
+		var kp views.PersonPanel
+		if krrErr != nil {
+			kp.Error = h.errorData(ctx, krrErr)
+		} else {
+			kp = withUnread(krrPanel(krr, krrAt), krr, krrParts)
+		}
+		return frame(kp, "krr", handle, krrAt)
 	}
-	page.Panels = append(page.Panels, frame(fp, "family", handle, fetched))
-	return page, nil
+	for _, id := range panelIDs {
+		var pn views.PersonPanel
+		switch id {
+		case "krr":
+			if krrIn {
+				pn = krrPanelNow()
+			} else {
+				pn = pending(id, handle, krrPanelNow)
+			}
+		case "marital", "family":
+			if coreErr != nil {
+				pn.Error = h.errorData(ctx, coreErr)
+				pn = frame(pn, id, handle, fetched)
+				break
+			}
+			pn = pending(id, handle, func() views.PersonPanel {
+				f := fam()
+				var out views.PersonPanel
+				switch {
+				case id == "family" && f.err != nil:
+					out.Error = h.errorData(ctx, f.err)
+				case id == "family":
+					out = withUnread(familyPanel(core, f.rels, linker(ctx), f.at), core, familyParts)
+				default:
+					// The marital status was recorded with the core lookup;
+					// the spouse is named only when the relatives' call and
+					// its record succeeded.
+					s := fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+					k := kin{link: linker(ctx)}
+					if f.err == nil {
+						k.byNIN = f.rels
+					}
+					out = withUnread(buildPanel(s, core, k), core, s.parts)
+				}
+				return frame(out, id, handle, f.at)
+			})
+		default:
+			s := fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+			if coreErr != nil {
+				pn.Error = h.errorData(ctx, coreErr)
+			} else {
+				pn = withUnread(buildPanel(s, core, kin{link: link}), core, s.parts)
+			}
+			pn = frame(pn, id, handle, fetched)
+		}
+		page.Panels = append(page.Panels, pn)
+	}
+	return page, wg.Wait, nil
+}
+
+// pending is panel id still coming: its frame now, and build, which blocks
+// until its data is in, for the rest.
+func pending(id, handle string, build func() views.PersonPanel) views.PersonPanel {
+	pn := frame(views.PersonPanel{}, id, handle, time.Time{})
+	pn.Later = build
+	return pn
 }
 
 // Panel answers GET /person/{handle}/panel/{panel}: one panel as an htmx

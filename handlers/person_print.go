@@ -18,10 +18,13 @@ import (
 // stamp's log id is the correlation id those records carry.
 func (h Person) Print(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	page, err := h.overview(r, "print")
+	streamed, wait, err := h.overview(r, "print")
 	if err != nil {
 		return err
 	}
+	defer wait()
+	// Paper is printed whole: the print view waits for every panel.
+	page := streamed.Settled()
 	base := "/person/" + r.PathValue("handle")
 	p := views.PersonPrint{
 		Header: page.Header,

@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -82,6 +84,71 @@ func Render(w http.ResponseWriter, r *http.Request, status int, c templ.Componen
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// ErrHalfSent marks a failure after a streamed page's first bytes were
+// sent: the status and part of the page are out, so there is no error page
+// to write; the error renderer logs it and writes nothing.
+var ErrHalfSent = errors.New("the page failed after part of it was sent")
+
+// Stream writes c with status as it renders, sending what is rendered at
+// each flush (templ.Flush) at once: a page whose parts come from
+// upstream calls of different length (the person overview) shows each part
+// as soon as it is in. Until the first flush nothing is written, so a
+// render error before it is an ordinary error page; after it the error is
+// ErrHalfSent. A page with no flush is written whole, as Render does.
+func Stream(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	sw := &streamWriter{w: w, status: status}
+	err := c.Render(r.Context(), sw)
+	switch {
+	case err != nil && !sw.started:
+		return Errorf(http.StatusInternalServerError, "", err)
+	case err != nil:
+		return Errorf(http.StatusInternalServerError, "", fmt.Errorf("%w: %w", ErrHalfSent, err))
+	}
+	sw.Flush()
+	if sw.err != nil {
+		return Errorf(http.StatusInternalServerError, "", fmt.Errorf("%w: %w", ErrHalfSent, sw.err))
+	}
+	return nil
+}
+
+// streamWriter keeps what a page renders until a flush, then writes it,
+// the status and headers first, and flushes the connection.
+type streamWriter struct {
+	w       http.ResponseWriter
+	status  int
+	buf     bytes.Buffer
+	started bool  // the status is written
+	err     error // the first failed write; what follows goes nowhere
+}
+
+func (s *streamWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	return s.buf.Write(p)
+}
+
+// Flush implements http.Flusher, which templ.Flush looks for.
+func (s *streamWriter) Flush() {
+	if s.err != nil {
+		return
+	}
+	if !s.started {
+		s.started = true
+		s.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		s.w.WriteHeader(s.status)
+	}
+	if s.buf.Len() > 0 {
+		_, s.err = s.w.Write(s.buf.Bytes())
+		s.buf.Reset()
+	}
+	if s.err == nil {
+		// A writer that cannot flush (a test's recorder may not) gets the
+		// bytes all the same, at the end.
+		_ = http.NewResponseController(s.w).Flush()
+	}
 }
 
 // IsFragment reports whether r asks for an htmx fragment (and is not an htmx

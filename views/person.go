@@ -2,8 +2,11 @@ package views
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -121,4 +124,53 @@ func fetchedText(ctx context.Context, t time.Time) string {
 		clock = t.Format("15:04")
 	}
 	return i18n.TL(l, "person.fetched", clock)
+}
+
+// ready is how many of the overview's panels, from the first, are built:
+// the panels before the first one still coming (Later).
+func (p PersonPage) ready() int {
+	for i, pn := range p.Panels {
+		if pn.Later != nil {
+			return i
+		}
+	}
+	return len(p.Panels)
+}
+
+// Settled returns p with every panel built, waiting for those still coming;
+// for the pages that are not streamed (the print view).
+func (p PersonPage) Settled() PersonPage {
+	panels := make([]PersonPanel, len(p.Panels))
+	for i, pn := range p.Panels {
+		panels[i] = pn.settled()
+	}
+	p.Panels = panels
+	return p
+}
+
+// settled is pn built: Later's answer, or pn itself.
+func (pn PersonPanel) settled() PersonPanel {
+	if pn.Later == nil {
+		return pn
+	}
+	out := pn.Later()
+	out.Later = nil
+	return out
+}
+
+// laterPanels renders the overview's panels from the first one still
+// coming, in page order, flushing each as soon as it is written: the
+// streamed part of PersonOverviewPage.
+func laterPanels(panels []PersonPanel) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		for _, pn := range panels {
+			if err := PersonPanelSection(pn.settled()).Render(ctx, w); err != nil {
+				return err
+			}
+			if err := templ.Flush().Render(ctx, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -49,6 +49,10 @@ var (
 	_ request.Tokens        = sessionAccess{}
 )
 
+// Every read of the request's session state takes the session lock, as the
+// writes do: a page's lookups run in parallel with its rendering (the
+// streamed overview), and a token refresh in one of them rereads the state.
+
 // Handle returns the session's handle for nin, making and storing one if needed.
 func (a sessionAccess) Handle(ctx context.Context, nin string) (string, error) {
 	rs := a.rs
@@ -96,7 +100,11 @@ func (a sessionAccess) Resolve(ctx context.Context, handle string) (string, bool
 		}
 		return "", false
 	}
-	if nin, ok := find(stateOf(rs.sess).Handles); ok {
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	nin, ok := find(stateOf(rs.sess).Handles)
+	mu.Unlock()
+	if ok {
 		return nin, true
 	}
 	// A parallel request may have made it since this one loaded the session.
@@ -116,14 +124,14 @@ func (a sessionAccess) Remember(ctx context.Context, handle string, p request.Pa
 		return ErrLoginRequired
 	}
 	snap := patientSnapshot(p)
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
 	if i := entryIndex(stateOf(rs.sess).Handles, handle); i >= 0 {
 		if old := stateOf(rs.sess).Handles[i].Patient; old != nil && *old == snap {
 			return nil
 		}
 	}
-	mu := a.s.sessionLock(rs.sess.ID)
-	mu.Lock()
-	defer mu.Unlock()
 	st := a.s.refresh(ctx, rs)
 	i := entryIndex(st.Handles, handle)
 	if i < 0 {
@@ -144,6 +152,9 @@ func (a sessionAccess) Recall(_ context.Context, handle string) (request.Patient
 	if rs.sess.IsNew || handle == "" {
 		return request.PatientSnapshot{}, false
 	}
+	mu := a.s.sessionLock(rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
 	entries := stateOf(rs.sess).Handles
 	i := entryIndex(entries, handle)
 	if i < 0 || entries[i].Patient == nil {
@@ -196,6 +207,9 @@ var _ request.AccessBases = sessionAccess{}
 
 // Bound returns the unexpired basis bound for nin by this session's user.
 func (a sessionAccess) Bound(_ context.Context, nin string, now time.Time) (request.AccessBasis, bool) {
+	mu := a.s.sessionLock(a.rs.sess.ID)
+	mu.Lock()
+	defer mu.Unlock()
 	st := stateOf(a.rs.sess)
 	if a.rs.sess.IsNew || st.User == nil || nin == "" {
 		return request.AccessBasis{}, false

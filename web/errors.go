@@ -39,6 +39,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 			"err", e.Err, "correlation_id", cid)
 		return
 	}
+	if errors.Is(e.Err, handlers.ErrHalfSent) {
+		// The status and part of the page are out: nothing to write.
+		s.log.ErrorContext(ctx, "request failed mid-page", "err", e.Err, "correlation_id", cid)
+		return
+	}
 	if e.Status >= 500 {
 		s.log.ErrorContext(ctx, "request failed", "status", e.Status, "err", e.Err, "correlation_id", cid)
 	} else if e.Err != nil {

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -29,45 +26,14 @@ func TestBrowserTesterFlow(t *testing.T) {
 	shots := screenshotDir(t)
 	w := walk{ctx}
 	step, must, enter := w.step, w.must, w.enter
-	scheme := func(value string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
-			return err
-		})
-	}
-	// look checks the page wide and light, narrow, and narrow and dark,
-	// and that nothing scrolls sideways at 390 px.
-	look := func(t *testing.T, name string) {
-		t.Helper()
-		checkPage(t, ctx, shots, name)
-		must(t, chromedp.Do(step(t), chromedp.EmulateViewport(390, 844)))
-		checkPage(t, ctx, shots, name+"-390")
-		over, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
-		must(t, err)
-		if over > 0 {
-			wide, _ := chromedp.Run(step(t), chromedp.Evaluate[[]string](widest))
-			t.Errorf("%s at 390 px: the page scrolls sideways by %d px; widest: %v", name, over, wide)
-		}
-		// Loaded again in the dark scheme (every page here is a GET): a
-		// scheme switched under a loaded page fades its colours, and axe
-		// would measure the fade.
-		must(t, chromedp.Do(step(t), scheme("dark"), chromedp.Reload()))
-		checkPage(t, ctx, shots, name+"-390-dark")
-		must(t, chromedp.Do(step(t), scheme("light"), chromedp.EmulateViewport(1366, 900)))
-	}
+	look := func(t *testing.T, name string) { t.Helper(); w.look(t, shots, name) }
 	text := func(t *testing.T, selector string) string {
 		t.Helper()
 		s, err := chromedp.Run(step(t), chromedp.Text(selector))
 		must(t, err)
 		return s
 	}
-	count := func(t *testing.T, selector string) int {
-		t.Helper()
-		n, err := chromedp.Run(step(t), chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+selector+"`"+`).length`))
-		must(t, err)
-		return n
-	}
+	count := w.count
 
 	// The doctor persona, as a tester signs in; the header links the browser.
 	must(t, chromedp.Do(step(t),

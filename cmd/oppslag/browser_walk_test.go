@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -50,6 +52,44 @@ func (w walk) enter(t *testing.T, selector, wait string) {
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`body:not(.old-page) `+wait),
 	))
+}
+
+// count is how many elements match selector on the page on screen.
+func (w walk) count(t *testing.T, selector string) int {
+	t.Helper()
+	n, err := chromedp.Run(w.step(t), chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+selector+"`"+`).length`))
+	w.must(t, err)
+	return n
+}
+
+// scheme emulates the prefers-color-scheme value ("light" or "dark").
+func scheme(value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: value}}})
+		return err
+	})
+}
+
+// look checks the page on screen (checkPage: axe, CSP, storage, a
+// screenshot into shots) wide and light, narrow, and narrow and dark, and
+// that nothing scrolls sideways at 390 px. It reloads the page for the
+// dark scheme (a scheme switched under a loaded page fades its colours,
+// and axe would measure the fade), so it suits GET pages.
+func (w walk) look(t *testing.T, shots, name string) {
+	t.Helper()
+	checkPage(t, w.ctx, shots, name)
+	w.must(t, chromedp.Do(w.step(t), chromedp.EmulateViewport(390, 844)))
+	checkPage(t, w.ctx, shots, name+"-390")
+	over, err := chromedp.Run(w.step(t), chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	w.must(t, err)
+	if over > 0 {
+		wide, _ := chromedp.Run(w.step(t), chromedp.Evaluate[[]string](widest))
+		t.Errorf("%s at 390 px: the page scrolls sideways by %d px; widest: %v", name, over, wide)
+	}
+	w.must(t, chromedp.Do(w.step(t), scheme("dark"), chromedp.Reload()))
+	checkPage(t, w.ctx, shots, name+"-390-dark")
+	w.must(t, chromedp.Do(w.step(t), scheme("light"), chromedp.EmulateViewport(1366, 900)))
 }
 
 // screenshotDir is OPPSLAG_SCREENSHOT_DIR, or a temporary directory.
