@@ -84,6 +84,9 @@ type SQLite struct {
 	db    *sql.DB
 	now   func() time.Time
 	group *group
+	// The append's statements, prepared once: preparing them on every
+	// record was a fifth of the append's CPU.
+	readHead, insert, moveHead *sql.Stmt
 }
 
 var _ Store = (*SQLite)(nil)
@@ -111,7 +114,32 @@ func OpenSQLite(path string, opts ...Option) (*SQLite, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.prepareAppend(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// prepareAppend prepares the append's statements.
+func (s *SQLite) prepareAppend() error {
+	ctx := context.Background()
+	placeholders := "?" + strings.Repeat(", ?", len(strings.Split(recordColumns, ","))-1)
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&s.readHead, "SELECT seq, hash FROM audit_head WHERE id = 1"},
+		{&s.insert, "INSERT INTO audit_records (" + recordColumns + ") VALUES (" + placeholders + ")"},
+		{&s.moveHead, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"},
+	} {
+		st, err := s.db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return unavailable("open sqlite: prepare", err)
+		}
+		*p.stmt = st
+	}
+	return nil
 }
 
 // init creates the schema and checks the pragmas took effect, since a
@@ -173,9 +201,10 @@ func (s *SQLite) append(ctx context.Context, evs []Event) ([]Record, error) {
 	defer tx.Rollback()
 	var headSeq int64
 	var headHash string
-	if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
+	if err := tx.StmtContext(ctx, s.readHead).QueryRowContext(ctx).Scan(&headSeq, &headHash); err != nil {
 		return nil, fmt.Errorf("read head: %w", err)
 	}
+	insert, moveHead := tx.StmtContext(ctx, s.insert), tx.StmtContext(ctx, s.moveHead)
 	recs := make([]Record, 0, len(evs))
 	for _, ev := range evs {
 		r := Record{Seq: headSeq + 1, Event: ev, PrevHash: headHash}
@@ -184,13 +213,12 @@ func (s *SQLite) append(ctx context.Context, evs []Event) ([]Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		insert := "INSERT INTO audit_records (" + recordColumns + ") VALUES (?" + strings.Repeat(", ?", len(vals)-1) + ")"
-		if _, err := tx.ExecContext(ctx, insert, vals...); err != nil {
+		if _, err := insert.ExecContext(ctx, vals...); err != nil {
 			return nil, fmt.Errorf("insert: %w", err)
 		}
 		// The head moves forward by one per record (its trigger refuses
 		// anything else).
-		if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", r.Seq, r.Hash); err != nil {
+		if _, err := moveHead.ExecContext(ctx, r.Seq, r.Hash); err != nil {
 			return nil, fmt.Errorf("update head: %w", err)
 		}
 		headSeq, headHash = r.Seq, r.Hash
@@ -329,6 +357,11 @@ func (s *SQLite) Ping(ctx context.Context) error {
 
 // Close closes the database; committed records are already on disk.
 func (s *SQLite) Close() error {
+	for _, st := range []*sql.Stmt{s.readHead, s.insert, s.moveHead} {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("audit: close: %w", err)
 	}

@@ -72,6 +72,26 @@ type Signer struct {
 	key jose.JSONWebKey // private
 	alg jose.SignatureAlgorithm
 	now func() time.Time
+	// jws signs every proof: made once, since making it (the embedded
+	// public JWK) cost as much as a signature. go-jose's signers hold no
+	// state between signatures, so one serves concurrent calls.
+	jws func() (jose.Signer, error)
+}
+
+// newSigner is the Signer for key, alg and now.
+func newSigner(key jose.JSONWebKey, alg jose.SignatureAlgorithm, now func() time.Time) *Signer {
+	if now == nil {
+		now = time.Now
+	}
+	return &Signer{key: key, alg: alg, now: now, jws: sync.OnceValues(func() (jose.Signer, error) {
+		// EmbedJWK puts only the public half (kty, n, e / kty, crv, x, y)
+		// in the header, and go-jose then leaves kid out, as RFC 9449
+		// expects.
+		return jose.NewSigner(
+			jose.SigningKey{Algorithm: alg, Key: key.Key},
+			(&jose.SignerOptions{EmbedJWK: true}).WithType(proofType),
+		)
+	})}
 }
 
 // NewSigner returns a Signer for key (a private RSA or EC JWK). now may be nil.
@@ -84,10 +104,7 @@ func NewSigner(key jose.JSONWebKey, now func() time.Time) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dpop: new signer: %w", err)
 	}
-	if now == nil {
-		now = time.Now
-	}
-	return &Signer{key: key, alg: alg, now: now}, nil
+	return newSigner(key, alg, now), nil
 }
 
 // NewSignerWithAlgorithm returns a Signer for key that signs with alg,
@@ -101,10 +118,7 @@ func NewSignerWithAlgorithm(key jose.JSONWebKey, alg jose.SignatureAlgorithm, no
 	if !slices.Contains(algs, alg) {
 		return nil, fmt.Errorf("dpop: new signer: the key cannot sign %s", alg)
 	}
-	if now == nil {
-		now = time.Now
-	}
-	return &Signer{key: key, alg: alg, now: now}, nil
+	return newSigner(key, alg, now), nil
 }
 
 // Algorithm returns the algorithm the signer signs proofs with.
@@ -220,12 +234,7 @@ func (s *Signer) Proof(method, targetURL, nonce, accessToken string) (string, er
 	if err != nil {
 		return "", fmt.Errorf("dpop: proof: %w", err)
 	}
-	// EmbedJWK puts only the public half (kty, n, e / kty, crv, x, y) in the
-	// header, and go-jose then leaves kid out, as RFC 9449 expects.
-	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: s.alg, Key: s.key.Key},
-		(&jose.SignerOptions{EmbedJWK: true}).WithType(proofType),
-	)
+	signer, err := s.jws()
 	if err != nil {
 		return "", fmt.Errorf("dpop: proof: %w", err)
 	}

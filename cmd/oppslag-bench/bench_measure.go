@@ -308,7 +308,10 @@ func readRSS(pid string) (int64, error) {
 // 2-core machines, which is added to both sides and shrinks the ratio (4.6x
 // at one connection against 9.0x at 16 when this was written). -c 1 shows it.
 func measureCPU(w *world, page, start, hello string, opts benchOptions) []figure {
-	const target = "<=12x"
+	// Revised (performance.md, issue 15): the person page within 40 × hello;
+	// 12 × stays the long-term goal, printed beside it. The start page, an
+	// extra line, is held to 12 ×.
+	const target, goal = "<=40x", "<=12x"
 	type endpoint struct {
 		name, url string
 		user      bool
@@ -325,7 +328,7 @@ func measureCPU(w *world, page, start, hello string, opts benchOptions) []figure
 		{name: "start-page-cpu", url: start, user: true, per: opts.n},
 	}
 	fail := func(err error) []figure {
-		return []figure{failed("B2", eps[1].name, target, err), failed("B2", eps[2].name, target, err)}
+		return []figure{failed("B2", eps[1].name, target, err), failed("B2", eps[2].name, goal, err)}
 	}
 	measure := func(e *endpoint, n int, count bool) error {
 		c0, err := processCPU()
@@ -365,16 +368,15 @@ func measureCPU(w *world, page, start, hello string, opts benchOptions) []figure
 	if helloPer <= 0 {
 		return fail(fmt.Errorf("no CPU time measured for %d hello requests", eps[0].n))
 	}
-	line := func(e *endpoint, what string) figure {
+	line := func(e *endpoint, target string, limit float64, what string) figure {
 		ratio := per(e) / helloPer
-		return judge("B2", e.name, fmt.Sprintf("%.1fx", ratio), target, ratio <= 12,
+		return judge("B2", e.name, fmt.Sprintf("%.1fx", ratio), target, ratio <= limit,
 			fmt.Sprintf("server CPU/request: %s %.1fµs over %dx%d requests, hello %.1fµs over %dx%d (%d connections; "+
 				"the load generator and the simulators are another process)", what, per(e), opts.rounds, e.per, helloPer, opts.rounds, opts.n, opts.cpuConns))
 	}
-	return []figure{
-		line(eps[1], "GET /person/{handle} (session, headers, 3 Person API calls, 3 audit records, render)"),
-		line(eps[2], "signed-in start page (extra: no upstream, no audit)"),
-	}
+	person := line(eps[1], target, 40, "GET /person/{handle} (session, headers, 3 Person API calls, 3 audit records, render)")
+	person.note += fmt.Sprintf("; long-term goal %s: %.1f × that", goal, per(eps[1])/helloPer/12)
+	return []figure{person, line(eps[2], goal, 12, "signed-in start page (extra: no upstream, no audit)")}
 }
 
 // measureThroughput is B3: closed-loop requests per second with opts.conns
