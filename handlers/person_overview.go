@@ -241,14 +241,16 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 	}
 	// The relatives' call starts only now, after every use of the session
 	// above: the session's handles are not shared with a running lookup.
-	famCh := make(chan famResult, 1)
+	famCh, famDone := make(chan famResult, 1), make(chan struct{})
 	if coreErr == nil {
 		wg.Go(func() {
+			defer close(famDone)
 			rels, err := h.relatives(ctx, number, core, action)
 			famCh <- famResult{rels, err, h.now()}
 		})
 	} else {
 		famCh <- famResult{err: coreErr, at: fetched}
+		close(famDone)
 	}
 	fam := sync.OnceValue(func() famResult { return <-famCh })
 
@@ -269,7 +271,7 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 			if krrIn {
 				pn = krrPanelNow()
 			} else {
-				pn = pending(id, handle, krrPanelNow)
+				pn = pending(id, handle, krrDone, krrPanelNow)
 			}
 		case "marital", "family":
 			if coreErr != nil {
@@ -277,7 +279,7 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 				pn = frame(pn, id, handle, fetched)
 				break
 			}
-			pn = pending(id, handle, func() views.PersonPanel {
+			pn = pending(id, handle, famDone, func() views.PersonPanel {
 				f := fam()
 				var out views.PersonPanel
 				switch {
@@ -312,11 +314,11 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 	return page, wg.Wait, nil
 }
 
-// pending is panel id still coming: its frame now, and build, which blocks
-// until its data is in, for the rest.
-func pending(id, handle string, build func() views.PersonPanel) views.PersonPanel {
+// pending is panel id whose data may still be coming: its frame now, and
+// build, which blocks until ready is closed, for the rest.
+func pending(id, handle string, ready <-chan struct{}, build func() views.PersonPanel) views.PersonPanel {
 	pn := frame(views.PersonPanel{}, id, handle, time.Time{})
-	pn.Later = build
+	pn.Later, pn.LaterReady = build, ready
 	return pn
 }
 

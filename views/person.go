@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,17 +127,6 @@ func fetchedText(ctx context.Context, t time.Time) string {
 	return i18n.TL(l, "person.fetched", clock)
 }
 
-// ready is how many of the overview's panels, from the first, are built:
-// the panels before the first one still coming (Later).
-func (p PersonPage) ready() int {
-	for i, pn := range p.Panels {
-		if pn.Later != nil {
-			return i
-		}
-	}
-	return len(p.Panels)
-}
-
 // Settled returns p with every panel built, waiting for those still coming;
 // for the pages that are not streamed (the print view).
 func (p PersonPage) Settled() PersonPage {
@@ -158,16 +148,55 @@ func (pn PersonPanel) settled() PersonPanel {
 	return out
 }
 
-// laterPanels renders the overview's panels from the first one still
-// coming, in page order, flushing each as soon as it is written: the
-// streamed part of PersonOverviewPage.
-func laterPanels(panels []PersonPanel) templ.Component {
+// Closed is a channel that is closed when something has happened (a
+// panel's data is in).
+type Closed = <-chan struct{}
+
+// waiting reports whether pn's data is still coming: Later would block.
+func (pn PersonPanel) waiting() bool {
+	if pn.Later == nil {
+		return false
+	}
+	if pn.LaterReady == nil {
+		return true
+	}
+	select {
+	case <-pn.LaterReady:
+		return false
+	default:
+		return true
+	}
+}
+
+// overviewPanels renders the overview's panels in page order. The panels
+// before the first one still coming are written as they are; from that
+// one on, each gets a loading placeholder, and then each is written when
+// built. What is written is sent (flushed) only before a wait, so a page
+// whose data is all in when it renders goes out in one piece, without
+// placeholders, and one whose relatives are still coming goes out in two.
+func overviewPanels(panels []PersonPanel) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		for _, pn := range panels {
+		split := slices.IndexFunc(panels, PersonPanel.waiting)
+		if split < 0 {
+			split = len(panels)
+		}
+		for _, pn := range panels[:split] {
 			if err := PersonPanelSection(pn.settled()).Render(ctx, w); err != nil {
 				return err
 			}
-			if err := templ.Flush().Render(ctx, w); err != nil {
+		}
+		for _, pn := range panels[split:] {
+			if err := pendingPanel(pn).Render(ctx, w); err != nil {
+				return err
+			}
+		}
+		for _, pn := range panels[split:] {
+			if pn.waiting() {
+				if err := templ.Flush().Render(ctx, w); err != nil {
+					return err
+				}
+			}
+			if err := PersonPanelSection(pn.settled()).Render(ctx, w); err != nil {
 				return err
 			}
 		}
