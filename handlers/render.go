@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
 	"github.com/oppslag/oppslag/clients/simfault"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -99,14 +100,18 @@ var ErrHalfSent = errors.New("the page failed after part of it was sent")
 // ErrHalfSent. A page with no flush is written whole, as Render does.
 func Stream(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	sw := &streamWriter{w: w, status: status}
-	err := c.Render(r.Context(), sw)
+	// The page renders into a templ buffer of ours: a component given one
+	// uses it as it is, so only a flush in the page sends anything, and a
+	// render that fails is not flushed on its way out.
+	b, _ := templruntime.GetBuffer(sw)
+	err := c.Render(r.Context(), b)
 	switch {
 	case err != nil && !sw.started:
 		return Errorf(http.StatusInternalServerError, "", err)
 	case err != nil:
 		return Errorf(http.StatusInternalServerError, "", fmt.Errorf("%w: %w", ErrHalfSent, err))
 	}
-	sw.Flush()
+	_ = b.Flush() // into sw, which cannot fail before it has sent; then sent
 	if sw.err != nil {
 		return Errorf(http.StatusInternalServerError, "", fmt.Errorf("%w: %w", ErrHalfSent, sw.err))
 	}
