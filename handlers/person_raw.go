@@ -54,7 +54,16 @@ func (h Person) rawURL(handle, id string) string {
 // withRawDrawers gives each panel of an overview its drawer link.
 func (h Person) withRawDrawers(panels []views.PersonPanel, handle string) {
 	for i := range panels {
-		panels[i].Raw = h.rawURL(handle, panels[i].ID)
+		raw := h.rawURL(handle, panels[i].ID)
+		panels[i].Raw = raw
+		// A panel still coming gets its drawer when it is built.
+		if later := panels[i].Later; later != nil {
+			panels[i].Later = func() views.PersonPanel {
+				pn := later()
+				pn.Raw = raw
+				return pn
+			}
+		}
 	}
 }
 

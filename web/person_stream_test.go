@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/oppslag/oppslag/clients/audit"
 	"github.com/oppslag/oppslag/clients/person"
 )
@@ -265,5 +267,35 @@ func TestOverviewStream_SlowKRRCostsItsPanel(t *testing.T) {
 	}
 	if !strings.Contains(string(rest), `data-testid="krr-reserved"`) {
 		t.Error("the KRR panel that followed does not show the reservation")
+	}
+}
+
+// Every panel of the streamed overview has its raw-response drawer when the
+// drawers are on, the panels that came later too.
+func TestOverviewStream_EveryPanelHasItsDrawer(t *testing.T) {
+	h := newHarness(t, withTestdata())
+	b, tok := clinician(t, h)
+	p := b.open(tok, numberOf(t, someone(t, h, "married")))
+	for _, id := range []string{"identity", "names", "addresses", "status", "birth", "citizenship", "krr", "marital", "family"} {
+		panel := testids(t, p.body, "panel-"+id)
+		if len(panel) != 1 {
+			t.Fatalf("panel %s: %d in the page", id, len(panel))
+		}
+		var drawers int
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			for _, a := range n.Attr {
+				if a.Key == "data-testid" && a.Val == "raw-drawer" {
+					drawers++
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(panel[0])
+		if drawers != 1 {
+			t.Errorf("panel %s has %d raw drawers; want 1", id, drawers)
+		}
 	}
 }

@@ -70,6 +70,9 @@ func TestBrowserStreamedOverview(t *testing.T) {
 	if got := panelOrder(t); got != wantOrder {
 		t.Errorf("panels on screen: %s; want %s", got, wantOrder)
 	}
+	if n := count(t, `section.app-panel [data-testid="raw-drawer"]`); n != 9 {
+		t.Errorf("%d raw drawers; want one in each of the 9 panels, those that came later too", n)
+	}
 	// The keys count the panels, not the placeholders: 9 is the family.
 	must(t, chromedp.Do(step(t), chromedp.KeyEvent("9")))
 	focused, err := chromedp.Run(step(t), chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ''`))
