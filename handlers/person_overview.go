@@ -44,6 +44,11 @@ var fregPanels = []panelSpec{
 		func(p *person.Person) views.PersonPanel { return maritalPanel(p, kin{}) }},
 }
 
+// fregPanel is the FREG panel id, which must be one.
+func fregPanel(id string) panelSpec {
+	return fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+}
+
 // krrParts is KRR alone: a separate call, so its failure costs only its
 // panel (S35).
 var krrParts = []person.InformationPart{person.PartCommonContactRegisterInformation}
@@ -291,7 +296,7 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 					// The marital status was recorded with the core lookup;
 					// the spouse is named only when the relatives' call and
 					// its record succeeded.
-					s := fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+					s := fregPanel(id)
 					k := kin{link: linker(ctx)}
 					if f.err == nil {
 						k.byNIN = f.rels
@@ -301,7 +306,7 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 				return frame(out, id, handle, f.at)
 			})
 		default:
-			s := fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+			s := fregPanel(id)
 			if coreErr != nil {
 				pn.Error = h.errorData(ctx, coreErr)
 			} else {
@@ -362,8 +367,7 @@ func (h Person) Panel(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	default:
-		i := slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })
-		s := fregPanels[i]
+		s := fregPanel(id)
 		var p *person.Person
 		var number string
 		p, number, err = h.lookup(r, s.resource, s.parts, true)

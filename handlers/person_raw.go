@@ -88,7 +88,7 @@ func (h Person) Raw(w http.ResponseWriter, r *http.Request) error {
 			_, err = h.relatives(ctx, number, p, actionRaw)
 		}
 	default:
-		s := fregPanels[slices.IndexFunc(fregPanels, func(s panelSpec) bool { return s.id == id })]
+		s := fregPanel(id)
 		var p *person.Person
 		p, err = h.fetch(ctx, number, s.resource, actionRaw, s.parts, true)
 		if err == nil && id == "marital" { // the panel names the spouse from the relatives
