@@ -94,7 +94,9 @@ func TestBrowserTesterFlow(t *testing.T) {
 	))
 	var krr string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if krr = text(t, `[data-testid="panel-krr"]`); strings.Contains(krr, down) {
+		// Read by script, not by node: htmx may swap the panel between a
+		// node's lookup and the read of its text.
+		if krr = w.liveText(t, `[data-testid="panel-krr"]`); strings.Contains(krr, down) {
 			break
 		}
 	}

@@ -62,6 +62,15 @@ func (w walk) count(t *testing.T, selector string) int {
 	return n
 }
 
+// liveText is the text of the element matching selector now ("" when
+// there is none), read in one script run: safe while htmx swaps it.
+func (w walk) liveText(t *testing.T, selector string) string {
+	t.Helper()
+	s, err := chromedp.Run(w.step(t), chromedp.Evaluate[string](`(document.querySelector(`+"`"+selector+"`"+`) || {}).innerText || ''`))
+	w.must(t, err)
+	return s
+}
+
 // scheme emulates the prefers-color-scheme value ("light" or "dark").
 func scheme(value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
