@@ -206,13 +206,19 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 	core, coreErr := h.fetch(ctx, number, "person", action, coreParts, true)
 	fetched := h.now()
 	krrIn := false
-	grace := time.NewTimer(krrGrace)
-	select {
-	case <-krrDone:
+	if action == "print" {
+		// Paper is printed whole: its header waits for KRR's label.
+		<-krrDone
 		krrIn = true
-	case <-grace.C:
+	} else {
+		grace := time.NewTimer(krrGrace)
+		select {
+		case <-krrDone:
+			krrIn = true
+		case <-grace.C:
+		}
+		grace.Stop()
 	}
-	grace.Stop()
 	fail := func(err error) (views.PersonPage, func(), error) {
 		wg.Wait()
 		return views.PersonPage{}, nil, err

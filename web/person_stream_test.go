@@ -226,13 +226,10 @@ func TestOverviewStream_LateAuditFailureCostsThePart(t *testing.T) {
 	}
 }
 
-// A KRR answer later than the grace after the core one is not waited for:
-// the first part goes without the reservation label, with the KRR panel's
-// placeholder, and the KRR panel, with the reservation, follows (S35: a slow
-// KRR costs its panel, not the page).
-func TestOverviewStream_SlowKRRCostsItsPanel(t *testing.T) {
-	release := make(chan struct{})
-	h := newHarness(t, func(h *harness, _ *Config) {
+// withHeldKRR holds every KRR lookup at the Person API's door until
+// release is closed.
+func withHeldKRR(release chan struct{}) harnessOption {
+	return func(h *harness, _ *Config) {
 		h.personFront = func(sim http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if parts := r.URL.Query()["informationParts"]; len(parts) == 1 && parts[0] == string(person.PartCommonContactRegisterInformation) {
@@ -245,7 +242,16 @@ func TestOverviewStream_SlowKRRCostsItsPanel(t *testing.T) {
 				sim.ServeHTTP(w, r)
 			})
 		}
-	})
+	}
+}
+
+// A KRR answer later than the grace after the core one is not waited for:
+// the first part goes without the reservation label, with the KRR panel's
+// placeholder, and the KRR panel, with the reservation, follows (S35: a slow
+// KRR costs its panel, not the page).
+func TestOverviewStream_SlowKRRCostsItsPanel(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, withHeldKRR(release))
 	b, tok := clinician(t, h)
 	subject := someone(t, h, "reserved")
 	resp := b.streamOpen(tok, numberOf(t, subject))
@@ -297,5 +303,28 @@ func TestOverviewStream_EveryPanelHasItsDrawer(t *testing.T) {
 		if drawers != 1 {
 			t.Errorf("panel %s has %d raw drawers; want 1", id, drawers)
 		}
+	}
+}
+
+// The print view is printed whole: its header waits for a slow KRR and
+// carries the reservation label.
+func TestPrintWaitsForASlowKRR(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, withHeldKRR(release))
+	b, tok := clinician(t, h)
+	subject := someone(t, h, "reserved")
+	p := b.search(tok, numberOf(t, subject))
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("search: status %d", p.StatusCode)
+	}
+	overview := p.Header.Get("Location")
+	timer := time.AfterFunc(300*time.Millisecond, func() { close(release) })
+	defer timer.Stop()
+	pr := b.get(overview + "/print")
+	if pr.StatusCode != http.StatusOK {
+		t.Fatalf("print: status %d", pr.StatusCode)
+	}
+	if len(testids(t, pr.body, "label-reserved")) == 0 {
+		t.Error("the print's header lacks the reservation label of a KRR that answered late")
 	}
 }
