@@ -8,6 +8,7 @@ import (
 
 	"github.com/oppslag/oppslag/clients/labs"
 	"github.com/oppslag/oppslag/clients/labs/marking"
+	"github.com/oppslag/oppslag/clients/labs/restricted"
 	"github.com/oppslag/oppslag/clients/labs/trend"
 	"github.com/oppslag/oppslag/handlers/request"
 	"github.com/oppslag/oppslag/views"
@@ -83,7 +84,9 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		Basis:      views.LabsTrendBasis{Basis: ld.Basis, Role: ld.Role, Until: ld.Until, ChangeURL: ld.ChangeURL},
 		Emergency:  ld.Emergency,
 	}
-	got, ferr := h.fetch(ctx, nin, bound, "trend", false)
+	// Compared as the results page compares: under an elevated basis the
+	// points from reports the patient restricted are marked (F7).
+	got, ferr := h.fetch(ctx, nin, bound, "trend", true)
 	if isAuditError(ferr) {
 		return ferr
 	}
@@ -98,7 +101,7 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 		d := ErrorView(ctx, ferr)
 		data.Error = &d
 	default:
-		entries := trend.Collect(got.res, code)
+		entries := trend.CollectMarked(got.res, code, func(rep labs.Report) bool { return got.opened[restricted.Key(rep)] })
 		if len(entries) == 0 {
 			return Errorf(http.StatusNotFound, "labs.trend.error.analysis", errTrendAnalysis)
 		}
@@ -107,6 +110,7 @@ func (h Labs) Trend(w http.ResponseWriter, r *http.Request) error {
 			key = trend.DefaultPeriod(entries, now)
 		}
 		fillTrend(&data, got.res, entries, key, now, func(k string) string { return trendURL(labsBase(r), code, k) }, ld.ElevateURL)
+		data.RestrictedUnknown = got.unmarked
 	}
 	return Render(w, r, http.StatusOK, views.LabsTrendPage(h.Site.Base(r, "labs.trend.title"), data))
 }
@@ -133,7 +137,7 @@ func trendRows(s trend.Series) []views.LabsTrendRow {
 	var rows []views.LabsTrendRow
 	for _, r := range s.Rows {
 		a := r.Analysis
-		row := views.LabsTrendRow{At: r.At, Value: labsValue(a.Value), Reference: labsInterval(a.Reference)}
+		row := views.LabsTrendRow{At: r.At, Value: labsValue(a.Value), Reference: labsInterval(a.Reference), Restricted: r.Restricted}
 		row.FlagSymbol, row.FlagText, _ = flagView(marking.FlagOf(a))
 		if p := r.Point; p != nil {
 			row.Point = &views.TrendPoint{At: p.At, Value: p.Value, Comparator: p.Comparator, Flag: p.Flag, Low: p.Low, High: p.High}

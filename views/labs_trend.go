@@ -30,6 +30,15 @@ type LabsTrendData struct {
 	From, To   time.Time
 	Rows       []LabsTrendRow // every result of the period, newest first
 	OtherUnits int            // numeric results in another unit than Unit: in the table, not the chart
+	// RestrictedUnknown is set when the results the patient restricted
+	// could not be told (the comparison search failed).
+	RestrictedUnknown bool
+}
+
+// anyRestricted reports whether a row is from a report the patient
+// restricted.
+func (d LabsTrendData) anyRestricted() bool {
+	return slices.ContainsFunc(d.Rows, func(r LabsTrendRow) bool { return r.Restricted })
 }
 
 // Chart lays out the chart of d's charted rows in language l, each point
@@ -45,6 +54,9 @@ func (d LabsTrendData) Chart(l i18n.Lang) *TrendChart {
 		p.Label = i18n.Date(l, r.At) + ": " + p.Text
 		if !r.FlagText.IsZero() {
 			p.Label += ", " + r.FlagText.Lang(l)
+		}
+		if r.Restricted {
+			p.Label += ", " + i18n.TL(l, "labs.trend.restricted")
 		}
 		points = append(points, p)
 	}
@@ -78,6 +90,9 @@ type LabsTrendRow struct {
 	// the row's words, Chart); nil when it is not a number in the charted
 	// unit, or undated.
 	Point *TrendPoint
+	// Restricted is set when the result's report was restricted by the
+	// patient and is shown because the basis is elevated.
+	Restricted bool
 }
 
 // TrendSeries is what a trend chart is drawn from.

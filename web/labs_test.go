@@ -1048,6 +1048,28 @@ func TestIssue12_RestrictedUnderEmergency(t *testing.T) {
 			if len(testids(t, sheet.body, "labs-sheet-restricted")) == 0 || len(testids(t, sheet.body, "labs-sheet-restricted-legend")) != 1 {
 				t.Error("the sheet does not mark the restricted columns")
 			}
+			// The trend of an analysis in a restricted report marks the
+			// results that came from such reports, as the reports do.
+			var trendURL string
+			for _, r := range testids(t, opened.body, "labs-report") {
+				if links := within(r, "labs-trend-link"); hasAttr(r, "data-restricted") && len(links) > 0 {
+					trendURL = attr(links[0], "href")
+					break
+				}
+			}
+			if trendURL == "" {
+				t.Fatal("no trend link in a restricted report")
+			}
+			tr := b.get(trendURL)
+			if tr.StatusCode != http.StatusOK {
+				t.Fatalf("trend: status %d", tr.StatusCode)
+			}
+			if len(testids(t, tr.body, "labs-trend-restricted")) == 0 || len(testids(t, tr.body, "labs-trend-restricted-legend")) != 1 {
+				t.Error("the trend does not mark the results from restricted reports")
+			}
+			if len(testids(t, tr.body, "labs-trend-chart")) == 1 && !strings.Contains(tr.body, ", "+msg("labs.trend.restricted")+"</title>") {
+				t.Error("no chart point's label says its result was restricted")
+			}
 			b.post(path+"/end", url.Values{"csrf_token": {tok}})
 		})
 	}

@@ -31,6 +31,10 @@ func Linkable(a labs.Analysis) bool { return a.Value.Quantity != nil && ValidCod
 type Entry struct {
 	At       time.Time // the report's effective time, else its issue time; zero when it has neither
 	Analysis labs.Analysis
+	// Restricted is set when the result's report was restricted by the
+	// patient and is shown because the basis is elevated (package
+	// restricted tells which; see CollectMarked).
+	Restricted bool
 }
 
 // Collect returns every result of analysis code in res, panel members
@@ -39,8 +43,15 @@ type Entry struct {
 // (same id) counts once. A withdrawn result (cancelled, entered in error)
 // is no point of the series: the client has dropped its value.
 func Collect(res *labs.Result, code string) []Entry {
+	return CollectMarked(res, code, nil)
+}
+
+// CollectMarked is Collect with each entry's Restricted set from its
+// report by restricted; a nil restricted marks nothing.
+func CollectMarked(res *labs.Result, code string, restricted func(labs.Report) bool) []Entry {
 	var out []Entry
 	seen := map[string]bool{}
+	opened := false
 	var walk func(at time.Time, as []labs.Analysis)
 	walk = func(at time.Time, as []labs.Analysis) {
 		for _, a := range as {
@@ -48,7 +59,7 @@ func Collect(res *labs.Result, code string) []Entry {
 				if a.ID != "" {
 					seen[a.ID] = true
 				}
-				out = append(out, Entry{At: at, Analysis: a})
+				out = append(out, Entry{At: at, Analysis: a, Restricted: opened})
 			}
 			walk(at, a.Members)
 		}
@@ -57,6 +68,7 @@ func Collect(res *labs.Result, code string) []Entry {
 		if rep.Withdrawn {
 			continue
 		}
+		opened = restricted != nil && restricted(rep)
 		walk(When(rep), rep.Analyses)
 	}
 	slices.SortStableFunc(out, func(a, b Entry) int { return a.At.Compare(b.At) })
