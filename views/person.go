@@ -144,7 +144,7 @@ func (pn PersonPanel) settled() PersonPanel {
 		return pn
 	}
 	out := pn.Later()
-	out.Later = nil
+	out.Later, out.LaterReady = nil, nil
 	return out
 }
 
@@ -173,7 +173,8 @@ func (pn PersonPanel) waiting() bool {
 // one on, each gets a loading placeholder, and then each is written when
 // built. What is written is sent (flushed) only before a wait, so a page
 // whose data is all in when it renders goes out in one piece, without
-// placeholders, and one whose relatives are still coming goes out in two.
+// placeholders, and one whose relatives are still coming goes out in two
+// parts (three when KRR is late too).
 func overviewPanels(panels []PersonPanel) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		split := slices.IndexFunc(panels, PersonPanel.waiting)
