@@ -36,15 +36,7 @@ func (l *MemoryLimiter) Level(context.Context) (float64, error) {
 
 // levelScript reads the bucket as bucketScript keeps it, writing nothing.
 // ARGV: capacity, interval, now (−1: Redis TIME). Returns the credit in ms.
-var levelScript = redis.NewScript(`
-local capacity = tonumber(ARGV[1])
-local now = tonumber(ARGV[3])
-if now < 0 then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local c = tonumber(redis.call('HGET', KEYS[1], 'c'))
-local u = tonumber(redis.call('HGET', KEYS[1], 'u'))
+var levelScript = redis.NewScript(bucketRead + `
 if c == nil or u == nil then
   return capacity
 end

@@ -36,13 +36,11 @@ func NewRedisLimiter(client redis.Scripter, key string, o LimiterOptions) (*Redi
 	return l, nil
 }
 
-// bucketScript keeps the bucket in milliseconds: fields c (credit, the
-// stored tokens as refill time) and u (when c was measured; after a block
-// it lies in the future). ARGV: capacity, interval, now (−1: Redis TIME),
-// op ("take" or "block"), block delay. Returns {ok, wait}.
-var bucketScript = redis.NewScript(`
+// bucketRead is how both bucket scripts begin: capacity, now and the
+// stored c and u (nil for a bucket not yet used). ARGV: capacity,
+// interval, now (−1: Redis TIME).
+const bucketRead = `
 local capacity = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
 if now < 0 then
   local t = redis.call('TIME')
@@ -50,6 +48,14 @@ if now < 0 then
 end
 local c = tonumber(redis.call('HGET', KEYS[1], 'c'))
 local u = tonumber(redis.call('HGET', KEYS[1], 'u'))
+`
+
+// bucketScript keeps the bucket in milliseconds: fields c (credit, the
+// stored tokens as refill time) and u (when c was measured; after a block
+// it lies in the future). ARGV: capacity, interval, now (−1: Redis TIME),
+// op ("take" or "block"), block delay. Returns {ok, wait}.
+var bucketScript = redis.NewScript(bucketRead + `
+local interval = tonumber(ARGV[2])
 if c == nil or u == nil then
   c = capacity
   u = now
