@@ -148,42 +148,31 @@ func (v *Value) write(buf *bytes.Buffer, indent string, depth int) {
 		}
 	}
 	switch v.Kind {
-	case Object:
-		if len(v.Items) == 0 {
-			buf.WriteString("{}")
-			return
+	case Object, Array:
+		opening, closing := byte('['), byte(']')
+		if v.Kind == Object {
+			opening, closing = '{', '}'
 		}
-		buf.WriteByte('{')
+		buf.WriteByte(opening)
 		for i, item := range v.Items {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
 			newline(depth + 1)
-			name, _ := marshal(v.Names[i])
-			buf.Write(name)
-			buf.WriteByte(':')
-			if indent != "" {
-				buf.WriteByte(' ')
+			if v.Kind == Object {
+				name, _ := marshal(v.Names[i])
+				buf.Write(name)
+				buf.WriteByte(':')
+				if indent != "" {
+					buf.WriteByte(' ')
+				}
 			}
 			item.write(buf, indent, depth+1)
 		}
-		newline(depth)
-		buf.WriteByte('}')
-	case Array:
-		if len(v.Items) == 0 {
-			buf.WriteString("[]")
-			return
+		if len(v.Items) > 0 {
+			newline(depth)
 		}
-		buf.WriteByte('[')
-		for i, item := range v.Items {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			newline(depth + 1)
-			item.write(buf, indent, depth+1)
-		}
-		newline(depth)
-		buf.WriteByte(']')
+		buf.WriteByte(closing)
 	default:
 		buf.Write(v.Raw)
 	}

@@ -1,7 +1,9 @@
 package rawlog
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -139,5 +141,25 @@ func TestParseIndent(t *testing.T) {
 	}
 	if _, err := Parse([]byte(strings.Repeat("[", maxDepth+2) + strings.Repeat("]", maxDepth+2))); err == nil {
 		t.Error("Parse took a document nested deeper than maxDepth")
+	}
+}
+
+// Indent and Compact write what encoding/json would: members in order,
+// empty objects and arrays closed on their line, nesting indented by two.
+func TestValue_IndentAndCompact(t *testing.T) {
+	doc := `{"a":[],"b":{},"c":[1,{"d":"x","e":null}],"f":{"g":[true]}}`
+	v, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := json.Indent(&want, []byte(doc), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Indent(); got != want.String() {
+		t.Errorf("Indent:\n%s\nwant\n%s", got, want.String())
+	}
+	if got := string(v.Compact()); got != doc {
+		t.Errorf("Compact: %s; want %s", got, doc)
 	}
 }
