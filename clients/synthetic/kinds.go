@@ -208,23 +208,18 @@ func (p *Population) converted(i int) bool {
 // first marriage are half-siblings.
 func (p *Population) hasHalfSibling(i int) bool {
 	r := &p.recs[i]
-	for _, par := range []int32{r.mother, r.father} {
-		if par < 0 {
-			continue
-		}
-		pr := &p.recs[par]
-		for _, c := range p.children[pr.childOff : pr.childOff+uint32(pr.childN)] {
-			if cr := &p.recs[c]; int(c) != i && (cr.mother != r.mother || cr.father != r.father) {
-				return true
-			}
-		}
-	}
-	return false
+	return p.anySibling(i, func(c *rec) bool { return c.mother != r.mother || c.father != r.father })
 }
 
 // hasSibling reports whether one of person i's parents has another child:
 // a full or half sibling, as the family panel derives them.
 func (p *Population) hasSibling(i int) bool {
+	return p.anySibling(i, func(*rec) bool { return true })
+}
+
+// anySibling reports whether one of person i's parents has another child
+// that keep accepts.
+func (p *Population) anySibling(i int, keep func(*rec) bool) bool {
 	r := &p.recs[i]
 	for _, par := range []int32{r.mother, r.father} {
 		if par < 0 {
@@ -232,7 +227,7 @@ func (p *Population) hasSibling(i int) bool {
 		}
 		pr := &p.recs[par]
 		for _, c := range p.children[pr.childOff : pr.childOff+uint32(pr.childN)] {
-			if int(c) != i {
+			if int(c) != i && keep(&p.recs[c]) {
 				return true
 			}
 		}
