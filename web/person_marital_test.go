@@ -14,20 +14,24 @@ import (
 // The marital panel names the current spouse, from the family bulk call,
 // with a link to their overview through a session handle; refreshed on its
 // own it fetches the spouse in one recorded bulk call (S27).
+// spouseOf is the current spouse of a married subject: their identity
+// number and their name as the population writes it.
+func spouseOf(t *testing.T, h *harness, subject *person.Person) (nin, name string) {
+	t.Helper()
+	for _, m := range person.Valid(subject.MaritalStatus) {
+		nin = m.RelatedByMaritalStatus
+	}
+	if nin == "" {
+		t.Fatal("the married person names no spouse")
+	}
+	return nin, mustPerson(t, h, nin)
+}
+
 func TestMaritalPanelNamesTheSpouse(t *testing.T) {
 	h := newHarness(t)
 	b, tok := clinician(t, h)
 	subject := someone(t, h, "married")
-	var spouseNIN string
-	for _, m := range person.Valid(subject.MaritalStatus) {
-		spouseNIN = m.RelatedByMaritalStatus
-	}
-	spouse, ok := h.pop.ByNIN(spouseNIN)
-	if spouseNIN == "" || !ok {
-		t.Fatal("the married person's spouse is not in the population")
-	}
-	n := spouse.CurrentName()
-	want := strings.Join(strings.Fields(n.GivenName+" "+n.MiddleName+" "+n.FamilyName), " ")
+	spouseNIN, want := spouseOf(t, h, subject)
 
 	p := b.open(tok, numberOf(t, subject))
 	facts := testids(t, p.body, "marital-spouse")

@@ -103,11 +103,7 @@ func TestOverviewStreamsTheFirstRoundTrip(t *testing.T) {
 	b, tok := clinician(t, h)
 	subject := someone(t, h, "married")
 	number := numberOf(t, subject)
-	var spouseNIN string
-	for _, m := range person.Valid(subject.MaritalStatus) {
-		spouseNIN = m.RelatedByMaritalStatus
-	}
-	spouse := mustPerson(t, h, spouseNIN)
+	_, spouse := spouseOf(t, h, subject)
 
 	resp := b.streamOpen(tok, number)
 	if resp.StatusCode != http.StatusOK {
@@ -206,11 +202,7 @@ func TestOverviewStream_LateAuditFailureCostsThePart(t *testing.T) {
 	})
 	b, tok := clinician(t, h)
 	subject := someone(t, h, "married")
-	var spouseNIN string
-	for _, m := range person.Valid(subject.MaritalStatus) {
-		spouseNIN = m.RelatedByMaritalStatus
-	}
-	spouse := mustPerson(t, h, spouseNIN)
+	_, spouse := spouseOf(t, h, subject)
 	p := b.open(tok, numberOf(t, subject))
 	if p.StatusCode != http.StatusOK {
 		t.Fatalf("overview: status %d", p.StatusCode)
