@@ -252,18 +252,18 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 	}
 	// The relatives' call starts only now, after every use of the session
 	// above: the session's handles are not shared with a running lookup.
-	famCh, famDone := make(chan famResult, 1), make(chan struct{})
+	var fam famResult
+	famDone := make(chan struct{})
 	if coreErr == nil {
 		wg.Go(func() {
 			defer close(famDone)
 			rels, err := h.relatives(ctx, number, core, action)
-			famCh <- famResult{rels, err, h.now()}
+			fam = famResult{rels, err, h.now()}
 		})
 	} else {
-		famCh <- famResult{err: coreErr, at: fetched}
+		fam = famResult{err: coreErr, at: fetched}
 		close(famDone)
 	}
-	fam := sync.OnceValue(func() famResult { return <-famCh })
 
 	krrPanelNow := func() views.PersonPanel {
 		<-krrDone
@@ -291,7 +291,8 @@ func (h Person) overview(r *http.Request, action string) (page views.PersonPage,
 				break
 			}
 			pn = pending(id, handle, famDone, func() views.PersonPanel {
-				f := fam()
+				<-famDone
+				f := fam
 				var out views.PersonPanel
 				switch {
 				case id == "family" && f.err != nil:
