@@ -137,22 +137,37 @@ func (ws *worldState) browser(ctx context.Context, base string, n int) (worldRes
 	if err != nil {
 		return worldResponse{}, fmt.Errorf("browser: %w", err)
 	}
+	// loads navigates to target from the start page n+1 times, waiting for
+	// wait, and answers the timings of all but the first (the warm-up).
+	loads := func(what, target, wait string) ([]pageTiming, error) {
+		var out []pageTiming
+		for i := range n + 1 {
+			if err := chromedp.Do(bctx, chromedp.Navigate(base+"/"), chromedp.Navigate(target), chromedp.WaitVisible(wait)); err != nil {
+				return nil, fmt.Errorf("browser: %s %d: %w", what, i, err)
+			}
+			t, err := chromedp.Run(bctx, chromedp.Evaluate[pageTiming](pageTimingJS, chromedp.EvalAwaitPromise))
+			if err != nil {
+				return nil, fmt.Errorf("browser: %s %d: timings: %w", what, i, err)
+			}
+			if i > 0 {
+				out = append(out, t)
+			}
+		}
+		return out, nil
+	}
+	page, err := loads("load", overview, `[data-testid="panel-family"]`)
+	if err != nil {
+		return worldResponse{}, err
+	}
+	// The floor: the portal's HPR search form, the same layout and assets
+	// with no upstream call, loaded the same way. What this browser on this
+	// machine needs to paint any page of the portal.
+	floor, err := loads("floor load", base+"/hpr", `#hpr-q`)
+	if err != nil {
+		return worldResponse{}, err
+	}
 	var res browserResult
-	for i := range n + 1 {
-		if err := chromedp.Do(bctx,
-			chromedp.Navigate(base+"/"),
-			chromedp.Navigate(overview),
-			chromedp.WaitVisible(`[data-testid="panel-family"]`),
-		); err != nil {
-			return worldResponse{}, fmt.Errorf("browser: load %d: %w", i, err)
-		}
-		t, err := chromedp.Run(bctx, chromedp.Evaluate[pageTiming](pageTimingJS, chromedp.EvalAwaitPromise))
-		if err != nil {
-			return worldResponse{}, fmt.Errorf("browser: load %d: timings: %w", i, err)
-		}
-		if i == 0 {
-			continue // the warm-up
-		}
+	for _, t := range page {
 		res.Banner = append(res.Banner, t.Banner)
 		res.FCP = append(res.FCP, t.FCP)
 		res.LCP = append(res.LCP, t.LCP)
@@ -162,21 +177,9 @@ func (ws *worldState) browser(ctx context.Context, base string, n int) (worldRes
 		res.DCL = append(res.DCL, t.DCL)
 		res.Fetched = t.Fetched
 	}
-	// The floor: the portal's HPR search form, the same layout and assets
-	// with no upstream call, loaded the same way. What this browser on this
-	// machine needs to paint any page of the portal.
-	for i := range n + 1 {
-		if err := chromedp.Do(bctx, chromedp.Navigate(base+"/"), chromedp.Navigate(base+"/hpr"), chromedp.WaitVisible(`#hpr-q`)); err != nil {
-			return worldResponse{}, fmt.Errorf("browser: floor load %d: %w", i, err)
-		}
-		t, err := chromedp.Run(bctx, chromedp.Evaluate[pageTiming](pageTimingJS, chromedp.EvalAwaitPromise))
-		if err != nil {
-			return worldResponse{}, fmt.Errorf("browser: floor load %d: timings: %w", i, err)
-		}
-		if i > 0 {
-			res.FloorFCP = append(res.FloorFCP, t.FCP)
-			res.FloorLoad = append(res.FloorLoad, t.Load)
-		}
+	for _, t := range floor {
+		res.FloorFCP = append(res.FloorFCP, t.FCP)
+		res.FloorLoad = append(res.FloorLoad, t.Load)
 	}
 	return worldResponse{Browser: &res}, nil
 }
