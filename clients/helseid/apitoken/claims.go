@@ -33,13 +33,7 @@ func Audiences(claims map[string]any) []string {
 	case string:
 		return []string{a}
 	case []any:
-		out := make([]string, 0, len(a))
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
+		return stringsIn(a)
 	}
 	return nil
 }
@@ -49,17 +43,23 @@ func Audiences(claims map[string]any) []string {
 func Scopes(claims map[string]any) []string {
 	switch sc := claims["scope"].(type) {
 	case []any:
-		out := make([]string, 0, len(sc))
-		for _, x := range sc {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
+		return stringsIn(sc)
 	case string:
 		return strings.Fields(sc)
 	}
 	return nil
+}
+
+// stringsIn is the strings of a JSON array, in order; other members are
+// passed over.
+func stringsIn(a []any) []string {
+	out := make([]string, 0, len(a))
+	for _, x := range a {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // NumericDate returns a NumericDate claim (exp, nbf, iat) as a time.
